@@ -1,0 +1,20 @@
+"""Flask-Login glue: a cookie carries the user id and the session version it was issued for."""
+
+from flask_babel import lazy_gettext
+
+from ...extensions import db
+from ...models import User
+
+
+def load_user(user_id: str) -> User | None:
+    identifier, _, version = user_id.partition(":")
+    if not identifier.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(identifier))
+    if user is None or user.session_version != int(version) or not user.is_enabled:
+        return None
+    return user
+
+
+def unauthorized_message(_message: str) -> str:
+    return str(lazy_gettext("Please sign in to see this page."))

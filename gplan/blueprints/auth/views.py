@@ -1,0 +1,113 @@
+from urllib.parse import urlsplit
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ...extensions import db
+from ...services import accounts
+from . import bp
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so a crafted link cannot bounce a user to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("plans.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("plans.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(gettext("Wrong email or password."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(gettext("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(gettext("The current password is wrong."))
+        else:
+            accounts.set_password(current_user, form.password.data)
+            db.session.commit()
+            login_user(current_user)  # re-issue the cookie for the new session version
+            flash(
+                gettext("Your password has been changed. Other sessions were signed out."),
+                "success",
+            )
+            return redirect(url_for("plans.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    user = accounts.user_for_token(token)
+    if user is None:
+        return render_template("auth/link_expired.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password(user, form.password.data)
+        db.session.commit()
+        session.clear()
+        login_user(user)
+        flash(gettext("Your password is set. Welcome to gplan."), "success")
+        return redirect(url_for("plans.home"))
+    return render_template("auth/set_password.html", form=form, user=user)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and user.is_enabled:
+            accounts.send_password_link(user, kind="reset")
+        # The same answer either way, so the page does not reveal who has an account.
+        flash(
+            gettext("If an account uses this address, a link to set a new password is on its way."),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.post("/language/<code>")
+def set_language(code: str):
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

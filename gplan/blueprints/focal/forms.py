@@ -1,0 +1,49 @@
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, Optional
+
+from ...services.evidence import ALLOWED_EXTENSIONS
+
+
+class ProgressForm(FlaskForm):
+    progress = RadioField(_l("New state"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
+    evidence_url = StringField(
+        _l("Evidence link"),
+        validators=[
+            Optional(),
+            Length(max=1000),
+            URL(message=_l("Enter a full web address, starting with http:// or https://")),
+        ],
+    )
+    evidence_file = FileField(_l("Evidence file"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.progress.choices = list(choices)
+        limit = current_app.config["EVIDENCE_MAX_BYTES"]
+        self.evidence_file.validators = [
+            FileAllowed(sorted(ALLOWED_EXTENSIONS), _l("This kind of file is not accepted.")),
+            FileSize(
+                limit,
+                message=_l("The file is larger than %(mb)d MB.", mb=limit // (1024 * 1024)),
+            ),
+        ]
+        self.evidence_file.description = _l(
+            "Up to %(mb)d MB: %(types)s",
+            mb=limit // (1024 * 1024),
+            types=", ".join(sorted(ALLOWED_EXTENSIONS)),
+        )
+
+
+class TaskFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
+    objective = SelectField(_l("Objective"), coerce=int, validators=[Optional()])
+    activity = SelectField(_l("Activity"), coerce=int, validators=[Optional()])

@@ -1,0 +1,110 @@
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from ...extensions import db
+from ...models import Body, Task
+from ...services import evidence as evidence_files
+from ...services import plans as plan_queries
+from ...services.access import can_change_task, can_view_body, can_view_task, require
+from ...services.progress import (
+    body_tasks,
+    group_tasks,
+    next_progress_choices,
+    record_progress,
+)
+from ...templating import PROGRESS_ACTIONS
+from ...timeutil import local_today
+from . import bp
+from .filters import task_filter_from_args
+from .forms import ProgressForm
+
+
+def _chosen_body(plan) -> Body | None:
+    """A focal point's own body; for the others, the body picked in the query string."""
+    if current_user.is_focal_point:
+        requested = request.args.get("body", type=int)
+        require(requested in (None, current_user.body_id))
+        return current_user.body
+    body_id = request.args.get("body", type=int)
+    body = db.session.get(Body, body_id) if body_id else None
+    if body is not None and not plan_queries.body_in_plan(plan, body):
+        abort(404)
+    return body
+
+
+@bp.route("/p/<int:plan_id>/tasks")
+@login_required
+def tasks(plan_id: int):
+    plan = plan_queries.get_plan_or_404(plan_id)
+    body = _chosen_body(plan)
+    if body is None:
+        return render_template(
+            "focal/choose_body.html",
+            plan=plan,
+            participants=plan_queries.participants(plan),
+        )
+    require(can_view_body(current_user, body))
+    form, filters = task_filter_from_args(plan, request.args)
+    today = local_today()
+    groups = group_tasks(
+        body_tasks(plan, body, filters),
+        today,
+        current_app.config["DUE_SOON_DAYS"],
+        filters.year,
+    )
+    return render_template(
+        "focal/tasks.html",
+        plan=plan,
+        body=body,
+        groups=groups,
+        form=form,
+        filters=filters,
+        today=today,
+    )
+
+
+@bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: int):
+    task = db.session.get(Task, task_id) or abort(404)
+    require(can_view_task(current_user, task))
+    if request.method == "POST":
+        require(can_change_task(current_user, task))
+    form = None
+    if can_change_task(current_user, task):
+        form = ProgressForm(choices=[(p, PROGRESS_ACTIONS[p]) for p in next_progress_choices(task)])
+        if form.validate_on_submit():
+            upload = form.evidence_file.data
+            stored = evidence_files.store(upload) if upload and upload.filename else None
+            record_progress(
+                task, current_user, form.progress.data, form.note.data, form.evidence_url.data, stored
+            )
+            db.session.commit()
+            flash(gettext("Saved."), "success")
+            return redirect(url_for(".task", task_id=task.id))
+        if form.errors:
+            flash(gettext("Nothing was saved: please correct what is marked below."), "error")
+    return render_template("focal/task.html", task=task, plan=task.plan, form=form, today=local_today())
+
+
+@bp.route("/tasks/<int:task_id>/evidence")
+@login_required
+def evidence(task_id: int):
+    task = db.session.get(Task, task_id) or abort(404)
+    require(can_view_task(current_user, task))
+    if not task.evidence_file:
+        abort(404)
+    path = evidence_files.path_of(task.evidence_file)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=task.evidence_name or path.name)

@@ -1,0 +1,115 @@
+"""Command-line interface: `flask --app wsgi <command>` from the repository root."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+from .services.plan_file import PlanFileError, read_plan_file
+from .services.plan_import import import_plan
+
+plan_cli = AppGroup("plan", help="Import and list plans.")
+
+
+def _parse_period(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        start, end = (int(part) for part in value.split("-"))
+    except ValueError:
+        raise click.BadParameter("write the period as YYYY-YYYY, e.g. 2026-2030") from None
+    if end < start or start < 1900:
+        raise click.BadParameter("the period must run forward, e.g. 2026-2030")
+    return start, end
+
+
+@plan_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--period", help="Load the plan for another period, e.g. 2026-2030.")
+def import_command(file: str, period: str | None) -> None:
+    """Validate a plan file and load it; re-running updates in place."""
+    try:
+        result = import_plan(read_plan_file(file), source=file, period=_parse_period(period))
+    except PlanFileError as error:
+        db.session.rollback()
+        click.echo(f"Cannot import {error.source}:", err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    plan, tasks = result.plan, result.tasks
+    verb = "Imported" if result.created else "Updated"
+    click.echo(
+        f"{verb} plan {plan.code} ({plan.period_label}), id {plan.id}: "
+        + ", ".join(f"{v} {k}" for k, v in result.counts.items())
+    )
+    click.echo(
+        f"Tasks: {tasks.created} created, {tasks.updated} re-dated, {tasks.removed} removed, "
+        f"{tasks.kept_with_progress} kept (they have progress but are no longer scheduled)"
+    )
+
+
+@plan_cli.command("list")
+def list_command() -> None:
+    """List the plans in this installation."""
+    from .services.plans import all_plans
+
+    for plan in all_plans():
+        click.echo(f"{plan.id:4}  {plan.code}  {plan.period_label}  {plan.title}")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load the demo plan for the period holding today, with demo accounts, and print them."""
+    from .services.demo import DEMO_PASSWORD, load_demo
+
+    plan, accounts = load_demo()
+    db.session.commit()
+    print_demo_accounts(plan, accounts, DEMO_PASSWORD)
+
+
+def print_demo_accounts(plan, accounts, password: str) -> None:
+    click.echo(f"Demo plan: {plan.title} ({plan.period_label})")
+    click.echo(f"Demo accounts (password for all: {password}):")
+    for account in accounts:
+        click.echo(f"  {account.role:12} {account.email:40} {account.body or ''}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "coordinator", "focal_point", "observer"]),
+    required=True,
+)
+@click.option("--body", "body_key", help="Body key, for a focal point.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user_command(email, name, role, body_key, password) -> None:
+    """Create an account (e.g. the first administrator)."""
+    from sqlalchemy import select
+
+    from .models import Body
+    from .services import accounts
+
+    body = db.session.scalar(select(Body).filter_by(key=body_key)) if body_key else None
+    if body_key and body is None:
+        raise click.BadParameter(f"no body with the key '{body_key}'", param_hint="--body")
+    try:
+        accounts.check_new_password(password)
+        user = accounts.create_user(email=email, name=name, role=role, body=body, password=password)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(plan_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_user_command)
+    from .serve import serve_command
+
+    app.cli.add_command(serve_command)

@@ -1,0 +1,57 @@
+"""Errors as clear pages in the user's language, never a bare traceback."""
+
+from flask import Flask, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+from .services.access import AccessDenied
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: gettext("The request could not be understood. Please check what you entered and try again."),
+        403: gettext("You do not have permission to see or change this."),
+        404: gettext("This page does not exist, or it is not available to you."),
+        405: gettext("This action is not allowed here."),
+        409: gettext("Someone else changed this at the same moment. Please reload and try again."),
+        413: gettext("The upload is too large."),
+        429: gettext("Too many attempts. Please wait a moment and try again."),
+        500: gettext("Something went wrong on our side. Your change was not saved; please try again."),
+    }
+
+
+def render_error(code: int, message: str | None = None):
+    text = message or _messages().get(code, gettext("An error occurred."))
+    return render_template("errors/error.html", code=code, message=text), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            gettext("The form had expired. Please go back, reload the page and submit it again."),
+        )
+
+    @app.errorhandler(AccessDenied)
+    def _access_denied(error: AccessDenied):
+        db.session.rollback()
+        return render_error(403)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(error: StaleDataError):
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        db.session.rollback()
+        app.logger.error("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,34 @@
+"""The models, one module per aggregate; importing this package registers them all."""
+
+from .body import Body
+from .outbox import MailMessage
+from .plan import (
+    Activity,
+    Objective,
+    Plan,
+    PlanBody,
+    Responsibility,
+    ResponsibilityBody,
+    SolutionGroup,
+    Target,
+    TargetValue,
+)
+from .task import Task, TaskEvent
+from .user import User
+
+__all__ = [
+    "Activity",
+    "Body",
+    "MailMessage",
+    "Objective",
+    "Plan",
+    "PlanBody",
+    "Responsibility",
+    "ResponsibilityBody",
+    "SolutionGroup",
+    "Target",
+    "TargetValue",
+    "Task",
+    "TaskEvent",
+    "User",
+]

@@ -1,0 +1,274 @@
+"""The plan as data: objectives and targets, activities, solutions, responsibilities."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .body import Body
+from .types import UTCDateTime
+
+LEAD = "lead"
+COORDINATING = "coordinating"
+ASSIGNEE = "assignee"
+
+responsibility_objective = Table(
+    "responsibility_objective",
+    db.metadata,
+    Column(
+        "responsibility_id",
+        ForeignKey("responsibility.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("objective_id", ForeignKey("objective.id", ondelete="CASCADE"), primary_key=True),
+)
+responsibility_activity = Table(
+    "responsibility_activity",
+    db.metadata,
+    Column(
+        "responsibility_id",
+        ForeignKey("responsibility.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Plan(db.Model):
+    """One action plan for one period; the same document may be imported for several periods."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("code", "jurisdiction", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80))
+    jurisdiction: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(500))
+    title_en: Mapped[str | None] = mapped_column(String(500))
+    issuer: Mapped[str] = mapped_column(String(300))
+    issued_on: Mapped[date | None]
+    period_start: Mapped[int]
+    period_end: Mapped[int]
+    general_objective: Mapped[str] = mapped_column(Text, default="")
+    general_objective_ref: Mapped[str | None] = mapped_column(String(40))
+    funding: Mapped[str | None] = mapped_column(Text)
+    implementation_intro: Mapped[str | None] = mapped_column(Text)
+    # name -> {"default": "MM-DD", "date": "MM-DD", "label": str, "label_en": str}
+    due_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    coordinator_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    source_name: Mapped[str | None] = mapped_column(String(300))
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    coordinator_body: Mapped[Body | None] = relationship()
+    objectives: Mapped[list[Objective]] = relationship(
+        back_populates="plan", order_by="Objective.number", cascade="all, delete-orphan"
+    )
+    activities: Mapped[list[Activity]] = relationship(
+        back_populates="plan", order_by="Activity.number", cascade="all, delete-orphan"
+    )
+    solution_groups: Mapped[list[SolutionGroup]] = relationship(
+        back_populates="plan",
+        order_by="SolutionGroup.position",
+        cascade="all, delete-orphan",
+    )
+    responsibilities: Mapped[list[Responsibility]] = relationship(
+        back_populates="plan",
+        order_by="Responsibility.position",
+        cascade="all, delete-orphan",
+    )
+    participants: Mapped[list[PlanBody]] = relationship(back_populates="plan", cascade="all, delete-orphan")
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.period_start, self.period_end + 1))
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.period_start}–{self.period_end}"
+
+    def display_title(self, locale: str = "vi") -> str:
+        return self.title_en if locale == "en" and self.title_en else self.title
+
+
+class PlanBody(db.Model):
+    """A body's part in a plan: the Section IV paragraph that assigns it, if any."""
+
+    __tablename__ = "plan_body"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped[Plan] = relationship(back_populates="participants")
+    body: Mapped[Body] = relationship()
+
+
+class Objective(db.Model):
+    __tablename__ = "objective"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    ref: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="objectives")
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="objective",
+        order_by="Target.number",
+        cascade="all, delete-orphan",
+    )
+
+
+class Target(db.Model):
+    """A numbered target (chỉ tiêu); it may hold several measurable values."""
+
+    __tablename__ = "target"
+    __table_args__ = (UniqueConstraint("objective_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objective_id: Mapped[int] = mapped_column(ForeignKey("objective.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    ref: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    owner_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+
+    objective: Mapped[Objective] = relationship(back_populates="targets")
+    owner_body: Mapped[Body | None] = relationship()
+    values: Mapped[list[TargetValue]] = relationship(
+        back_populates="target",
+        order_by="TargetValue.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class TargetValue(db.Model):
+    """One measurable value of a target: comparator, value, unit and horizon."""
+
+    __tablename__ = "target_value"
+    __table_args__ = (UniqueConstraint("target_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(500))
+    label_en: Mapped[str | None] = mapped_column(String(500))
+    comparator: Mapped[str] = mapped_column(String(2))
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    unit: Mapped[str] = mapped_column(String(80))
+    horizon_kind: Mapped[str] = mapped_column(String(20))
+    horizon_label: Mapped[str | None] = mapped_column(String(120))
+    baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
+    baseline_year: Mapped[int | None]
+
+    target: Mapped[Target] = relationship(back_populates="values")
+
+
+class Activity(db.Model):
+    """A Section II activity (nội dung hoạt động) with its lead and coordinating bodies."""
+
+    __tablename__ = "activity"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    ref: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+    goal: Mapped[str | None] = mapped_column(Text)
+    contents: Mapped[list] = mapped_column(JSON, default=list)
+    lead_keys: Mapped[list] = mapped_column(JSON, default=list)
+    coordinating_keys: Mapped[list] = mapped_column(JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="activities")
+
+
+class SolutionGroup(db.Model):
+    """A group of Section III solutions, general or serving one objective."""
+
+    __tablename__ = "solution_group"
+    __table_args__ = (UniqueConstraint("plan_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(default=0)
+    ref: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(Text)
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objective.id", ondelete="SET NULL"))
+    items: Mapped[list] = mapped_column(JSON, default=list)
+
+    plan: Mapped[Plan] = relationship(back_populates="solution_groups")
+    objective: Mapped[Objective | None] = relationship()
+
+
+class ResponsibilityBody(db.Model):
+    """A body's role in a responsibility: assignee (gets tasks), lead or coordinating."""
+
+    __tablename__ = "responsibility_body"
+
+    responsibility_id: Mapped[int] = mapped_column(
+        ForeignKey("responsibility.id", ondelete="CASCADE"), primary_key=True
+    )
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    body: Mapped[Body] = relationship()
+
+
+class Responsibility(db.Model):
+    """A checkable duty cited from the plan, with the schedule that dates its tasks."""
+
+    __tablename__ = "responsibility"
+    __table_args__ = (UniqueConstraint("plan_id", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(40))
+    paragraph: Mapped[str] = mapped_column(String(40))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+    schedule: Mapped[dict] = mapped_column(JSON)
+
+    plan: Mapped[Plan] = relationship(back_populates="responsibilities")
+    body_roles: Mapped[list[ResponsibilityBody]] = relationship(
+        cascade="all, delete-orphan", order_by="ResponsibilityBody.position"
+    )
+    objectives: Mapped[list[Objective]] = relationship(secondary=responsibility_objective)
+    activities: Mapped[list[Activity]] = relationship(secondary=responsibility_activity)
+
+    def bodies(self, role: str) -> list[Body]:
+        return [link.body for link in self.body_roles if link.role == role]
+
+    @property
+    def leads(self) -> list[Body]:
+        return self.bodies(LEAD)
+
+    @property
+    def coordinating(self) -> list[Body]:
+        return self.bodies(COORDINATING)
+
+    @property
+    def assignees(self) -> list[Body]:
+        return self.bodies(ASSIGNEE)

@@ -1,0 +1,64 @@
+"""Accounts and roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+from .body import Body
+from .types import UTCDateTime
+
+ADMIN = "admin"
+COORDINATOR = "coordinator"
+FOCAL_POINT = "focal_point"
+OBSERVER = "observer"
+ROLES = (ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change and logout-everywhere: cookies carrying an older value stop working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    body: Mapped[Body | None] = relationship()
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_enabled
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_focal_point(self) -> bool:
+        return self.role == FOCAL_POINT
+
+    @property
+    def sees_all_bodies(self) -> bool:
+        return self.role in (ADMIN, COORDINATOR, OBSERVER)
+
+    @property
+    def edits_all_progress(self) -> bool:
+        return self.role in (ADMIN, COORDINATOR)

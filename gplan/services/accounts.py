@@ -1,0 +1,121 @@
+"""Accounts: creating users, invitations, passwords and sign-in."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+from flask_babel import force_locale, gettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Body, User
+from ..models.user import FOCAL_POINT, ROLES
+from ..timeutil import utcnow
+from .mail import deliver_pending, queue_mail, render_mail
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message is for the user.
+
+    ``field`` names the form field the problem belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    body: Body | None = None,
+    locale: str = "vi",
+    password: str | None = None,
+) -> User:
+    """Create an account. A focal point must belong to a body; other roles belong to none."""
+    if role not in ROLES:
+        raise AccountError(gettext("Unknown role."), "role")
+    if role == FOCAL_POINT and body is None:
+        raise AccountError(gettext("A focal point must belong to a body."), "body")
+    if find_user_by_email(email):
+        raise AccountError(gettext("An account with this email address already exists."), "email")
+    user = User(
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        body=body if role == FOCAL_POINT else None,
+        locale=locale,
+        created_at=utcnow(),
+    )
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="set-password")
+
+
+def password_token(user: User) -> str:
+    """A set-password token; it dies when the password changes, so it works once."""
+    return _serializer().dumps({"user": user.id, "pw": (user.password_hash or "")[-12:]})
+
+
+def user_for_token(token: str) -> User | None:
+    max_age = current_app.config["INVITE_MAX_AGE_HOURS"] * 3600
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.is_enabled or (user.password_hash or "")[-12:] != data.get("pw"):
+        return None
+    return user
+
+
+def send_password_link(user: User, kind: str = "invite") -> None:
+    """Email ``user`` a link to set a password: an invitation, or a reset."""
+    link = current_app.config["BASE_URL"] + url_for("auth.set_password", token=password_token(user))
+    hours = current_app.config["INVITE_MAX_AGE_HOURS"]
+    text, html = render_mail(kind, user.locale, user=user, link=link, hours=hours)
+    with force_locale(user.locale):
+        subject = gettext("Your gplan account") if kind == "invite" else gettext("Reset your gplan password")
+    message = queue_mail(kind=kind, recipient=user.email, subject=subject, text=text, html=html)
+    db.session.commit()
+    deliver_pending(only=[message.id])
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            gettext(
+                "The password must have at least %(n)d characters.",
+                n=MIN_PASSWORD_LENGTH,
+            ),
+            "password",
+        )
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of the user. The caller commits."""
+    check_new_password(password)
+    user.set_password(password)
+    user.session_version += 1
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None or not user.is_enabled or not user.check_password(password):
+        return None
+    user.last_login_at = utcnow()
+    return user

@@ -1,0 +1,137 @@
+"""Test fixtures: one database per run (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+the Hải Dương plan and its accounts loaded once, and a rollback around every test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from gplan import create_app
+from gplan.extensions import db
+
+from .helpers import PASSWORD, Seed, seed_plan_and_accounts
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _postgres_url(base: str) -> str:
+    url = make_url(base)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+class Databases:
+    """Creates throw-away databases: files for SQLite, fresh databases on the PostgreSQL server.
+
+    Every run gets its own databases, so several runs can share one server.
+    """
+
+    def __init__(self, tmp_dir: Path):
+        self.tmp_dir = tmp_dir
+        self.created: list[str] = []
+
+    def new(self) -> str:
+        name = f"gplan_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        if not TEST_DATABASE_URL:
+            return f"sqlite:///{self.tmp_dir / (name + '.db')}"
+        admin = create_engine(_postgres_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        self.created.append(name)
+        return make_url(_postgres_url(TEST_DATABASE_URL)).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.created:
+            return
+        admin = create_engine(_postgres_url(TEST_DATABASE_URL), isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    manager = Databases(tmp_path_factory.mktemp("db"))
+    yield manager
+    manager.drop_all()
+
+
+def test_config(database_url: str, tmp_dir: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_FOLDER": str(tmp_dir / "uploads"),
+        "BASE_URL": "http://gplan.test",
+        "MAIL_SERVER": "",
+        "MAIL_DEFAULT_SENDER": "gplan@gplan.test",
+        "EVIDENCE_MAX_BYTES": 200 * 1024,
+        "MAX_CONTENT_LENGTH": 400 * 1024,
+        "DUE_DAYS": {},
+    }
+
+
+@pytest.fixture(scope="session")
+def app(databases, tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("instance")
+    os.environ["GPLAN_INSTANCE"] = str(tmp_dir)
+    application = create_app(test_config(databases.new(), tmp_dir))
+    with application.app_context():
+        db.create_all()
+    return application
+
+
+@pytest.fixture(scope="session")
+def seed(app) -> Seed:
+    """The Hải Dương plan (2016–2020) and one account per role and per body, committed once."""
+    with app.app_context():
+        result = seed_plan_and_accounts()
+        db.session.commit()
+        db.session.remove()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _rollback(app, seed):
+    """Run each test inside a transaction that is rolled back, so tests never see each other."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def fresh_app(databases, tmp_path):
+    """An app on a database of its own, without the rollback wrapper: for tests that need
+    real commits from several connections, threads or processes."""
+    application = create_app(test_config(databases.new(), tmp_path))
+    with application.app_context():
+        db.create_all()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+__all__ = ["PASSWORD"]
