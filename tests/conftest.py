@@ -64,7 +64,7 @@ def databases(tmp_path_factory):
     manager.drop_all()
 
 
-def test_config(database_url: str, tmp_dir: Path) -> dict:
+def app_config(database_url: str, tmp_dir: Path) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -83,7 +83,7 @@ def test_config(database_url: str, tmp_dir: Path) -> dict:
 def app(databases, tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("instance")
     os.environ["GPLAN_INSTANCE"] = str(tmp_dir)
-    application = create_app(test_config(databases.new(), tmp_dir))
+    application = create_app(app_config(databases.new(), tmp_dir))
     with application.app_context():
         db.create_all()
     return application
@@ -125,7 +125,7 @@ def client(app):
 def fresh_app(databases, tmp_path):
     """An app on a database of its own, without the rollback wrapper: for tests that need
     real commits from several connections, threads or processes."""
-    application = create_app(test_config(databases.new(), tmp_path))
+    application = create_app(app_config(databases.new(), tmp_path))
     with application.app_context():
         db.create_all()
     yield application

@@ -1,5 +1,6 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
+from .actual import TargetActual, TargetActualRevision
 from .body import Body
 from .outbox import MailMessage
 from .plan import (
@@ -27,6 +28,8 @@ __all__ = [
     "ResponsibilityBody",
     "SolutionGroup",
     "Target",
+    "TargetActual",
+    "TargetActualRevision",
     "TargetValue",
     "Task",
     "TaskEvent",
