@@ -8,6 +8,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -45,7 +48,11 @@ class Databases:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
         self.created.append(name)
-        return make_url(_postgres_url(TEST_DATABASE_URL)).set(database=name).render_as_string(hide_password=False)
+        return (
+            make_url(_postgres_url(TEST_DATABASE_URL))
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
 
     def drop_all(self) -> None:
         if not self.created:
@@ -79,11 +86,24 @@ def app_config(database_url: str, tmp_dir: Path) -> dict:
     }
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Each request gets its own app context (its own ``g`` and database session), as in
+    production, even though the test itself runs inside an app context."""
+
+    def open(self, *args, **kwargs):
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+
+
 @pytest.fixture(scope="session")
 def app(databases, tmp_path_factory):
     tmp_dir = tmp_path_factory.mktemp("instance")
     os.environ["GPLAN_INSTANCE"] = str(tmp_dir)
     application = create_app(app_config(databases.new(), tmp_dir))
+    application.test_client_class = RequestIsolatingClient
     with application.app_context():
         db.create_all()
     return application
@@ -99,6 +119,13 @@ def seed(app) -> Seed:
     return result
 
 
+class ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy picks the engine itself; a test session must use the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture(autouse=True)
 def _rollback(app, seed):
     """Run each test inside a transaction that is rolled back, so tests never see each other."""
@@ -106,7 +133,13 @@ def _rollback(app, seed):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        db.session = db._make_scoped_session(
+            {
+                "class_": ConnectionBoundSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
         try:
             yield
         finally:
@@ -126,6 +159,7 @@ def fresh_app(databases, tmp_path):
     """An app on a database of its own, without the rollback wrapper: for tests that need
     real commits from several connections, threads or processes."""
     application = create_app(app_config(databases.new(), tmp_path))
+    application.test_client_class = RequestIsolatingClient
     with application.app_context():
         db.create_all()
     yield application

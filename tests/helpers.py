@@ -19,13 +19,13 @@ from gplan.services.plans import task_holding_bodies
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "plans" / "hai-duong-3002-2016-2020.yaml"
 PASSWORD = "correct horse battery"
-ADMIN_EMAIL = "admin@gplan.test"
-COORDINATOR_EMAIL = "coordinator@gplan.test"
-OBSERVER_EMAIL = "observer@gplan.test"
+ADMIN_EMAIL = "admin@haiduong.gov.vn"
+COORDINATOR_EMAIL = "coordinator@haiduong.gov.vn"
+OBSERVER_EMAIL = "observer@haiduong.gov.vn"
 
 
 def focal_email(body_key: str) -> str:
-    return f"{body_key}@gplan.test"
+    return f"{body_key}@haiduong.gov.vn"
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,11 @@ def seed_plan_and_accounts() -> Seed:
         create_user(email=email, name=role.title(), role=role, password=PASSWORD)
     for body in task_holding_bodies(plan):
         create_user(
-            email=focal_email(body.key), name=f"Đầu mối {body.name}", role=FOCAL_POINT, body=body, password=PASSWORD
+            email=focal_email(body.key),
+            name=f"Đầu mối {body.name}",
+            role=FOCAL_POINT,
+            body=body,
+            password=PASSWORD,
         )
     return Seed(plan_id=plan.id)
 

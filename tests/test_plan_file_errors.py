@@ -40,7 +40,9 @@ def test_unknown_body_names_the_responsibility():
         data["responsibilities"][3]["coordinating"] = ["ministry-of-magic"]
 
     ref = GOOD["responsibilities"][3]["ref"]
-    assert f"responsibilities ({ref}) › coordinating: unknown body 'ministry-of-magic'" in problems_of(changed(mutate))
+    assert f"responsibilities ({ref}) › coordinating: unknown body 'ministry-of-magic'" in problems_of(
+        changed(mutate)
+    )
 
 
 def test_missing_field_names_the_item():

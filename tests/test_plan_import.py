@@ -23,7 +23,12 @@ def test_objectives_targets_and_activities(seed):
     assert the_plan.coordinator_body.key == "dolisa"
     assert [o.number for o in the_plan.objectives] == [1, 2, 3, 4, 5, 6, 7]
     assert [len(o.targets) for o in the_plan.objectives] == [3, 4, 2, 4, 2, 3, 4]
-    assert db.session.scalar(select(func.count(Target.id)).join(Objective).where(Objective.plan_id == seed.plan_id)) == 22
+    assert (
+        db.session.scalar(
+            select(func.count(Target.id)).join(Objective).where(Objective.plan_id == seed.plan_id)
+        )
+        == 22
+    )
     assert [a.ref for a in the_plan.activities] == ["II.1", "II.2", "II.3", "II.4", "II.5"]
     assert the_plan.activities[0].lead_keys == ["dolisa"]
     assert {g.key for g in the_plan.solution_groups} == {"general", "a", "b", "c", "d", "e", "g", "h"}
@@ -70,14 +75,18 @@ def test_every_section_iv_paragraph_has_responsibilities_citing_it(seed):
 def test_group_responsibility_gives_each_member_its_own_task(seed):
     report = next(r for r in plan(seed).responsibilities if r.ref == "IV.15.g")
     assert [b.key for b in report.assignees] == ["districts"]
-    holders = db.session.scalars(select(Task.body_id).where(Task.responsibility_id == report.id).distinct()).all()
+    holders = db.session.scalars(
+        select(Task.body_id).where(Task.responsibility_id == report.id).distinct()
+    ).all()
     assert set(holders) == {m.id for m in body("districts").members}
     assert db.session.scalar(select(func.count(Task.id)).where(Task.responsibility_id == report.id)) == 12 * 5
 
 
 def test_yearly_duty_gives_one_task_per_year(seed):
     tasks = db.session.scalars(
-        select(Task).join(Responsibility).where(Responsibility.ref == "IV.1.b", Task.body_id == body("dolisa").id)
+        select(Task)
+        .join(Responsibility)
+        .where(Responsibility.ref == "IV.1.b", Task.body_id == body("dolisa").id)
     ).all()
     assert sorted(t.year for t in tasks) == [2016, 2017, 2018, 2019, 2020]
     assert {(t.due_on.month, t.due_on.day) for t in tasks} == {(1, 31)}
@@ -93,8 +102,12 @@ def test_action_month_is_a_window_every_year(seed):
 
 
 def test_mid_term_and_final_reviews(seed):
-    midterm = db.session.scalars(select(Task).join(Responsibility).where(Responsibility.ref == "II.5.b.2")).all()
-    final = db.session.scalars(select(Task).join(Responsibility).where(Responsibility.ref == "II.5.b.3")).all()
+    midterm = db.session.scalars(
+        select(Task).join(Responsibility).where(Responsibility.ref == "II.5.b.2")
+    ).all()
+    final = db.session.scalars(
+        select(Task).join(Responsibility).where(Responsibility.ref == "II.5.b.3")
+    ).all()
     assert [t.year for t in midterm] == [2018]
     assert [t.year for t in final] == [2020]
     five_year_review = db.session.scalars(
@@ -121,7 +134,9 @@ def _counts(plan_id: int) -> tuple:
 def test_reimport_is_idempotent_and_keeps_progress(seed):
     task = task_of("finance", "IV.4.a", "2017")
     task.progress, task.note = "in_progress", "Đang bố trí kinh phí"
-    db.session.add(TaskEvent(task=task, at=task.plan.imported_at, from_progress="not_started", to_progress="in_progress"))
+    db.session.add(
+        TaskEvent(task=task, at=task.plan.imported_at, from_progress="not_started", to_progress="in_progress")
+    )
     db.session.commit()
     before = _counts(seed.plan_id)
     result = import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name)
@@ -151,7 +166,9 @@ def test_member_added_later_gets_its_tasks_on_sync(seed):
     from gplan.services.task_sync import sync_tasks
 
     other = body("other-departments")
-    newcomer = Body(jurisdiction=other.jurisdiction, key="dept-construction", name="Sở Xây dựng", parent=other)
+    newcomer = Body(
+        jurisdiction=other.jurisdiction, key="dept-construction", name="Sở Xây dựng", parent=other
+    )
     db.session.add(newcomer)
     db.session.flush()
     result = sync_tasks(plan(seed))

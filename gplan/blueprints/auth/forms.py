@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ...forms import BaseForm
 from ...services.accounts import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Sign in"))
@@ -15,7 +15,14 @@ class LoginForm(FlaskForm):
 def _new_password_fields():
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        validators=[
+            DataRequired(),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("The password must have %(min)d to %(max)d characters."),
+            ),
+        ],
         description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
     )
     confirm = PasswordField(
@@ -28,17 +35,17 @@ def _new_password_fields():
     return password, confirm
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(BaseForm):
     password, confirm = _new_password_fields()
     submit = SubmitField(_l("Save password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password, confirm = _new_password_fields()
     submit = SubmitField(_l("Change password"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a link"))

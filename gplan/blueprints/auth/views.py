@@ -61,7 +61,7 @@ def change_password():
         else:
             accounts.set_password(current_user, form.password.data)
             db.session.commit()
-            login_user(current_user)  # re-issue the cookie for the new session version
+            login_user(current_user._get_current_object())  # a cookie for the new session version
             flash(
                 gettext("Your password has been changed. Other sessions were signed out."),
                 "success",

@@ -1,14 +1,14 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from ...forms import BaseForm
 from ...services.evidence import ALLOWED_EXTENSIONS
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(BaseForm):
     progress = RadioField(_l("New state"), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     evidence_url = StringField(
@@ -40,7 +40,7 @@ class ProgressForm(FlaskForm):
         )
 
 
-class TaskFilterForm(FlaskForm):
+class TaskFilterForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -35,9 +35,10 @@ def _chosen_body(plan) -> Body | None:
         requested = request.args.get("body", type=int)
         require(requested in (None, current_user.body_id))
         return current_user.body
-    body_id = request.args.get("body", type=int)
-    body = db.session.get(Body, body_id) if body_id else None
-    if body is not None and not plan_queries.body_in_plan(plan, body):
+    if "body" not in request.args:
+        return None
+    body = db.session.get(Body, request.args.get("body", type=int) or 0)
+    if body is None or not plan_queries.body_in_plan(plan, body):
         abort(404)
     return body
 
