@@ -1,6 +1,7 @@
 """The focal point's task list and task page: grouping, ticking, history, evidence."""
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -174,3 +175,21 @@ def test_date_near_midnight_uses_the_local_day(client):
     assert done.completed_on == date(2019, 2, 1)
     assert done.completed_at.tzinfo is not None
     assert done.status_on(date(2019, 2, 1)) == "done_late"
+
+
+def test_a_note_can_be_added_without_changing_state(client, june_2018):
+    task = task_of("education", "IV.8.a", "2018:annual_report")
+    login(client, focal_email("education"))
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="not_started"', page)  # "keep as is" is chosen by default
+    response = submit(client, f"/tasks/{task.id}", {"progress": "not_started"})
+    assert response.status_code == 200
+    assert "Chọn trạng thái mới, hoặc thêm ghi chú hay minh chứng." in response.get_data(as_text=True)
+    response = submit(
+        client, f"/tasks/{task.id}", {"progress": "not_started", "note": "Chờ hướng dẫn của Sở"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    kept = db.session.get(Task, task.id)
+    assert kept.progress == "not_started" and kept.note == "Chờ hướng dẫn của Sở"
+    assert [(e.from_progress, e.to_progress) for e in kept.events] == [("not_started", "not_started")]

@@ -9,7 +9,7 @@ from ...services.evidence import ALLOWED_EXTENSIONS
 
 
 class ProgressForm(BaseForm):
-    progress = RadioField(_l("New state"), validators=[DataRequired()])
+    progress = RadioField(_l("State"), validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     evidence_url = StringField(
         _l("Evidence link"),
@@ -22,9 +22,12 @@ class ProgressForm(BaseForm):
     evidence_file = FileField(_l("Evidence file"))
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, choices=(), **kwargs):
+    def __init__(self, *args, current: str, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.current = current
         self.progress.choices = list(choices)
+        if self.progress.data is None:
+            self.progress.data = current
         limit = current_app.config["EVIDENCE_MAX_BYTES"]
         self.evidence_file.validators = [
             FileAllowed(sorted(ALLOWED_EXTENSIONS), _l("This kind of file is not accepted.")),
@@ -38,6 +41,16 @@ class ProgressForm(BaseForm):
             mb=limit // (1024 * 1024),
             types=", ".join(sorted(ALLOWED_EXTENSIONS)),
         )
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        upload = self.evidence_file.data
+        unchanged = self.progress.data == self.current
+        if unchanged and not (self.note.data or self.evidence_url.data or (upload and upload.filename)):
+            self.progress.errors.append(_l("Choose a new state, or add a note or evidence."))
+            return False
+        return True
 
 
 class TaskFilterForm(BaseForm):

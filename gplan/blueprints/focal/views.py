@@ -22,7 +22,7 @@ from ...services.progress import (
     next_progress_choices,
     record_progress,
 )
-from ...templating import PROGRESS_ACTIONS
+from ...templating import PROGRESS_ACTIONS, PROGRESS_LABELS
 from ...timeutil import local_today
 from . import bp
 from .filters import task_filter_from_args
@@ -83,7 +83,9 @@ def task(task_id: int):
         require(can_change_task(current_user, task))
     form = None
     if can_change_task(current_user, task):
-        form = ProgressForm(choices=[(p, PROGRESS_ACTIONS[p]) for p in next_progress_choices(task)])
+        keep = (task.progress, gettext("Keep: %(state)s", state=PROGRESS_LABELS[task.progress]))
+        moves = [(p, PROGRESS_ACTIONS[p]) for p in next_progress_choices(task)]
+        form = ProgressForm(current=task.progress, choices=[keep, *moves])
         if form.validate_on_submit():
             upload = form.evidence_file.data
             stored = evidence_files.store(upload) if upload and upload.filename else None
