@@ -110,6 +110,33 @@ def register(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     from .serve import serve_command
 
     app.cli.add_command(serve_command)
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup_command(target: str) -> None:
+    """Write the whole database and the evidence files to a zip file."""
+    from .services.backup import write_backup
+
+    counts = write_backup(target)
+    click.echo(
+        f"Wrote {target}: {sum(counts.values())} rows in {len(counts)} tables, with the evidence files."
+    )
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+def restore_command(source: str) -> None:
+    """Load a backup into a freshly migrated, empty database."""
+    from .services.backup import BackupError, restore_backup
+
+    try:
+        counts = restore_backup(source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables from {source}.")

@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
@@ -120,10 +121,18 @@ def seed(app) -> Seed:
 
 
 class ConnectionBoundSession(FlaskSession):
-    """Flask-SQLAlchemy picks the engine itself; a test session must use the test's connection."""
+    """Flask-SQLAlchemy picks the engine itself; a test session must use the test's connection.
+
+    Only for the session app: an app a test builds on a database of its own (``fresh_app``)
+    keeps its own engine.
+    """
+
+    bound_app = None
 
     def get_bind(self, *args, **kwargs):
-        return self.bind
+        if current_app._get_current_object() is self.bound_app:
+            return self.bind
+        return super().get_bind(*args, **kwargs)
 
 
 @pytest.fixture(autouse=True)
@@ -133,6 +142,7 @@ def _rollback(app, seed):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
+        ConnectionBoundSession.bound_app = app
         db.session = db._make_scoped_session(
             {
                 "class_": ConnectionBoundSession,
