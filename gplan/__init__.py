@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     register_config(app, test_config)
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -66,6 +67,12 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
     login_manager.localize_callback = unauthorized_message
+
+
+def register_security(app: Flask) -> None:
+    from .security import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound so that no module needs to import the app."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -29,3 +31,5 @@ login_manager = LoginManager()
 mail = Mail()
 csrf = CSRFProtect()
 babel = Babel()
+# Storage comes from RATELIMIT_STORAGE_URI: memory for one process, redis:// for several workers.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from flask import current_app, url_for
 from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -111,11 +114,35 @@ def set_password(user: User, password: str) -> None:
     check_new_password(password)
     user.set_password(password)
     user.session_version += 1
+    user.failed_logins, user.locked_until = 0, None
 
 
-def authenticate(email: str, password: str) -> User | None:
+@dataclass
+class SignIn:
+    """The outcome of a sign-in attempt: the user, or why not (``locked_until`` when locked)."""
+
+    user: User | None = None
+    locked_until: datetime | None = None
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    """Check a sign-in. Repeated wrong passwords lock the account for a while; the real user
+    gets back in by waiting or through a password-reset link. The caller commits."""
     user = find_user_by_email(email)
-    if user is None or not user.is_enabled or not user.check_password(password):
-        return None
-    user.last_login_at = utcnow()
-    return user
+    if user is None or not user.is_enabled:
+        current_app.logger.warning("failed sign-in for unknown or disabled account %r", email)
+        return SignIn()
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        current_app.logger.warning("sign-in refused for locked account %s", user.email)
+        return SignIn(locked_until=user.locked_until)
+    if not user.check_password(password):
+        user.failed_logins += 1
+        current_app.logger.warning("failed sign-in %d for %s", user.failed_logins, user.email)
+        if user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]:
+            user.failed_logins = 0
+            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            return SignIn(locked_until=user.locked_until)
+        return SignIn()
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    return SignIn(user=user)

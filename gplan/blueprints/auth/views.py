@@ -13,8 +13,10 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ...extensions import db
+from ...extensions import db, limiter
+from ...security import start_session_clock
 from ...services import accounts
+from ...templating import format_instant
 from . import bp
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 
@@ -27,19 +29,32 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("plans.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            db.session.commit()
-            session.clear()
-            login_user(user)
+        attempt = accounts.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if attempt.user is not None:
+            session.clear()  # a new session on sign-in: nothing from before carries over
+            login_user(attempt.user)
+            start_session_clock()
             return redirect(_safe_next(request.args.get("next")))
-        flash(gettext("Wrong email or password."), "error")
+        if attempt.locked_until:
+            flash(_locked_message(attempt.locked_until), "error")
+        else:
+            flash(gettext("Wrong email or password."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _locked_message(until) -> str:
+    return gettext(
+        "Too many wrong passwords: this account is locked until %(time)s. "
+        "Wait, or use “Forgot your password?” to set a new one now.",
+        time=format_instant(until),
+    )
 
 
 @bp.post("/logout")
@@ -81,6 +96,7 @@ def set_password(token: str):
         db.session.commit()
         session.clear()
         login_user(user)
+        start_session_clock()
         flash(gettext("Your password is set. Welcome to gplan."), "success")
         return redirect(url_for("plans.home"))
     return render_template("auth/set_password.html", form=form, user=user)

@@ -1,0 +1,121 @@
+"""Hardening: headers, session timeouts, lockout after wrong passwords, login throttling."""
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+
+from gplan.extensions import limiter
+from gplan.timeutil import LOCAL_TZ
+
+from .helpers import csrf_from, focal_email, login, submit, user
+
+START = datetime(2026, 6, 1, 8, 0, tzinfo=LOCAL_TZ)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers
+    secure = client.get("/login", base_url="https://gplan.test")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_pages_carry_no_inline_scripts_or_styles(client, seed):
+    login(client, focal_email("dolisa"))
+    for path in ("/plans", f"/p/{seed.plan_id}/", f"/p/{seed.plan_id}/tasks", "/password"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>" not in page and not re.search(r"<script(?![^>]*\bsrc=)", page), path
+        assert " style=" not in page and "<style" not in page, path
+
+
+def test_session_cookie_flags(client):
+    response = submit(client, "/login", {"email": focal_email("dolisa"), "password": "wrong"})
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_idle_session_ends(client):
+    with time_machine.travel(START, tick=False) as clock:
+        login(client, focal_email("dolisa"))
+        assert client.get("/plans").status_code == 200
+        clock.shift(timedelta(minutes=119))
+        assert client.get("/plans").status_code == 200
+        clock.shift(timedelta(minutes=121))
+        response = client.get("/plans")
+        assert response.status_code == 302 and response.location.startswith("/login")
+        assert client.get("/plans").status_code == 302
+
+
+def test_absolute_session_limit(client):
+    with time_machine.travel(START, tick=False) as clock:
+        login(client, focal_email("dolisa"))
+        for _ in range(13):
+            clock.shift(timedelta(hours=1))
+            response = client.get("/plans")
+        assert response.status_code == 302
+
+
+def test_lockout_after_wrong_passwords_and_recovery_by_reset(app, client):
+    email = focal_email("justice")
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(5):
+            page = submit(client, "/login", {"email": email, "password": "wrong"}).get_data(as_text=True)
+        assert "tài khoản này bị tạm khóa đến" in page
+        # Even the right password is refused while locked.
+        page = submit(client, "/login", {"email": email, "password": "correct horse battery"}).get_data(
+            as_text=True
+        )
+        assert "bị tạm khóa" in page
+        assert client.get("/plans").status_code == 302
+        clock.shift(timedelta(minutes=16))
+        login(client, email)
+        assert user(email).failed_logins == 0
+
+
+def test_locked_user_can_get_back_in_with_a_reset_link(app, client):
+    from sqlalchemy import select
+
+    from gplan.extensions import db
+    from gplan.models import MailMessage
+
+    email = focal_email("police")
+    with time_machine.travel(START, tick=False):
+        for _ in range(5):
+            submit(client, "/login", {"email": email, "password": "wrong"})
+        submit(client, "/forgot-password", {"email": email})
+        body = db.session.scalar(select(MailMessage.body_text).where(MailMessage.recipient == email))
+        link = re.search(r"http://gplan\.test(/set-password/\S+)", body).group(1)
+        response = submit(
+            client, link, {"password": "a brand new password", "confirm": "a brand new password"}
+        )
+        assert response.status_code == 302
+        assert client.get("/plans").status_code == 200
+
+
+def test_login_attempts_are_throttled(app, client):
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    try:
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        codes = [
+            client.post(
+                "/login", data={"csrf_token": token, "email": f"x{i}@haiduong.gov.vn", "password": "x"}
+            ).status_code
+            for i in range(5)
+        ]
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "10000 per minute"
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3:] == [429, 429]
+    assert client.get("/login").status_code == 200  # reading the page is never throttled
