@@ -63,7 +63,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_app):
-    context = browser.new_context(base_url=live_app.config["LIVE_URL"], viewport={"width": 390, "height": 844})
+    context = browser.new_context(
+        base_url=live_app.config["LIVE_URL"], viewport={"width": 390, "height": 844}
+    )
     context.set_default_timeout(15000)
     yield context.new_page()
     context.close()
