@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import MailMessage, Reminder, Task
 from ..models.outbox import FAILED, HELD, PENDING, SENT
+from ..models.reminder import DUE_SOON, DUE_TODAY, ESCALATION, NUDGE, OVERDUE, WINDOW
 from .mail import SENDING
 from .reminders_digest import DIGEST_KIND
 
@@ -26,9 +27,17 @@ STATUS_LABELS = {
 }
 KIND_LABELS = {
     DIGEST_KIND: lazy_gettext("Daily reminders"),
-    "nudge": lazy_gettext("Nudge"),
+    NUDGE: lazy_gettext("Nudge"),
     "invite": lazy_gettext("Invitation"),
     "reset": lazy_gettext("Password reset"),
+}
+REMINDER_KIND_LABELS = {
+    DUE_SOON: lazy_gettext("Before the due date"),
+    DUE_TODAY: lazy_gettext("On the due date"),
+    OVERDUE: lazy_gettext("Overdue"),
+    WINDOW: lazy_gettext("Period opening"),
+    ESCALATION: lazy_gettext("Escalated"),
+    NUDGE: lazy_gettext("Nudge"),
 }
 PER_PAGE = 50
 

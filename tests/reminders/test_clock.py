@@ -91,3 +91,31 @@ def test_the_job_logs_what_it_did(app, caplog):
         settle_before(date(2018, 6, 12))
         daily_reminders(app)
     assert "2 digests with 3 reminders queued" in caplog.text
+
+
+def test_serve_runs_the_scheduler_in_its_own_process_and_stops_it(databases, tmp_path, monkeypatch):
+    import waitress
+
+    seen = {}
+
+    def fake_serve(app, **kwargs):  # instead of serving until Ctrl+C
+        seen["threads"] = {t.name for t in threading.enumerate()}
+
+    monkeypatch.setattr(waitress, "serve", fake_serve)
+    # This app's own database and sessions, not the rolled-back test connection.
+    rolled_back, db.session = db.session, db._make_scoped_session({})
+    try:
+        single = create_app(app_config(databases.new(), tmp_path))
+        with (
+            single.app_context(),
+            time_machine.travel(datetime(2018, 6, 12, 6, 0, tzinfo=LOCAL_TZ), tick=False),
+        ):
+            result = single.test_cli_runner().invoke(args=["serve"])
+            assert result.exit_code == 0, result.output
+            assert "APScheduler" in seen["threads"] and "07:00 Asia/Ho_Chi_Minh" in result.output
+            without = single.test_cli_runner().invoke(args=["serve", "--no-scheduler"])
+            assert without.exit_code == 0 and "07:00" not in without.output
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        db.session = rolled_back

@@ -74,7 +74,7 @@ def test_only_the_admin_sets_the_policy(client, email):
 
 def test_the_policy_page_previews_any_day(client, june_12):
     login(client, ADMIN_EMAIL)
-    page = client.get("/admin/reminders?date=2018-06-12&fresh=y").get_data(as_text=True)
+    page = client.get("/admin/reminders?date=2018-06-12").get_data(as_text=True)
     assert focal_email("dolisa") in page and focal_email("police") in page
     assert client.get("/admin/reminders?date=not-a-day").status_code == 200
 

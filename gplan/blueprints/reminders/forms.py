@@ -1,10 +1,14 @@
+from __future__ import annotations
+
+from dataclasses import asdict
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ...forms import BaseForm
 from ...services.reminders_nudge import NOTE_MAX
-from ...services.reminders_policy import MAX_DAYS
+from ...services.reminders_policy import MAX_DAYS, Policy, parse_days_before
 
 _DAYS = [InputRequired(), NumberRange(min=0, max=MAX_DAYS)]
 
@@ -35,13 +39,21 @@ class PolicyForm(BaseForm):
     )
     submit = SubmitField(_l("Save the policy"))
 
+    @classmethod
+    def for_policy(cls, policy: Policy) -> PolicyForm:
+        return cls(data={**asdict(policy), "days_before": ", ".join(map(str, policy.days_before))})
+
+    def to_policy(self) -> Policy:
+        """The policy as entered; raises PolicyError (naming the field) for a bad list of days."""
+        others = {name: self[name].data for name in asdict(Policy()) if name != "days_before"}
+        return Policy(days_before=parse_days_before(self.days_before.data), **others)
+
 
 class PreviewForm(BaseForm):
     class Meta:
         csrf = False
 
     date = DateField(_l("Day"), validators=[Optional()])
-    fresh = BooleanField(_l("As if nothing had been sent yet"))
 
 
 class PreferencesForm(BaseForm):

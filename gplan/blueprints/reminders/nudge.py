@@ -16,13 +16,19 @@ from . import bp
 from .forms import NudgeForm
 
 
-@bp.route("/p/<int:plan_id>/bodies/<int:body_id>/nudge", methods=["GET", "POST"])
-@roles_required(ADMIN, COORDINATOR)
-def nudge(plan_id: int, body_id: int):
+def _plan_and_body(plan_id: int, body_id: int):
+    """The plan and one of its task-holding bodies, else 404."""
     plan = plan_queries.get_plan_or_404(plan_id)
     body = db.session.get(Body, body_id) or abort(404)
     if not plan_queries.body_in_plan(plan, body):
         abort(404)
+    return plan, body
+
+
+@bp.route("/p/<int:plan_id>/bodies/<int:body_id>/nudge", methods=["GET", "POST"])
+@roles_required(ADMIN, COORDINATOR)
+def nudge(plan_id: int, body_id: int):
+    plan, body = _plan_and_body(plan_id, body_id)
     form, today, status = NudgeForm(), local_today(), 200
     if form.validate_on_submit():
         try:

@@ -9,6 +9,7 @@ from ...models.user import ADMIN, COORDINATOR
 from ...services.mail import deliver_pending, requeue
 from ...services.reminders_outbox import (
     KIND_LABELS,
+    REMINDER_KIND_LABELS,
     STATUS_LABELS,
     STATUSES,
     content_visible,
@@ -46,6 +47,7 @@ def outbox_message(message_id: int):
         message=message,
         visible=content_visible(message),
         reminders=reminders_of(message),
+        REMINDER_KIND_LABELS=REMINDER_KIND_LABELS,
         STATUS_LABELS=STATUS_LABELS,
         KIND_LABELS=KIND_LABELS,
     )
