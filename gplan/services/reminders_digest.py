@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from flask import current_app, render_template
@@ -11,6 +12,7 @@ from ..templating import format_date
 from .reminders import ESCALATED, LATE, SECTIONS, SOON, TODAY, WINDOWS, Digest, Entry, RunPlan
 
 DIGEST_KIND = "reminder_digest"
+DEDUPE_KEY_MAX = 200  # MailMessage.dedupe_key
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -19,13 +21,21 @@ def external_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
 
 
+def dedupe_key(*parts: str) -> str:
+    """An outbox dedupe key from its parts, hashed when a long address would not fit."""
+    key = ":".join(parts)
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    return ":".join(parts[:-1]) + ":" + hashlib.sha256(parts[-1].encode()).hexdigest()
+
+
 def digest_key(today: date, email: str) -> str:
-    return f"digest:{today.isoformat()}:{email}"
+    return dedupe_key("digest", today.isoformat(), email)
 
 
 def section_titles() -> dict[str, str]:
     return {
-        ESCALATED: gettext("Overdue by more than the allowed days, in other bodies"),
+        ESCALATED: gettext("Long overdue, escalated to you (by body)"),
         LATE: gettext("Overdue"),
         TODAY: gettext("Due today"),
         SOON: gettext("Due soon"),

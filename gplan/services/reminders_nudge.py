@@ -19,7 +19,7 @@ from ..timeutil import utcnow
 from .access import require
 from .mail import insert_ignoring_duplicates, queue_mail
 from .reminders import Recipient
-from .reminders_digest import external_url
+from .reminders_digest import dedupe_key, external_url
 
 NOTE_MAX = 1000
 
@@ -145,7 +145,7 @@ def _queue(nudge: Nudge, person: Recipient, body: Body, by_user: User, tasks: li
         subject=subject,
         text=text,
         html=html,
-        dedupe_key=f"nudge:{nudge.id}:{person.email}",
+        dedupe_key=dedupe_key("nudge", str(nudge.id), person.email),
     )
     now = utcnow()
     db.session.execute(
