@@ -12,6 +12,8 @@ from gplan.models import Task, TaskEvent
 from .helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, csrf_from, focal_email, login, task_of
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_password", "auth.forgot_password", "auth.set_language"}
+# Calendar applications cannot sign in: a calendar feed's secret address is its key.
+PUBLIC_ENDPOINTS.add("reminders.calendar_feed")
 
 
 def _fill(path: str, values: dict) -> str:
@@ -25,7 +27,8 @@ def _protected_rules(app):
 def test_every_non_public_route_needs_a_login(app, client, seed):
     task_id = task_of("dolisa", "IV.1.b", "2017").id
     for rule in _protected_rules(app):
-        url = _fill(rule.rule, {"plan_id": seed.plan_id, "task_id": task_id, "token": "x", "code": "en"})
+        values = {"plan_id": seed.plan_id, "task_id": task_id, "token": "x", "code": "en"}
+        url = _fill(rule.rule, {**values, "body_id": 1, "message_id": 1})
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(url, method=method)
             assert response.status_code in (302, 400), f"{method} {url} answered {response.status_code}"

@@ -14,18 +14,34 @@ from .plan import (
     Target,
     TargetValue,
 )
+from .reminder import (
+    CalendarFeed,
+    Nudge,
+    Reminder,
+    ReminderOptOut,
+    ReminderPolicy,
+    ReminderRun,
+    SchedulerLease,
+)
 from .task import Task, TaskEvent
 from .user import User
 
 __all__ = [
     "Activity",
     "Body",
+    "CalendarFeed",
     "MailMessage",
+    "Nudge",
     "Objective",
     "Plan",
     "PlanBody",
+    "Reminder",
+    "ReminderOptOut",
+    "ReminderPolicy",
+    "ReminderRun",
     "Responsibility",
     "ResponsibilityBody",
+    "SchedulerLease",
     "SolutionGroup",
     "Target",
     "TargetActual",
