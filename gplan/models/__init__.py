@@ -1,6 +1,8 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
 from .actual import TargetActual, TargetActualRevision
+from .api_token import ApiToken
+from .audit import AuditEntry
 from .body import Body
 from .outbox import MailMessage
 from .plan import (
@@ -14,16 +16,20 @@ from .plan import (
     Target,
     TargetValue,
 )
+from .plan_upload import PlanUpload
 from .task import Task, TaskEvent
 from .user import User
 
 __all__ = [
     "Activity",
+    "ApiToken",
+    "AuditEntry",
     "Body",
     "MailMessage",
     "Objective",
     "Plan",
     "PlanBody",
+    "PlanUpload",
     "Responsibility",
     "ResponsibilityBody",
     "SolutionGroup",

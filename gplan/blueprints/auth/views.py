@@ -14,7 +14,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db
-from ...services import accounts
+from ...services import accounts, audit
 from . import bp
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 
@@ -34,10 +34,13 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            audit.record(audit.LOGIN, actor=user)
             db.session.commit()
             session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
+        audit.record(audit.LOGIN_FAILED, email=form.email.data.strip().lower()[:254])
+        db.session.commit()
         flash(gettext("Wrong email or password."), "error")
     return render_template("auth/login.html", form=form)
 
