@@ -103,15 +103,21 @@ def seed(app) -> Seed:
 def _rollback(app, seed):
     """Run each test inside a transaction that is rolled back, so tests never see each other."""
     with app.app_context():
-        connection = db.engine.connect()
+        engine = db.engine
+        connection = engine.connect()
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint"})
+        # Flask-SQLAlchemy's Session.get_bind() picks the engine from db.engines before looking at
+        # the session's own bind, so the connection must stand in for the engine there too, or
+        # every commit in a test would be real and leak into the next tests.
+        db.engines[None] = connection
         try:
             yield
         finally:
             db.session.remove()
             db.session = original
+            db.engines[None] = engine
             outer.rollback()
             connection.close()
 

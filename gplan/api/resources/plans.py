@@ -32,7 +32,7 @@ def plans():
     return {"items": plan_queries.all_plans()}
 
 
-@bp.get("/plans/<int:plan_id>")
+@bp.get("/plans/<int(max=2147483647):plan_id>")
 @bp.response(200, PlanDetailSchema)
 @documented_errors(bp, 401, 404)
 def plan(plan_id: int):
@@ -48,7 +48,7 @@ def _responsibility_query():
     )
 
 
-@bp.get("/plans/<int:plan_id>/responsibilities")
+@bp.get("/plans/<int(max=2147483647):plan_id>/responsibilities")
 @bp.response(200, ResponsibilityListSchema)
 @documented_errors(bp, 401, 404)
 def responsibilities(plan_id: int):
@@ -58,7 +58,7 @@ def responsibilities(plan_id: int):
     return {"items": list(db.session.scalars(query))}
 
 
-@bp.get("/responsibilities/<int:responsibility_id>")
+@bp.get("/responsibilities/<int(max=2147483647):responsibility_id>")
 @bp.response(200, ResponsibilitySchema)
 @documented_errors(bp, 401, 404)
 def responsibility(responsibility_id: int):
@@ -76,7 +76,7 @@ def bodies():
     return {"items": list(db.session.scalars(query))}
 
 
-@bp.get("/bodies/<int:body_id>")
+@bp.get("/bodies/<int(max=2147483647):body_id>")
 @bp.response(200, BodySchema)
 @documented_errors(bp, 401, 404)
 def body(body_id: int):

@@ -20,7 +20,7 @@ def _counts(counts) -> dict:
     return counts.by_status | {"total": counts.total}
 
 
-@bp.get("/plans/<int:plan_id>/progress/bodies")
+@bp.get("/plans/<int(max=2147483647):plan_id>/progress/bodies")
 @bp.arguments(ProgressQuerySchema, location="query", as_kwargs=True, unknown="raise")
 @bp.response(200, ProgressByBodySchema)
 @documented_errors(bp, 401, 404)
@@ -38,7 +38,7 @@ def by_body(plan_id: int, year: int | None = None):
     }
 
 
-@bp.get("/plans/<int:plan_id>/progress/years")
+@bp.get("/plans/<int(max=2147483647):plan_id>/progress/years")
 @bp.response(200, ProgressByYearSchema)
 @documented_errors(bp, 401, 404)
 def by_year(plan_id: int):

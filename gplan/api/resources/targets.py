@@ -44,7 +44,7 @@ def _targets_query():
     )
 
 
-@bp.get("/plans/<int:plan_id>/targets")
+@bp.get("/plans/<int(max=2147483647):plan_id>/targets")
 @bp.response(200, TargetListSchema)
 @documented_errors(bp, 401, 404)
 def targets(plan_id: int):
@@ -59,7 +59,7 @@ def targets(plan_id: int):
     return {"items": _with_actuals(list(db.session.scalars(query)))}
 
 
-@bp.get("/targets/<int:target_id>")
+@bp.get("/targets/<int(max=2147483647):target_id>")
 @bp.response(200, TargetSchema)
 @documented_errors(bp, 401, 404)
 def target(target_id: int):
@@ -68,7 +68,7 @@ def target(target_id: int):
     return _with_actuals([found])[0]
 
 
-@bp.put("/target-values/<int:value_id>/actuals/<int:year>")
+@bp.put("/target-values/<int(max=2147483647):value_id>/actuals/<int(max=2147483647):year>")
 @bp.arguments(ActualInputSchema)
 @bp.response(200, ActualSchema)
 @documented_errors(bp, 400, 401, 403, 404, 413, 415)

@@ -44,7 +44,7 @@ def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before
     return search_tasks(api_user(), search, local_today(), page, per_page)
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<int(max=2147483647):task_id>")
 @bp.response(200, TaskSchema)
 @documented_errors(bp, 401, 403, 404)
 def task(task_id: int):
@@ -52,7 +52,7 @@ def task(task_id: int):
     return viewable_task(task_id)
 
 
-@bp.get("/tasks/<int:task_id>/history")
+@bp.get("/tasks/<int(max=2147483647):task_id>/history")
 @bp.response(200, TaskHistorySchema)
 @documented_errors(bp, 401, 403, 404)
 def history(task_id: int):
@@ -60,7 +60,7 @@ def history(task_id: int):
     return {"items": viewable_task(task_id).events}
 
 
-@bp.post("/tasks/<int:task_id>/progress")
+@bp.post("/tasks/<int(max=2147483647):task_id>/progress")
 @bp.arguments(ProgressChangeSchema)
 @bp.response(200, TaskSchema)
 @documented_errors(bp, 400, 401, 403, 404, 409, 413, 415)
