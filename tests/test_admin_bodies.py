@@ -15,7 +15,11 @@ def test_rename_and_contact_email(client):
     response = submit(
         client,
         f"/admin/bodies/{justice.id}",
-        {"name": "Sở Tư pháp tỉnh Hải Dương", "name_en": "Department of Justice", "contact_email": "STP@example.org"},
+        {
+            "name": "Sở Tư pháp tỉnh Hải Dương",
+            "name_en": "Department of Justice",
+            "contact_email": "STP@example.org",
+        },
     )
     assert response.status_code == 302
     db.session.refresh(justice)
@@ -86,6 +90,9 @@ def test_members_only_join_groups(client):
     login(client, ADMIN_EMAIL)
     finance = body("finance")
     response = submit(
-        client, f"/admin/bodies/{finance.id}/members", {"key": "x", "name": "X"}, page=f"/admin/bodies/{finance.id}"
+        client,
+        f"/admin/bodies/{finance.id}/members",
+        {"key": "x", "name": "X"},
+        page=f"/admin/bodies/{finance.id}",
     )
     assert response.status_code == 404

@@ -101,7 +101,9 @@ def test_due_days_re_date_the_open_tasks(client, seed):
     response = submit(client, url, days | {"annual_report": "12-05"})
     assert response.status_code == 302
     the_plan = plan(seed)
-    assert the_plan.due_days["annual_report"]["date"] == "12-05" and the_plan.due_days["annual_report"]["custom"]
+    assert (
+        the_plan.due_days["annual_report"]["date"] == "12-05" and the_plan.due_days["annual_report"]["custom"]
+    )
     open_task = task_of("health", "IV.7.a", "2018:annual_report")
     assert open_task.due_on == date(2018, 12, 5)
     db.session.refresh(done)

@@ -44,14 +44,19 @@ def test_the_coordinator_assigns_an_ad_hoc_task_the_body_sees(client, app, seed)
         sync_tasks(plan(seed))
         db.session.commit()
         assert db.session.get(Task, task.id) is not None
-        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "ad_hoc_task")).details["tasks"] == 1
+        assert (
+            db.session.scalar(select(AuditEntry).where(AuditEntry.action == "ad_hoc_task")).details["tasks"]
+            == 1
+        )
 
 
 def test_an_ad_hoc_task_for_a_group_goes_to_each_member(client, seed):
     login(client, COORDINATOR_EMAIL)
     _assign(client, seed, "districts", "Rà soát số liệu cán bộ nữ", "2019-03-31")
     bodies = db.session.scalars(
-        select(Task.body_id).join(Responsibility).where(Responsibility.ad_hoc, Responsibility.plan_id == seed.plan_id)
+        select(Task.body_id)
+        .join(Responsibility)
+        .where(Responsibility.ad_hoc, Responsibility.plan_id == seed.plan_id)
     ).all()
     assert sorted(bodies) == sorted(m.id for m in body("districts").members)
 
@@ -73,7 +78,9 @@ def test_an_extension_keeps_the_original_due_date_for_on_time(client, app):
         page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
         assert f"/admin/tasks/{task.id}/extend" in page
         response = submit(
-            client, f"/admin/tasks/{task.id}/extend", {"deadline": "2019-01-15", "reason": "Chờ số liệu thống kê"}
+            client,
+            f"/admin/tasks/{task.id}/extend",
+            {"deadline": "2019-01-15", "reason": "Chờ số liệu thống kê"},
         )
         assert response.status_code == 302
     db.session.refresh(task)
@@ -92,7 +99,10 @@ def test_an_extension_keeps_the_original_due_date_for_on_time(client, app):
     page = focal.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "Deadline extended from" in page and "15/01/2019" in page and "Chờ số liệu thống kê" in page
     assert f"/admin/tasks/{task.id}/extend" not in page
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "deadline_extended")).subject_id == task.id
+    assert (
+        db.session.scalar(select(AuditEntry).where(AuditEntry.action == "deadline_extended")).subject_id
+        == task.id
+    )
 
 
 def test_an_extension_needs_a_reason_and_a_later_date(client):

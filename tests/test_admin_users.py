@@ -21,7 +21,13 @@ def test_admin_creates_and_invites_a_focal_point(client):
     response = submit(
         client,
         "/admin/users/new",
-        {"name": "Nguyễn Thị Lan", "email": "lan@example.org", "role": "focal_point", "body": body("justice").id, "locale": "vi"},
+        {
+            "name": "Nguyễn Thị Lan",
+            "email": "lan@example.org",
+            "role": "focal_point",
+            "body": body("justice").id,
+            "locale": "vi",
+        },
     )
     assert response.status_code == 302
     created = user("lan@example.org")
@@ -68,11 +74,15 @@ def test_a_focal_point_needs_a_body_and_an_admin_keeps_their_role(client):
     login(client, ADMIN_EMAIL)
     target = user(OBSERVER_EMAIL)
     response = submit(
-        client, f"/admin/users/{target.id}", {"name": target.name, "role": "focal_point", "body": 0, "locale": "vi"}
+        client,
+        f"/admin/users/{target.id}",
+        {"name": target.name, "role": "focal_point", "body": 0, "locale": "vi"},
     )
     assert response.status_code == 200 and "must belong to a body" in response.get_data(as_text=True)
     me = user(ADMIN_EMAIL)
-    response = submit(client, f"/admin/users/{me.id}", {"name": me.name, "role": "observer", "body": 0, "locale": "vi"})
+    response = submit(
+        client, f"/admin/users/{me.id}", {"name": me.name, "role": "observer", "body": 0, "locale": "vi"}
+    )
     assert "cannot change your own role" in response.get_data(as_text=True)
     db.session.refresh(target)
     db.session.refresh(me)
