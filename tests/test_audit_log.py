@@ -57,3 +57,11 @@ def test_a_failed_login_is_in_the_log(client, app):
     login(client, ADMIN_EMAIL)
     page = client.get("/admin/audit?action=login_failed").get_data(as_text=True)
     assert ADMIN_EMAIL in page
+
+
+def test_control_characters_typed_at_sign_in_do_not_break_the_log(client, app):
+    response = submit(app.test_client(), "/login", {"email": "a\x00b@example.org", "password": "x"})
+    assert response.status_code == 200
+    login(client, ADMIN_EMAIL)
+    assert "ab@example.org" in client.get("/admin/audit?action=login_failed").get_data(as_text=True)
+    assert client.get("/admin/audit?who=a%00b").status_code == 200

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -58,6 +59,14 @@ ACTION_LABELS = {
 }
 
 
+# Typed by anyone (e.g. on the sign-in page); PostgreSQL refuses NUL in text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    return CONTROL.sub("", text)[:limit] if text else text
+
+
 def record(
     action: str,
     *,
@@ -72,10 +81,10 @@ def record(
         at=utcnow(),
         action=action,
         actor_id=actor.id if actor is not None else None,
-        actor_email=(email or (actor.email if actor is not None else None) or None),
+        actor_email=_clean(email or (actor.email if actor is not None else None), 254) or None,
         subject_type=type(subject).__name__ if subject is not None else None,
         subject_id=getattr(subject, "id", None),
-        summary=summary[:1000],
+        summary=_clean(summary, 1000) or "",
         details=details,
         ip=request.remote_addr if has_request_context() else None,
     )
@@ -119,8 +128,9 @@ def _query(filters: AuditFilter):
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
-    if filters.who:
-        pattern = f"%{filters.who.strip().lower()}%"
+    who = _clean(filters.who, 254)
+    if who and who.strip():
+        pattern = f"%{who.strip().lower()}%"
         query = query.outerjoin(User, User.id == AuditEntry.actor_id).where(
             or_(func.lower(AuditEntry.actor_email).like(pattern), func.lower(User.name).like(pattern))
         )

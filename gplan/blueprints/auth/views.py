@@ -39,7 +39,7 @@ def login():
             session.clear()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
-        audit.record(audit.LOGIN_FAILED, email=form.email.data.strip().lower()[:254])
+        audit.record(audit.LOGIN_FAILED, email=form.email.data.strip().lower())
         db.session.commit()
         flash(gettext("Wrong email or password."), "error")
     return render_template("auth/login.html", form=form)
