@@ -38,6 +38,8 @@ def test_the_coordinator_assigns_an_ad_hoc_task_the_body_sees(client, app, seed)
         assert "Báo cáo nhanh về tỷ số giới tính khi sinh" in listing
         page = focal.get(f"/tasks/{task.id}").get_data(as_text=True)
         assert "Task assigned" in page and "Theo chỉ đạo của UBND tỉnh" in page
+        overview = focal.get(f"/p/{seed.plan_id}/").get_data(as_text=True)
+        assert "Báo cáo nhanh về tỷ số giới tính khi sinh" not in overview  # the plan's own text only
         api = focal.get(f"/api/v1/tasks/{task.id}").get_json()
         assert api["responsibility"]["ad_hoc"] is True and api["status"] == "not_started"
         # Survives a re-sync of the plan (e.g. after a due-day change).
