@@ -262,6 +262,7 @@ def test_authorisation(app, seed, endpoint, method, role, via):
 
             data["file"] = (io.BytesIO(PLAN_FILE.read_bytes()), "plan.yaml")
         response = client.post(url, data=data | {"csrf_token": csrf}, headers=headers)
+    response.close()  # e.g. a sent evidence file
     if allowed:
         assert not _refused(response, role, api) and response.status_code < 400, response.status_code
         return
