@@ -5,7 +5,8 @@ from ...services.task_search import visible_body_ids
 from ...timeutil import local_today
 from ..auth import api_user
 from ..blueprint import documented_errors, resource_blueprint
-from ..schemas import ProgressByBodySchema, ProgressByYearSchema, ProgressQuerySchema
+from ..inputs import ProgressQuerySchema
+from ..schemas import ProgressByBodySchema, ProgressByYearSchema
 from .plans import get_plan
 
 bp = resource_blueprint(

@@ -12,7 +12,8 @@ from ...services.access import require
 from ...services.actuals import can_enter_actual, record_actual
 from ..auth import api_user
 from ..blueprint import documented_errors, resource_blueprint
-from ..schemas import YEAR_RANGE, ActualInputSchema, ActualSchema, TargetListSchema, TargetSchema
+from ..inputs import YEAR_RANGE, ActualInputSchema
+from ..schemas import ActualSchema, TargetListSchema, TargetSchema
 from .plans import get_plan
 
 bp = resource_blueprint("Targets", __name__, "The plan's targets and the figures reached each year.")

@@ -13,7 +13,8 @@ from ...services.task_search import TaskSearch, search_tasks
 from ...timeutil import local_today
 from ..auth import api_user
 from ..blueprint import documented_errors, resource_blueprint
-from ..schemas import ProgressChangeSchema, TaskHistorySchema, TaskPageSchema, TaskQuerySchema, TaskSchema
+from ..inputs import ProgressChangeSchema, TaskQuerySchema
+from ..schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
 
 bp = resource_blueprint("Tasks", __name__, "Dated tasks of the bodies, their history and progress.")
 
