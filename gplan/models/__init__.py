@@ -1,6 +1,8 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
 from .actual import TargetActual, TargetActualRevision
+from .api_token import ApiToken
+from .audit import AuditEntry
 from .body import Body
 from .outbox import MailMessage
 from .plan import (
@@ -14,6 +16,7 @@ from .plan import (
     Target,
     TargetValue,
 )
+from .plan_upload import PlanUpload
 from .reminder import (
     CalendarFeed,
     Nudge,
@@ -28,6 +31,8 @@ from .user import User
 
 __all__ = [
     "Activity",
+    "ApiToken",
+    "AuditEntry",
     "Body",
     "CalendarFeed",
     "MailMessage",
@@ -35,6 +40,7 @@ __all__ = [
     "Objective",
     "Plan",
     "PlanBody",
+    "PlanUpload",
     "Reminder",
     "ReminderOptOut",
     "ReminderPolicy",

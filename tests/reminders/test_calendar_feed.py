@@ -16,7 +16,7 @@ BODY = "culture-sports-tourism"  # has the Action Month (a window with a later r
 
 
 def _feed_path(client) -> str:
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profile/reminders").get_data(as_text=True)
     match = re.search(r'id="feed-url"[^>]*value="([^"]+)"', page)
     assert match, "no calendar address on the profile page"
     return match.group(1).removeprefix("http://gplan.test")
@@ -44,7 +44,7 @@ def _expected(body_key: str) -> set[tuple[str, date, date]]:
 
 def test_feed_holds_exactly_the_bodys_deadlines_and_windows(app, client):
     login(client, focal_email(BODY))
-    assert submit(client, "/profile/calendar", {}, page="/profile").status_code == 302
+    assert submit(client, "/profile/calendar", {}, page="/profile/reminders").status_code == 302
 
     events = _events(app, _feed_path(client))
 
@@ -58,24 +58,24 @@ def test_feed_holds_exactly_the_bodys_deadlines_and_windows(app, client):
 
 def test_a_new_address_retires_the_old_one_and_a_revoked_one_is_gone(app, client):
     login(client, focal_email(BODY))
-    submit(client, "/profile/calendar", {}, page="/profile")
+    submit(client, "/profile/calendar", {}, page="/profile/reminders")
     old = _feed_path(client)
 
-    submit(client, "/profile/calendar", {}, page="/profile")
+    submit(client, "/profile/calendar", {}, page="/profile/reminders")
     new = _feed_path(client)
 
     assert new != old
     assert app.test_client().get(old).status_code == 404
     assert _events(app, new)
-    assert submit(client, "/profile/calendar/revoke", {}, page="/profile").status_code == 302
+    assert submit(client, "/profile/calendar/revoke", {}, page="/profile/reminders").status_code == 302
     assert app.test_client().get(new).status_code == 404
-    assert 'id="feed-url"' not in client.get("/profile").get_data(as_text=True)
+    assert 'id="feed-url"' not in client.get("/profile/reminders").get_data(as_text=True)
     assert app.test_client().get("/calendar/not-a-token.ics").status_code == 404
 
 
 def test_a_disabled_account_feed_stops_working(app, client):
     login(client, focal_email(BODY))
-    submit(client, "/profile/calendar", {}, page="/profile")
+    submit(client, "/profile/calendar", {}, page="/profile/reminders")
     path = _feed_path(client)
     user(focal_email(BODY)).is_enabled = False
     db.session.commit()
@@ -86,7 +86,7 @@ def test_the_coordinators_feed_summarises_every_body(app, client):
     user(ADMIN_EMAIL).locale = "en"
     db.session.commit()
     login(client, ADMIN_EMAIL)
-    submit(client, "/profile/calendar", {}, page="/profile")
+    submit(client, "/profile/calendar", {}, page="/profile/reminders")
 
     events = _events(app, _feed_path(client))
 

@@ -29,7 +29,7 @@ def late_tasks():
 
 def _keep_only(client, kinds: set[str]):
     """As the signed-in focal point, receive only ``kinds`` (through the profile page)."""
-    response = submit(client, "/profile/reminders", dict.fromkeys(kinds, "y"), page="/profile")
+    response = submit(client, "/profile/reminders", dict.fromkeys(kinds, "y"), page="/profile/reminders")
     assert response.status_code == 302
 
 
@@ -64,18 +64,18 @@ def test_escalation_reaches_the_coordinator_and_the_late_body_whatever_it_chose(
 
 def test_the_profile_page_shows_the_choices(client, late_tasks):
     login(client, focal_email("police"))
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profile/reminders").get_data(as_text=True)
     assert all(_ticked(page, kind) for kind in (DUE_SOON, DUE_TODAY, OVERDUE, WINDOW))  # all by default
 
     _keep_only(client, {DUE_TODAY})
 
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profile/reminders").get_data(as_text=True)
     assert _ticked(page, DUE_TODAY) and not _ticked(page, OVERDUE) and not _ticked(page, DUE_SOON)
     assert OVERDUE not in received_kinds(user(focal_email("police")))
 
 
 def test_the_coordinator_cannot_switch_escalations_off(client):
     login(client, COORDINATOR_EMAIL)
-    page = client.get("/profile").get_data(as_text=True)
+    page = client.get("/profile/reminders").get_data(as_text=True)
     assert 'name="overdue"' not in page
     assert "14" in page  # "… overdue by more than 14 days …"

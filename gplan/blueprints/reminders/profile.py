@@ -24,7 +24,7 @@ def _render(form: PreferencesForm):
     )
 
 
-@bp.route("/profile")
+@bp.route("/profile/reminders")
 @login_required
 def profile():
     received = received_kinds(current_user)
