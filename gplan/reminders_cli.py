@@ -94,8 +94,11 @@ def scheduler_command() -> None:
     app = current_app._get_current_object()
     scheduler = build_scheduler(app, BlockingScheduler)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    from .tasks.scheduler import daily_time
+
+    at = daily_time(app).strftime("%H:%M")
     click.echo(
-        "gplan scheduler: reminders daily at 07:00 Asia/Ho_Chi_Minh, outbox every 5 minutes (Ctrl+C to stop)"
+        f"gplan scheduler: reminders daily at {at} Asia/Ho_Chi_Minh, outbox every 5 minutes (Ctrl+C to stop)"
     )
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()

@@ -88,7 +88,7 @@ def test_roll_over_to_the_next_period(client, seed):
     old = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
     assert old > 0
     same = submit(client, url, {"start": 2016, "end": 2020}, content_type="multipart/form-data")
-    assert same.status_code == 422 and "another year" in same.get_data(as_text=True)
+    assert same.status_code == 422 and "có năm bắt đầu khác" in same.get_data(as_text=True)
 
 
 def test_due_days_re_date_the_open_tasks(client, seed):

@@ -37,7 +37,7 @@ def test_the_coordinator_assigns_an_ad_hoc_task_the_body_sees(client, app, seed)
         listing = focal.get(f"/p/{seed.plan_id}/tasks").get_data(as_text=True)
         assert "Báo cáo nhanh về tỷ số giới tính khi sinh" in listing
         page = focal.get(f"/tasks/{task.id}").get_data(as_text=True)
-        assert "Task assigned" in page and "Theo chỉ đạo của UBND tỉnh" in page
+        assert "Đã giao nhiệm vụ" in page and "Theo chỉ đạo của UBND tỉnh" in page
         overview = focal.get(f"/p/{seed.plan_id}/").get_data(as_text=True)
         assert "Báo cáo nhanh về tỷ số giới tính khi sinh" not in overview  # the plan's own text only
         api = focal.get(f"/api/v1/tasks/{task.id}").get_json()
@@ -99,7 +99,7 @@ def test_an_extension_keeps_the_original_due_date_for_on_time(client, app):
     focal = app.test_client()
     login(focal, focal_email("health"))
     page = focal.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert "Deadline extended from" in page and "15/01/2019" in page and "Chờ số liệu thống kê" in page
+    assert "Gia hạn từ" in page and "15/01/2019" in page and "Chờ số liệu thống kê" in page
     assert f"/admin/tasks/{task.id}/extend" not in page
     assert (
         db.session.scalar(select(AuditEntry).where(AuditEntry.action == "deadline_extended")).subject_id
@@ -112,7 +112,7 @@ def test_an_extension_needs_a_reason_and_a_later_date(client):
     login(client, COORDINATOR_EMAIL)
     url = f"/admin/tasks/{task.id}/extend"
     response = submit(client, url, {"deadline": "2018-01-01", "reason": "Lý do"})
-    assert response.status_code == 422 and "after the original due date" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "phải sau hạn ban đầu" in response.get_data(as_text=True)
     response = submit(client, url, {"deadline": "2019-02-01", "reason": ""})
     assert response.status_code == 422
     db.session.refresh(task)

@@ -83,7 +83,7 @@ def test_a_focal_point_needs_a_body_and_an_admin_keeps_their_role(client):
     response = submit(
         client, f"/admin/users/{me.id}", {"name": me.name, "role": "observer", "body": 0, "locale": "vi"}
     )
-    assert "cannot change your own role" in response.get_data(as_text=True)
+    assert "không thể tự thay đổi vai trò" in response.get_data(as_text=True)
     db.session.refresh(target)
     db.session.refresh(me)
     assert (target.role, me.role) == ("observer", "admin")

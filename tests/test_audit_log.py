@@ -34,7 +34,7 @@ def test_the_log_filters_by_what_who_and_when(client):
     page = client.get("/admin/audit?date_from=2018-03-02&date_to=2018-03-02").get_data(as_text=True)
     assert "observer → coordinator" in page and "IV.7.a extended" not in page
     everything = client.get("/admin/audit").get_data(as_text=True)
-    assert "IV.7.a extended" in everything and "Signed in" in everything  # the admin's own sign-in
+    assert "IV.7.a extended" in everything and "Đăng nhập" in everything  # the admin's own sign-in
     bad = client.get("/admin/audit?date_from=yesterday")
     assert bad.status_code == 200
 

@@ -19,7 +19,7 @@ from ..timeutil import utcnow
 
 SENDING = "sending"
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(minutes=10)  # default; MAIL_CLAIM_SECONDS changes it
 
 
 class TimeoutConnection(Connection):
@@ -142,11 +142,18 @@ def _claim(message_id: int, now: datetime) -> bool:
                 (MailMessage.status == SENDING) & (MailMessage.next_attempt_at < now),
             ),
         )
-        .values(status=SENDING, next_attempt_at=now + LEASE)
+        .values(status=SENDING, next_attempt_at=now + _claim_lease())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return claimed.rowcount == 1
+
+
+def _claim_lease() -> timedelta:
+    """How long a claimed message is left to its sender before another may take it over
+    (the sender may have died mid-batch)."""
+    seconds = current_app.config.get("MAIL_CLAIM_SECONDS")
+    return timedelta(seconds=seconds) if seconds else LEASE
 
 
 def backoff(attempts: int) -> timedelta:

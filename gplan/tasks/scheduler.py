@@ -18,19 +18,25 @@ from ..services.reminders import last_covered_day
 from ..timeutil import LOCAL_TZ
 from .jobs import daily_reminders, deliver_outbox
 
-DAILY_AT = time(7, 0)
-OUTBOX_EVERY_MINUTES = 5
+DAILY_AT = time(7, 0)  # the default; REMINDER_TIME ("HH:MM", local time) changes it
+OUTBOX_EVERY_MINUTES = 5  # default; OUTBOX_INTERVAL_SECONDS changes it
 
 
-def daily_trigger() -> CronTrigger:
-    return CronTrigger(hour=DAILY_AT.hour, minute=DAILY_AT.minute, timezone=LOCAL_TZ)
+def daily_time(app: Flask | None = None) -> time:
+    configured = app.config.get("REMINDER_TIME") if app is not None else None
+    return time.fromisoformat(configured) if configured else DAILY_AT
+
+
+def daily_trigger(app: Flask | None = None) -> CronTrigger:
+    at = daily_time(app)
+    return CronTrigger(hour=at.hour, minute=at.minute, timezone=LOCAL_TZ)
 
 
 def catch_up_due(app: Flask, now: datetime | None = None) -> bool:
     """True when today's 07:00 run time has passed and today is not covered yet (the
     scheduler was not running then): the run is made at start instead of tomorrow."""
     now = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
-    if now.time() < DAILY_AT:
+    if now.time() < daily_time(app):
         return False
     with app.app_context():
         last = last_covered_day()
@@ -44,11 +50,13 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = Backgroun
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
     )
     scheduler.add_job(
-        daily_reminders, daily_trigger(), args=[app], id="daily-reminders", name="Daily reminders"
+        daily_reminders, daily_trigger(app), args=[app], id="daily-reminders", name="Daily reminders"
     )
     scheduler.add_job(
         deliver_outbox,
-        IntervalTrigger(minutes=OUTBOX_EVERY_MINUTES, timezone=LOCAL_TZ),
+        IntervalTrigger(
+            seconds=app.config.get("OUTBOX_INTERVAL_SECONDS") or OUTBOX_EVERY_MINUTES * 60, timezone=LOCAL_TZ
+        ),
         args=[app],
         id="deliver-outbox",
         name="Send the outbox",

@@ -120,5 +120,5 @@ class AuditFilterForm(BaseForm):
 
     action = SelectField(_l("What"), validators=[Optional()])
     who = StringField(_l("Who (name or email)"), validators=[Optional(), Length(max=254)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From date"), validators=[Optional()])
+    date_to = DateField(_l("To date"), validators=[Optional()])

@@ -1,0 +1,182 @@
+"""The deployment shape, for real: gunicorn workers and scheduler processes on one database,
+sending to a real SMTP server. Each due reminder arrives once; a killed scheduler loses none."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, update
+
+from gplan.models import MailMessage, Reminder, Task
+from gplan.models.outbox import SENT
+from gplan.timeutil import local_today
+
+from .smtp import SmtpServer
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Deployment:
+    """A database with the demo plan (the cycle holding today) and the processes around it."""
+
+    def __init__(self, database_url: str, folder: Path, smtp: SmtpServer):
+        self.url = database_url
+        self.folder = folder
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "process-test",
+            "GPLAN_INSTANCE": str(folder),
+            "BASE_URL": "http://gplan.test",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp.port),
+            "MAIL_TIMEOUT": "5",
+            "REMINDER_TIME": "00:00",  # past already: a scheduler starting now runs today at once
+            "OUTBOX_INTERVAL_SECONDS": "2",
+            "MAIL_CLAIM_SECONDS": "3",
+        }
+        self.processes: list[subprocess.Popen] = []
+        self.engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+    def flask(self, *args: str) -> None:
+        subprocess.run(
+            [BIN / "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env, check=True, capture_output=True
+        )
+
+    def start(self, *command: str) -> subprocess.Popen:
+        log = open(self.folder / f"process-{len(self.processes)}.log", "w")  # noqa: SIM115
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def scheduler(self) -> subprocess.Popen:
+        return self.start(str(BIN / "flask"), "--app", "wsgi", "scheduler")
+
+    def make_tasks_due_in_three_days(self, bodies: int) -> None:
+        """Whatever today is, give a dozen bodies an open task due in three days (a reminder day)."""
+        soon = local_today() + timedelta(days=3)
+        with self.engine.begin() as connection:
+            picked = (
+                connection.execute(
+                    select(func.min(Task.id))
+                    .where(Task.progress != "done")
+                    .group_by(Task.body_id)
+                    .limit(bodies)
+                )
+                .scalars()
+                .all()
+            )
+            connection.execute(
+                update(Task).where(Task.id.in_(picked)).values(due_on=soon, extended_due_on=None)
+            )
+
+    def scalar(self, statement):
+        with self.engine.connect() as connection:
+            return connection.execute(statement).scalar()
+
+    def wait_until(self, condition, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if condition():
+                return
+            time.sleep(0.25)
+        raise AssertionError("timed out")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.engine.dispose()
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def deployment(databases, tmp_path, smtp):
+    url = databases.new().replace("postgresql+psycopg://", "postgresql://", 1)
+    running = Deployment(url, tmp_path, smtp)
+    running.flask("db", "upgrade")
+    running.flask("demo")
+    running.make_tasks_due_in_three_days(bodies=12)
+    yield running
+    running.stop()
+
+
+def _digests(deployment) -> int:
+    """Every message in the outbox: the demo invites nobody, so they are all reminder digests."""
+    return deployment.scalar(select(func.count(MailMessage.id)))
+
+
+def _sent(deployment) -> int:
+    return deployment.scalar(select(func.count(MailMessage.id)).where(MailMessage.status == SENT))
+
+
+def _every_digest_sent(deployment) -> bool:
+    digests = _digests(deployment)
+    return digests > 0 and _sent(deployment) == digests
+
+
+def test_two_schedulers_and_four_workers_send_each_reminder_once(deployment, smtp):
+    port = _free_port()
+    deployment.start(str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "wsgi:app")
+    deployment.scheduler()
+    deployment.scheduler()
+    deployment.wait_until(
+        lambda: _every_digest_sent(deployment) and len(smtp.received) >= _digests(deployment)
+    )
+    # The web workers answer meanwhile, and start no scheduler of their own.
+    for _ in range(8):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
+            assert page.status == 200
+    time.sleep(3)  # two more outbox rounds from each scheduler: nothing more may arrive
+    digests = _digests(deployment)
+    assert len(smtp.received) == digests
+    per_recipient = Counter(address for received in smtp.received for address in received.to)
+    assert max(per_recipient.values()) == 1  # one digest a day per person
+    assert deployment.scalar(select(func.count(Reminder.id))) >= digests
+
+
+def test_a_scheduler_killed_mid_batch_loses_no_reminder(deployment, smtp):
+    smtp.delay = 0.4
+    first = deployment.scheduler()
+    deployment.wait_until(lambda: len(smtp.received) >= 2)
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    digests = _digests(deployment)
+    assert 2 <= len(smtp.received) < digests  # it really died in the middle
+    smtp.delay = 0
+    deployment.scheduler()
+    deployment.wait_until(lambda: _every_digest_sent(deployment))
+    time.sleep(1)
+    per_recipient = Counter(address for received in smtp.received for address in received.to)
+    assert len(per_recipient) == digests  # everybody got theirs
+    # At most the one message in flight when it died may come twice (sent, not yet marked).
+    assert sum(count - 1 for count in per_recipient.values()) <= 1
