@@ -74,7 +74,10 @@ def test_a_taken_or_malformed_key_is_refused_and_typing_kept(client):
     login(client, ADMIN_EMAIL)
     districts = body("districts")
     before = db.session.scalar(select(func.count(Body.id)))
-    for key, message in (("finance", "đã được cơ quan khác sử dụng"), ("Thị xã!", "Chỉ dùng chữ cái thường không dấu")):
+    for key, message in (
+        ("finance", "đã được cơ quan khác sử dụng"),
+        ("Thị xã!", "Chỉ dùng chữ cái thường không dấu"),
+    ):
         response = submit(
             client,
             f"/admin/bodies/{districts.id}/members",
