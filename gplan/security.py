@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -70,11 +70,26 @@ def _enforce_session_timeouts():
     return None
 
 
+def _refuse_nul_characters():
+    """A NUL character is never real input, and PostgreSQL refuses to store or compare it:
+    answer 400 up front rather than fail deep inside a query."""
+    values = (
+        [*request.args.values(), *request.view_args.values()]
+        if request.view_args
+        else [*request.args.values()]
+    )
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    if any("\x00" in value for value in values if isinstance(value, str)):
+        abort(400)
+
+
 def register(app: Flask) -> None:
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     limiter.init_app(app)
+    app.before_request(_refuse_nul_characters)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)

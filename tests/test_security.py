@@ -119,3 +119,13 @@ def test_login_attempts_are_throttled(app, client):
     assert codes[:3] == [200, 200, 200]
     assert codes[3:] == [429, 429]
     assert client.get("/login").status_code == 200  # reading the page is never throttled
+
+
+def test_a_nul_character_anywhere_is_a_clear_400(client, seed):
+    login(client, focal_email("dolisa"))
+    token = csrf_from(client.get("/profile/").get_data(as_text=True))
+    assert client.get(f"/p/{seed.plan_id}/tasks?year=\x00").status_code == 400
+    response = client.post("/profile/tokens", data={"csrf_token": token, "name": "a\x00b"})
+    assert response.status_code == 400 and "Lỗi 400" in response.get_data(as_text=True)
+    api = client.get("/api/v1/tasks?body=\x00")
+    assert api.status_code == 400 and api.mimetype == "application/json"
