@@ -17,7 +17,7 @@ from ..models import User
 from ..services.api_tokens import user_for_token
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-TOKEN = "token"
+TOKEN = "token"  # the name of an authentication method, not a secret  # nosec B105
 SESSION = "session"
 
 

@@ -15,7 +15,7 @@ from ..timeutil import utcnow
 from . import audit
 from .access import require
 
-TOKEN_PREFIX = "gplan_"
+TOKEN_PREFIX = "gplan_"  # a public prefix that makes leaked tokens recognisable  # nosec B105
 MAX_ACTIVE_TOKENS = 20
 # Writing the last-use time on every request would turn reads into writes; once a minute is plenty.
 LAST_USED_PRECISION = timedelta(minutes=1)
