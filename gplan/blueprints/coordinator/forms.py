@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 from wtforms.widgets import TextInput
 
 from ...forms import BaseForm
@@ -56,8 +56,10 @@ class ActualForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save the figure"))
 
-    def validate_value(self, field):
-        figures = (field.data, self.value_women.data, self.value_men.data)
-        typed_wrong = field.errors or self.value_women.errors or self.value_men.errors
-        if all(figure is None for figure in figures) and not typed_wrong:
-            raise ValidationError(_l("Enter the figure, or the women's and men's figures."))
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if all(f.data is None for f in (self.value, self.value_women, self.value_men)):
+            self.value.errors.append(_l("Enter the figure, or the women's and men's figures."))
+            return False
+        return True

@@ -39,7 +39,8 @@ def years(plan_id: int):
     return render_template("coordinator/years.html", plan=plan, matrix=matrix, today=today)
 
 
-@bp.route("/p/<int:plan_id>/progress/<any(objective, activity):by>")
+@bp.route("/p/<int:plan_id>/progress/objective", defaults={"by": "objective"})
+@bp.route("/p/<int:plan_id>/progress/activity", defaults={"by": "activity"})
 @coordinator_pages
 def themes(plan_id: int, by: str):
     plan = get_plan_or_404(plan_id)
@@ -107,7 +108,8 @@ def body(plan_id: int, body_id: int):
     )
 
 
-@bp.route("/p/<int:plan_id>/progress/<any(objective, activity):by>/<int:theme_id>")
+@bp.route("/p/<int:plan_id>/progress/objective/<int:theme_id>", defaults={"by": "objective"})
+@bp.route("/p/<int:plan_id>/progress/activity/<int:theme_id>", defaults={"by": "activity"})
 @coordinator_pages
 def theme(plan_id: int, by: str, theme_id: int):
     plan = get_plan_or_404(plan_id)
