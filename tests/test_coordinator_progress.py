@@ -29,7 +29,7 @@ from .coordinator_support import (
     row_of,
     table_rows,
 )
-from .helpers import COORDINATOR_EMAIL, body, focal_email, login, user
+from .helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, user
 
 TODAY = VIEWING_DAY.date()
 HEALTH = "Department of Health"
@@ -283,3 +283,28 @@ def test_pages_issue_the_same_few_queries_however_many_bodies(seed, coordinator,
     export = before.pop(f"/p/{plan.id}/export.xlsx")
     assert max(before.values()) <= 12  # signed-in user, plan, bodies, one or two GROUP BYs
     assert export <= 30  # six sheets
+
+
+def test_the_overdue_list_offers_a_nudge_once_reminders_are_installed(fresh_app, coordinator):
+    from flask import Blueprint
+
+    from .helpers import seed_plan_and_accounts
+
+    reminders = Blueprint("reminders", __name__)
+    reminders.add_url_rule(
+        "/p/<int:plan_id>/bodies/<int:body_id>/nudge", "nudge", lambda plan_id, body_id: ""
+    )
+    fresh_app.register_blueprint(reminders)
+    with fresh_app.app_context():
+        plan_id = seed_plan_and_accounts().plan_id
+        db.session.commit()
+        health = body("health").id
+    client = fresh_app.test_client()
+    login(client, COORDINATOR_EMAIL)
+    page = client.get(f"/p/{plan_id}/progress/overdue").get_data(as_text=True)
+    assert f'href="/p/{plan_id}/bodies/{health}/nudge"' in page
+    observer = fresh_app.test_client()
+    login(observer, OBSERVER_EMAIL)
+    assert "/nudge" not in observer.get(f"/p/{plan_id}/progress/overdue").get_data(as_text=True)
+    without = coordinator.get(f"/p/{plan_id}/progress/overdue").get_data(as_text=True)
+    assert "/nudge" not in without  # the session app has no reminders blueprint

@@ -30,7 +30,7 @@ from .helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login
 
 STATUS_HEADERS = [
     "Hoàn thành đúng hạn",
-    "Hoàn thành muộn",
+    "Hoàn thành quá hạn",
     "Đang thực hiện trong hạn",
     "Quá hạn",
     "Chưa bắt đầu",

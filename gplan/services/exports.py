@@ -27,7 +27,7 @@ from .task_search import TaskQuery, all_tasks, body_contacts
 
 STATUS_VI = {
     "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành muộn",
+    "done_late": "Hoàn thành quá hạn",
     "in_progress": "Đang thực hiện trong hạn",
     "overdue": "Quá hạn",
     "not_started": "Chưa bắt đầu",

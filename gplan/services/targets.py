@@ -138,7 +138,7 @@ def chart_for(row: TargetRow, plan: Plan, compact: bool = False) -> TrendChart:
     if row.has_sex_figures:
         series["women"] = {y: a.value_women for y, a in row.actuals.items() if a.value_women is not None}
         series["men"] = {y: a.value_men for y, a in row.actuals.items() if a.value_men is not None}
-    size = {"width": 180, "height": 56, "compact": True} if compact else {}
+    size = {"width": 120, "height": 44, "compact": True} if compact else {}
     return trend_chart(chart_years(plan), series, row.value.value, **size)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import current_app, url_for
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ...models.outbox import FAILED, HELD, PENDING, SENT
+from ...models.user import ADMIN, COORDINATOR
 from ...services.mail import SENDING
 from ...services.targets import (
     COMPARATOR_SIGNS,
@@ -29,6 +31,7 @@ TARGET_STATUS_LABELS = {
     OFF_TRACK: _l("Off track"),
     NO_DATA: _l("No data"),
 }
+NUDGE_ENDPOINT = "reminders.nudge"  # the reminders feature's "remind this body now"
 OUTBOX_STATUS_LABELS = {
     PENDING: _l("queued"),
     SENDING: _l("being sent"),
@@ -55,6 +58,15 @@ def sign(comparator: str) -> str:
 @bp.app_template_global("reports_targets")
 def user_reports_targets(plan) -> bool:
     return current_user.is_authenticated and reports_targets(current_user, plan)
+
+
+@bp.app_template_global("nudge_url")
+def nudge_url(plan_id: int, body_id: int) -> str | None:
+    """Where the coordinator reminds a body now — when the reminders blueprint is installed and
+    the user may send reminders; None otherwise."""
+    if NUDGE_ENDPOINT not in current_app.view_functions or current_user.role not in (ADMIN, COORDINATOR):
+        return None
+    return url_for(NUDGE_ENDPOINT, plan_id=plan_id, body_id=body_id)
 
 
 @bp.app_template_global("figure_meets")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -16,7 +16,8 @@ LIMIT = Decimal("1e10")  # the column holds 14 digits, 4 of them decimals
 
 
 class FigureField(DecimalField):
-    """A number typed the Vietnamese way (116,5 or 1.234,5) or the English way (116.5).
+    """A number typed the Vietnamese way (116,5 or 1.234,5) or the English way (116.5), shown
+    back in the user's notation.
 
     A text input, not type=number: browsers refuse the decimal comma in number inputs.
     """
@@ -28,8 +29,10 @@ class FigureField(DecimalField):
             self.data = None
             return
         text = valuelist[0].strip().replace(" ", "").replace("\u00a0", "")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
+        if "," in text and "." in text:  # the later one is the decimal mark: 1.234,5 or 1,234.5
+            thousands = "." if text.rfind(",") > text.rfind(".") else ","
+            text = text.replace(thousands, "")
+        text = text.replace(",", ".")
         try:
             self.data = Decimal(text)
         except InvalidOperation:
@@ -44,7 +47,7 @@ class FigureField(DecimalField):
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format(self.data.normalize(), "f")
+        return format_decimal(self.data, format="0.####")
 
 
 class ActualForm(BaseForm):
