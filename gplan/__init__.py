@@ -81,9 +81,14 @@ def register_blueprints(app: Flask) -> None:
     from .blueprints.coordinator import bp as coordinator_bp
     from .blueprints.focal import bp as focal_bp
     from .blueprints.plans import bp as plans_bp
+    from .blueprints.profile import bp as profile_bp
+    from .blueprints.reminders import bp as reminders_bp
 
-    for blueprint in (auth_bp, plans_bp, focal_bp, admin_bp, coordinator_bp):
+    for blueprint in (auth_bp, plans_bp, focal_bp, admin_bp, reminders_bp, profile_bp, coordinator_bp):
         app.register_blueprint(blueprint)
+    from .api import init_api
+
+    init_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

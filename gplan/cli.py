@@ -115,6 +115,10 @@ def register(app: Flask) -> None:
     from .serve import serve_command
 
     app.cli.add_command(serve_command)
+    from .reminders_cli import reminders_cli, scheduler_command
+
+    app.cli.add_command(reminders_cli)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("backup")

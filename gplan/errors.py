@@ -4,8 +4,9 @@ from flask import Flask, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .api.errors import is_api_request, json_error
 from .extensions import db
 from .services.access import AccessDenied
 
@@ -31,6 +32,8 @@ def render_error(code: int, message: str | None = None):
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
+        if is_api_request():  # e.g. an unknown path or method under /api: JSON, not a page
+            return json_error(error)
         return render_error(error.code or 500)
 
     @app.errorhandler(CSRFError)
@@ -54,4 +57,6 @@ def register(app: Flask) -> None:
     def _server_error(error):
         db.session.rollback()
         app.logger.error("Unhandled error on %s %s", request.method, request.path)
+        if is_api_request():
+            return json_error(InternalServerError())
         return render_error(500)

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .extensions import db
+from .timeutil import local_today
 
 
 @click.command("serve")
@@ -15,9 +16,14 @@ from .extensions import db
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--demo/--no-demo", default=False, help="Load the demo plan and accounts first.")
 @click.option("--threads", default=8, show_default=True, type=int)
+@click.option(
+    "--scheduler/--no-scheduler",
+    default=True,
+    help="Run the reminder scheduler in this process (off when `flask scheduler` runs elsewhere).",
+)
 @with_appcontext
-def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
-    """Bring the database up to date and serve the app with waitress."""
+def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: bool) -> None:
+    """Bring the database up to date and serve the app with waitress, with the scheduler."""
     from waitress import serve
 
     upgrade()
@@ -28,7 +34,21 @@ def serve_command(host: str, port: int, demo: bool, threads: int) -> None:
         plan, accounts = load_demo()
         db.session.commit()
         print_demo_accounts(plan, accounts, DEMO_PASSWORD)
+        from .services.reminders_run import DEMO_FIRST_DAYS, run_reminders
+
+        run_reminders(local_today(), first_days=DEMO_FIRST_DAYS)  # the last week's reminders, in /outbox
     app = current_app._get_current_object()
     db.session.remove()
+    clock = None
+    if scheduler:
+        from .tasks.scheduler import build_scheduler
+
+        clock = build_scheduler(app)
+        clock.start()
+        click.echo("Reminders are scheduled daily at 07:00 Asia/Ho_Chi_Minh (see /outbox).")
     click.echo(f"gplan is running on http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(app, host=host, port=port, threads=threads)
+    try:
+        serve(app, host=host, port=port, threads=threads)
+    finally:
+        if clock is not None:
+            clock.shutdown(wait=False)

@@ -1,5 +1,6 @@
 """SQLite settings for the embedded default: concurrent readers, patient writers."""
 
+from flask import has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -22,4 +23,18 @@ def enable_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _will_write() else "BEGIN")
+
+
+def _will_write() -> bool:
+    """Whether the transaction about to start may write.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked"
+    when another connection committed in between (SQLite cannot upgrade a stale snapshot), so
+    writers take the write lock up front and wait their turn (busy_timeout) instead. Page
+    views (GET) only read and keep the cheaper deferred BEGIN; form posts, CLI commands and
+    background jobs write.
+    """
+    if has_request_context():
+        return request.method not in ("GET", "HEAD", "OPTIONS")
+    return True

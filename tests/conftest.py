@@ -91,7 +91,8 @@ def app_config(database_url: str, tmp_dir: Path) -> dict:
 
 class RequestIsolatingClient(FlaskClient):
     """Each request gets its own app context (its own ``g`` and database session), as in
-    production, even though the test itself runs inside an app context."""
+    production, even though the test itself runs inside an app context. After a request the
+    test's own objects are expired, so assertions see what the request committed."""
 
     def open(self, *args, **kwargs):
         token = _cv_app.set(None)
@@ -99,6 +100,9 @@ class RequestIsolatingClient(FlaskClient):
             return super().open(*args, **kwargs)
         finally:
             _cv_app.reset(token)
+            if _cv_app.get(None) is not None:
+                # What the test holds was read before the request changed it: read it again.
+                db.session.expire_all()
 
 
 @pytest.fixture(scope="session")

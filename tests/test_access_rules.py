@@ -1,7 +1,9 @@
-"""Role rules for every route: anonymous users, focal points of other bodies, observers."""
+"""Role rules on the task pages: focal points of other bodies, observers, coordinators.
+
+(Every route × every role is checked in test_authorization_matrix.py.)
+"""
 
 import io
-import re
 
 import pytest
 from sqlalchemy import func, select
@@ -10,29 +12,6 @@ from gplan.extensions import db
 from gplan.models import Task, TaskEvent
 
 from .helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, csrf_from, focal_email, login, task_of
-
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.set_password", "auth.forgot_password", "auth.set_language"}
-
-
-def _fill(path: str, values: dict) -> str:
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: str(values[m.group(1)]), path)
-
-
-def _protected_rules(app):
-    return [rule for rule in app.url_map.iter_rules() if rule.endpoint not in PUBLIC_ENDPOINTS]
-
-
-def test_every_non_public_route_needs_a_login(app, client, seed):
-    task_id = task_of("dolisa", "IV.1.b", "2017").id
-    for rule in _protected_rules(app):
-        values = {"plan_id": seed.plan_id, "task_id": task_id, "token": "x", "code": "en"}
-        values |= {"body_id": 1, "theme_id": 1, "value_id": 1, "year": 2017, "view": "overview"}
-        url = _fill(rule.rule, values)
-        for method in rule.methods - {"HEAD", "OPTIONS"}:
-            response = client.open(url, method=method)
-            assert response.status_code in (302, 400), f"{method} {url} answered {response.status_code}"
-            if response.status_code == 302:
-                assert response.location.startswith("/login"), f"{method} {url}"
 
 
 def _state(task_id: int) -> tuple:

@@ -285,26 +285,27 @@ def test_pages_issue_the_same_few_queries_however_many_bodies(seed, coordinator,
     assert export <= 30  # six sheets
 
 
-def test_the_overdue_list_offers_a_nudge_once_reminders_are_installed(fresh_app, coordinator):
-    from flask import Blueprint
-
-    from .helpers import seed_plan_and_accounts
-
-    reminders = Blueprint("reminders", __name__)
-    reminders.add_url_rule(
-        "/p/<int:plan_id>/bodies/<int:body_id>/nudge", "nudge", lambda plan_id, body_id: ""
+def test_the_overdue_list_offers_the_reminders_nudge_to_the_coordinator(app, seed, coordinator):
+    page = coordinator.get(f"/p/{seed.plan_id}/progress/overdue").get_data(as_text=True)
+    assert f'href="/p/{seed.plan_id}/bodies/{body("health").id}/nudge"' in page
+    body_page = coordinator.get(f"/p/{seed.plan_id}/progress/bodies/{body('health').id}").get_data(
+        as_text=True
     )
-    fresh_app.register_blueprint(reminders)
-    with fresh_app.app_context():
-        plan_id = seed_plan_and_accounts().plan_id
-        db.session.commit()
-        health = body("health").id
-    client = fresh_app.test_client()
-    login(client, COORDINATOR_EMAIL)
-    page = client.get(f"/p/{plan_id}/progress/overdue").get_data(as_text=True)
-    assert f'href="/p/{plan_id}/bodies/{health}/nudge"' in page
-    observer = fresh_app.test_client()
+    assert f'href="/p/{seed.plan_id}/bodies/{body("health").id}/nudge"' in body_page
+    observer = app.test_client()
     login(observer, OBSERVER_EMAIL)
-    assert "/nudge" not in observer.get(f"/p/{plan_id}/progress/overdue").get_data(as_text=True)
-    without = coordinator.get(f"/p/{plan_id}/progress/overdue").get_data(as_text=True)
-    assert "/nudge" not in without  # the session app has no reminders blueprint
+    assert "/nudge" not in observer.get(f"/p/{seed.plan_id}/progress/overdue").get_data(as_text=True)
+
+
+def test_the_overview_agrees_with_the_api_progress_summary(seed, viewing_day):
+    from gplan.services.api_progress import progress_by_body
+
+    _plausible_progress(seed)
+    plan = db.session.get(Plan, seed.plan_id)
+    for year in (None, *plan.years):
+        api_rows, api_total = progress_by_body(plan, TODAY, year)
+        page = summary.overview(plan, TODAY, year)
+        assert [(r.body.id, r.counts.by_status) for r in api_rows] == [
+            (r.body.id, dict(r.counts.items())) for r in page.rows
+        ]
+        assert api_total.total == page.total.total

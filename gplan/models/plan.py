@@ -250,6 +250,8 @@ class Responsibility(db.Model):
     text: Mapped[str] = mapped_column(Text)
     title_en: Mapped[str | None] = mapped_column(Text)
     schedule: Mapped[dict] = mapped_column(JSON)
+    # Extra work the coordinator assigned in the browser, not a duty cited from the plan file.
+    ad_hoc: Mapped[bool] = mapped_column(default=False)
 
     plan: Mapped[Plan] = relationship(back_populates="responsibilities")
     body_roles: Mapped[list[ResponsibilityBody]] = relationship(

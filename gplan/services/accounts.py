@@ -31,6 +31,8 @@ class AccountError(ValueError):
 
 
 def find_user_by_email(email: str) -> User | None:
+    if "\x00" in email:  # no address holds NUL, and PostgreSQL refuses it in a query
+        return None
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 

@@ -23,7 +23,7 @@ from ..models.task import IN_PROGRESS, STATUSES
 from ..timeutil import to_local, utcnow
 from . import progress_summary as summary
 from . import targets as target_data
-from .task_search import TaskQuery, all_tasks, body_contacts
+from .task_lists import TaskQuery, all_tasks, body_contacts
 
 STATUS_VI = {
     "done_on_time": "Hoàn thành đúng hạn",

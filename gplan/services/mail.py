@@ -23,16 +23,26 @@ LEASE = timedelta(minutes=10)
 
 
 class TimeoutConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, so a hung server cannot stall a run."""
+    """Flask-Mail's connection with a socket timeout, so a hung server cannot stall a run.
+
+    The server settings are read from the app's configuration when connecting, and sending is
+    never silently suppressed: whether to send at all is decided by ``deliver_pending``.
+    """
+
+    def __enter__(self) -> TimeoutConnection:
+        self.host = self.configure_host()
+        self.num_emails = 0
+        return self
 
     def configure_host(self) -> smtplib.SMTP:
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
+        config = current_app.config
+        timeout = config["MAIL_TIMEOUT"]
+        smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
+        host = smtp_class(config["MAIL_SERVER"], config.get("MAIL_PORT") or 25, timeout=timeout)
+        if config.get("MAIL_USE_TLS"):
             host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
+        if config.get("MAIL_USERNAME") and config.get("MAIL_PASSWORD"):
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
 
 
@@ -79,6 +89,46 @@ def queue_mail(
     except IntegrityError:
         return None
     return message
+
+
+def queue_mail_many(messages: list[dict]) -> dict[str, int]:
+    """Queue many messages in one statement, each with a ``dedupe_key``; keys already in the
+    outbox are skipped, whoever queued them (another run at the same moment included).
+
+    Each dict holds ``kind``, ``recipient``, ``subject``, ``text``, ``html`` and ``dedupe_key``.
+    Returns the new messages' ids by dedupe key. The caller commits.
+    """
+    if not messages:
+        return {}
+    now = utcnow()
+    rows = [
+        {
+            "kind": m["kind"],
+            "recipient": m["recipient"],
+            "cc": ", ".join(m["cc"]) if m.get("cc") else None,
+            "subject": m["subject"],
+            "body_text": m["text"],
+            "body_html": m.get("html"),
+            "dedupe_key": m["dedupe_key"],
+            "status": PENDING,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    statement = insert_ignoring_duplicates(MailMessage, ["dedupe_key"]).returning(
+        MailMessage.id, MailMessage.dedupe_key
+    )
+    return {key: message_id for message_id, key in db.session.execute(statement, rows)}
+
+
+def insert_ignoring_duplicates(model, unique_columns: list[str]):
+    """INSERT … ON CONFLICT DO NOTHING for the session's database (PostgreSQL or SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model).on_conflict_do_nothing(index_elements=unique_columns)
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -128,11 +178,19 @@ def deliver_pending(
             .limit(limit)
         )
     )
+    # Every write below starts its own transaction with the write itself: on SQLite a read
+    # transaction that later writes fails outright if another connection committed meanwhile.
+    db.session.commit()
     counts = {SENT: 0, HELD: 0, "retry": 0, FAILED: 0}
     if not current_app.config.get("MAIL_SERVER"):
-        for message_id in due:
-            db.session.execute(update(MailMessage).where(MailMessage.id == message_id).values(status=HELD))
-            counts[HELD] += 1
+        if due:
+            held = db.session.execute(
+                update(MailMessage)
+                .where(MailMessage.id.in_(due), MailMessage.status == PENDING)
+                .values(status=HELD)
+                .execution_options(synchronize_session=False)
+            )
+            counts[HELD] = held.rowcount
         db.session.commit()
         return counts
     connection = None
@@ -141,30 +199,64 @@ def deliver_pending(
             if not _claim(message_id, now):
                 continue
             message = db.session.get(MailMessage, message_id)
+            outgoing, attempts = _as_flask_mail(message), message.attempts + 1
+            db.session.commit()
             try:
                 if connection is None:
                     connection = TimeoutConnection(current_app.extensions["mail"]).__enter__()
-                connection.send(_as_flask_mail(message))
+                connection.send(outgoing)
             except (smtplib.SMTPException, OSError) as error:
                 connection = _close_quietly(connection)
-                message.attempts += 1
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
-                gave_up = message.attempts >= MAX_ATTEMPTS
-                message.status = FAILED if gave_up else PENDING
-                message.next_attempt_at = None if gave_up else utcnow() + backoff(message.attempts)
+                gave_up = attempts >= MAX_ATTEMPTS
+                _record(
+                    message_id,
+                    attempts=attempts,
+                    last_error=f"{type(error).__name__}: {error}"[:2000],
+                    status=FAILED if gave_up else PENDING,
+                    next_attempt_at=None if gave_up else utcnow() + backoff(attempts),
+                )
                 counts[FAILED if gave_up else "retry"] += 1
             else:
-                message.status, message.sent_at, message.last_error = (
-                    SENT,
-                    utcnow(),
-                    None,
-                )
-                message.attempts += 1
+                _record(message_id, attempts=attempts, status=SENT, sent_at=utcnow(), last_error=None)
                 counts[SENT] += 1
-            db.session.commit()
     finally:
         _close_quietly(connection)
     return counts
+
+
+def _record(message_id: int, **values) -> None:
+    db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id == message_id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def deliver_all(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
+    """Run :func:`deliver_pending` until nothing due is left (a message in backoff waits)."""
+    totals = {SENT: 0, HELD: 0, "retry": 0, FAILED: 0}
+    while True:
+        counts = deliver_pending(now=now, limit=batch)
+        for key, value in counts.items():
+            totals[key] += value
+        if sum(counts.values()) < batch:
+            return totals
+
+
+def requeue(message_ids: list[int]) -> int:
+    """Put held or failed messages back in the queue, to be sent on the next delivery.
+
+    Returns how many were requeued. The caller commits.
+    """
+    result = db.session.execute(
+        update(MailMessage)
+        .where(MailMessage.id.in_(message_ids), MailMessage.status.in_((HELD, FAILED)))
+        .values(status=PENDING, next_attempt_at=None, attempts=0)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
 
 
 def _close_quietly(connection) -> None:

@@ -87,13 +87,17 @@ def occurrences(
             for due in _yearly(day(name), period_start, period_end)
         ]
         return sorted(result, key=lambda occurrence: occurrence.due_on)
+    if kind == "date":
+        # An ad-hoc task: one due date the coordinator chose (never written in plan files).
+        due = date.fromisoformat(schedule["due_on"])
+        return [Occurrence(str(due.year), due.year, due)]
     raise ValueError(f"unknown schedule kind '{kind}'")
 
 
 def describe(schedule: dict) -> str:
     """A short machine-neutral summary, e.g. ``yearly annual_report``, for logs and errors."""
     parts = [schedule.get("kind", "?")]
-    for field in ("due", "start", "end", "report_due", "year"):
+    for field in ("due", "start", "end", "report_due", "year", "due_on"):
         if field in schedule:
             parts.append(f"{field}={schedule[field]}")
     if "dues" in schedule:

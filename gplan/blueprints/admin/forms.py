@@ -1,8 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, Length
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields import DateField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ...forms import BaseForm
+
+LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
 
 
 class UserForm(BaseForm):
@@ -10,5 +14,111 @@ class UserForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), validators=[DataRequired()])
     body = SelectField(_l("Body (for focal points)"), coerce=int)
-    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     submit = SubmitField(_l("Create and send invitation"))
+
+
+class UserEditForm(BaseForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+    body = SelectField(_l("Body (for focal points)"), coerce=int)
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+    submit = SubmitField(_l("Save"))
+
+
+class ActionForm(BaseForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class BodyForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
+    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
+    contact_email = EmailField(
+        _l("Contact email"),
+        validators=[Optional(), Email(), Length(max=254)],
+        description=_l("Reminders go here while the body has no focal point."),
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class MemberForm(BaseForm):
+    key = StringField(
+        _l("Key"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("Lower-case letters, digits and hyphens, e.g. district-thanh-ha; it stays."),
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
+    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
+    contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Add member unit"))
+
+
+def _period_fields():
+    start = IntegerField(_l("First year"), validators=[Optional(), NumberRange(min=1900, max=2200)])
+    end = IntegerField(_l("Last year"), validators=[Optional(), NumberRange(min=1900, max=2200)])
+    return start, end
+
+
+class PeriodMixin:
+    def validate_end(self, field):
+        if (self.start.data is None) != (field.data is None):
+            raise ValidationError(_l("Give both years of the period, or neither."))
+        if field.data is not None and field.data < self.start.data:
+            raise ValidationError(_l("The last year is before the first."))
+
+    @property
+    def period(self) -> tuple[int, int] | None:
+        return (self.start.data, self.end.data) if self.start.data is not None else None
+
+
+class PlanUploadForm(PeriodMixin, BaseForm):
+    file = FileField(
+        _l("Plan file (YAML)"),
+        validators=[
+            FileRequired(_l("Choose the plan file.")),
+            FileAllowed(["yaml", "yml"], _l("A plan file ends in .yaml or .yml.")),
+        ],
+        description=_l("Written as docs/plan-format.md describes. Re-importing a plan updates it in place."),
+    )
+    start, end = _period_fields()
+    submit = SubmitField(_l("Check and import"))
+
+
+class RolloverForm(PeriodMixin, BaseForm):
+    start, end = _period_fields()
+    file = FileField(
+        _l("Plan file (optional)"),
+        validators=[Optional(), FileAllowed(["yaml", "yml"], _l("A plan file ends in .yaml or .yml."))],
+        description=_l("Leave empty to use the file this plan was imported from."),
+    )
+    submit = SubmitField(_l("Create the plan for the new period"))
+
+    def validate_start(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Give the first year of the new period."))
+
+
+class AdHocTaskForm(BaseForm):
+    body = SelectField(_l("Body"), coerce=int, validators=[DataRequired(_l("Choose a body."))])
+    title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=2000)])
+    due_on = DateField(_l("Due date"), validators=[DataRequired(_l("Give the due date."))])
+    note = TextAreaField(_l("Note for the body"), validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Assign the task"))
+
+
+class ExtensionForm(BaseForm):
+    deadline = DateField(_l("New deadline"), validators=[DataRequired(_l("Give the new deadline."))])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField(_l("Extend the deadline"))
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("What"), validators=[Optional()])
+    who = StringField(_l("Who (name or email)"), validators=[Optional(), Length(max=254)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

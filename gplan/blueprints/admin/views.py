@@ -1,20 +1,36 @@
-from flask import flash, redirect, render_template, url_for
+"""Administration: the start page and users."""
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
+from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Body, User
-from ...models.user import ADMIN, ROLES
-from ...services import accounts
-from ...templating import ROLE_LABELS
+from ...models.user import ADMIN, COORDINATOR, ROLES
+from ...services import accounts, audit, user_admin
+from ...services import plans as plan_queries
+from ...templating import ROLE_LABELS, format_date
 from ..decorators import roles_required
 from . import bp
-from .forms import UserForm
+from .forms import ActionForm, UserEditForm, UserForm
 
 
 def _body_choices() -> list[tuple[int, str]]:
     bodies = db.session.scalars(select(Body).where(Body.is_group.is_(False)).order_by(Body.name))
     return [(0, "—")] + [(b.id, b.name) for b in bodies]
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/")
+@roles_required(ADMIN, COORDINATOR)
+def index():
+    return render_template("admin/index.html", all_plans=plan_queries.all_plans())
 
 
 @bp.route("/users")
@@ -43,8 +59,83 @@ def new_user():
             db.session.rollback()
             form[error.field or "email"].errors.append(str(error))
         else:
+            summary = f"{user.email} ({user.role})"
+            audit.record(audit.USER_CREATED, actor=current_user, subject=user, summary=summary)
             db.session.commit()
             accounts.send_password_link(user, kind="invite")
             flash(gettext("%(name)s was invited by email.", name=user.name), "success")
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def edit_user(user_id: int):
+    user = _user_or_404(user_id)
+    form = UserEditForm(obj=user, body=user.body_id or 0)
+    form.role.choices = [(role, ROLE_LABELS[role]) for role in ROLES]
+    form.body.choices = _body_choices()
+    if form.validate_on_submit():
+        try:
+            user_admin.update_user(
+                current_user,
+                user,
+                name=form.name.data,
+                role=form.role.data,
+                body=db.session.get(Body, form.body.data) if form.body.data else None,
+                locale=form.locale.data,
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            form[error.field or "role"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(gettext("Saved."), "success")
+            return redirect(url_for(".users"))
+    return render_template("admin/user_edit.html", form=form, user=user, action_form=ActionForm())
+
+
+@bp.post("/users/<int:user_id>/<any(disable, enable):action>")
+@roles_required(ADMIN)
+def set_enabled(user_id: int, action: str):
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            user_admin.set_enabled(current_user, user, enabled=action == "enable")
+        except accounts.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            if action == "enable":
+                flash(gettext("%(name)s can sign in again.", name=user.name), "success")
+            else:
+                message = gettext(
+                    "%(name)s is disabled: signed out everywhere, tokens revoked.", name=user.name
+                )
+                flash(message, "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.post("/users/<int:user_id>/<any(invite, reset):kind>")
+@roles_required(ADMIN)
+def send_link(user_id: int, kind: str):
+    user = _user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            user_admin.send_link(current_user, user, kind)
+        except accounts.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(gettext("A link to set a password was emailed to %(email)s.", email=user.email), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.app_template_filter("iso_ddmmyyyy")
+def iso_ddmmyyyy(text: str | None) -> str:
+    """An ISO date kept in a history entry's details, shown as dd/mm/yyyy."""
+    try:
+        return format_date(date.fromisoformat(text or ""))
+    except ValueError:
+        return text or ""

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db, limiter
 from ...security import start_session_clock
-from ...services import accounts
+from ...services import accounts, audit
 from ...templating import format_instant
 from . import bp
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
@@ -36,12 +36,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         attempt = accounts.authenticate(form.email.data, form.password.data)
-        db.session.commit()
         if attempt.user is not None:
+            audit.record(audit.LOGIN, actor=attempt.user)
+            db.session.commit()
             session.clear()  # a new session on sign-in: nothing from before carries over
             login_user(attempt.user)
             start_session_clock()
             return redirect(_safe_next(request.args.get("next")))
+        audit.record(audit.LOGIN_FAILED, email=form.email.data.strip().lower())
+        db.session.commit()
         if attempt.locked_until:
             flash(_locked_message(attempt.locked_until), "error")
         else:

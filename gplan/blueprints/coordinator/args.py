@@ -10,7 +10,7 @@ from ...models import Activity, Body, Objective, Plan, Responsibility
 from ...models.task import STATUSES
 from ...models.user import ADMIN, COORDINATOR, OBSERVER
 from ...services.progress_summary import SORT_KEYS
-from ...services.task_search import TaskQuery
+from ...services.task_lists import TaskQuery
 from ..decorators import roles_required
 
 # Who sees the coordinator's pages: everyone who sees all bodies (the observer read-only).

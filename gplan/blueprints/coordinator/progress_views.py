@@ -5,7 +5,7 @@ from flask import abort, render_template
 from ...extensions import db
 from ...models import Activity, Body, Objective, Responsibility
 from ...services import progress_summary as summary
-from ...services import task_search
+from ...services import task_lists
 from ...services.plans import get_plan_or_404
 from ...timeutil import local_today
 from . import bp
@@ -66,7 +66,7 @@ def tasks(plan_id: int):
         "coordinator/tasks.html",
         plan=plan,
         query=query,
-        page=task_search.find_tasks(plan, today, query, chosen_page()),
+        page=task_lists.find_tasks(plan, today, query, chosen_page()),
         bodies=summary.ordered_bodies(plan, [query.body_id] if query.body_id else []),
         responsibility=db.session.get(Responsibility, query.responsibility_id)
         if query.responsibility_id
@@ -80,8 +80,8 @@ def tasks(plan_id: int):
 def overdue(plan_id: int):
     plan = get_plan_or_404(plan_id)
     year, today = chosen_year(plan), local_today()
-    page = task_search.overdue_tasks(plan, today, year, chosen_page())
-    contacts = task_search.body_contacts({task.body_id for task in page.items})
+    page = task_lists.overdue_tasks(plan, today, year, chosen_page())
+    contacts = task_lists.body_contacts({task.body_id for task in page.items})
     return render_template(
         "coordinator/overdue.html", plan=plan, year=year, page=page, contacts=contacts, today=today
     )
@@ -102,8 +102,8 @@ def body(plan_id: int, body_id: int):
         body=body,
         year=year,
         by_year=by_year,
-        tasks=task_search.body_tasks_with_history(plan, body, year),
-        contacts=task_search.body_contacts({body.id}),
+        tasks=task_lists.body_tasks_with_history(plan, body, year),
+        contacts=task_lists.body_contacts({body.id}),
         today=today,
     )
 

@@ -1,0 +1,255 @@
+"""Benchmark: one day's reminders over a large installation, sent to a local SMTP server.
+
+    .venv/bin/python bench/reminders.py [--tasks 200000] [--bodies 2000] [--database URL]
+
+Builds a throw-away database (SQLite in a temporary folder unless --database names an empty
+PostgreSQL database) with one plan, ``--bodies`` bodies each with a focal point, and
+``--tasks`` tasks spread a year either side of the run's day (most past ones done). Then it
+runs the day as the scheduler would — compute who gets what, render and queue the digests,
+record the reminders, send them through aiosmtpd on 127.0.0.1 — and prints the time of each
+step, messages per second and the SQL statements each step issued.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import event, insert
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gplan import create_app  # noqa: E402
+from gplan.extensions import db  # noqa: E402
+from gplan.models import Body, Plan, Responsibility, Task, User  # noqa: E402
+from gplan.services.mail import deliver_all  # noqa: E402
+from gplan.services.reminders import plan_run  # noqa: E402
+from gplan.services.reminders_digest import render_digests  # noqa: E402
+from gplan.services.reminders_run import record_run  # noqa: E402
+
+DAY = date(2027, 6, 14)  # a Monday
+RESPONSIBILITIES = 20
+
+
+class Sink:
+    """Accepts every message and counts it."""
+
+    def __init__(self):
+        self.count = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        return "250 OK"
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._count)
+
+    def _count(self, *_args):
+        self.count += 1
+
+    def take(self) -> int:
+        count, self.count = self.count, 0
+        return count
+
+
+def generate(task_count: int, body_count: int, seed: int = 3002) -> None:
+    """The installation: a plan, its bodies with one focal point each, a coordinator, tasks."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    plan_id = db.session.execute(
+        insert(Plan).returning(Plan.id),
+        [
+            {
+                "code": "BENCH",
+                "jurisdiction": "bench",
+                "title": "Kế hoạch thử tải",
+                "issuer": "UBND",
+                "period_start": 2026,
+                "period_end": 2030,
+                "general_objective": "",
+                "due_days": {},
+            }
+        ],
+    ).scalar_one()
+    responsibility_ids = [
+        row.id
+        for row in db.session.execute(
+            insert(Responsibility).returning(Responsibility.id),
+            [
+                {
+                    "plan_id": plan_id,
+                    "ref": f"IV.{n}",
+                    "paragraph": "IV",
+                    "position": n,
+                    "text": f"Nhiệm vụ số {n}: xây dựng và thực hiện kế hoạch, báo cáo kết quả định kỳ.",
+                    "title_en": f"Duty {n}: plan, carry out and report",
+                    "schedule": {"kind": "yearly", "due": "12-10"},
+                }
+                for n in range(RESPONSIBILITIES)
+            ],
+        )
+    ]
+    body_ids = [
+        row.id
+        for row in db.session.execute(
+            insert(Body).returning(Body.id),
+            [
+                {"jurisdiction": "bench", "key": f"body-{n}", "name": f"Cơ quan số {n}"}
+                for n in range(body_count)
+            ],
+        )
+    ]
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "email": f"focal-{n}@bench.test",
+                "name": f"Đầu mối {n}",
+                "role": "focal_point",
+                "body_id": body_id,
+                "locale": "en" if n % 10 == 0 else "vi",
+                "is_enabled": True,
+                "session_version": 1,
+                "created_at": now,
+            }
+            for n, body_id in enumerate(body_ids)
+        ]
+        + [
+            {
+                "email": "coordinator@bench.test",
+                "name": "Điều phối",
+                "role": "coordinator",
+                "locale": "vi",
+                "is_enabled": True,
+                "session_version": 1,
+                "created_at": now,
+            }
+        ],
+    )
+    rows = []
+    for n in range(task_count):
+        body_id = body_ids[n % body_count]
+        index = n // body_count
+        due = DAY + timedelta(days=rng.randint(-365, 365))
+        window = rng.random() < 0.05
+        progress = "not_started"
+        if due < DAY and rng.random() < 0.85:
+            progress = "done"
+        elif rng.random() < 0.3:
+            progress = "in_progress"
+        rows.append(
+            {
+                "plan_id": plan_id,
+                "responsibility_id": responsibility_ids[index % RESPONSIBILITIES],
+                "body_id": body_id,
+                "occurrence": str(index // RESPONSIBILITIES),
+                "year": due.year,
+                "due_on": due,
+                "starts_on": due - timedelta(days=45) if window else None,
+                "ends_on": due - timedelta(days=15) if window else None,
+                "progress": progress,
+                "completed_on": due if progress == "done" else None,
+                "version": 1,
+            }
+        )
+        if len(rows) == 20_000:
+            db.session.execute(insert(Task), rows)
+            rows = []
+    if rows:
+        db.session.execute(insert(Task), rows)
+    db.session.commit()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tasks", type=int, default=200_000)
+    parser.add_argument("--bodies", type=int, default=2_000)
+    parser.add_argument("--database", help="an empty database URL (default: SQLite in a temporary folder)")
+    args = parser.parse_args()
+    if args.database and args.database.startswith("postgresql://"):
+        args.database = "postgresql+psycopg://" + args.database.removeprefix("postgresql://")
+
+    workdir = Path(tempfile.mkdtemp(prefix="gplan-bench-"))
+    os.environ["GPLAN_INSTANCE"] = str(workdir)
+    sink = Sink()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": args.database or f"sqlite:///{workdir / 'bench.db'}",
+            "SECRET_KEY": "bench",
+            "BASE_URL": "http://gplan.bench",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": port,
+            "MAIL_TIMEOUT": 10,
+            "MAIL_DEFAULT_SENDER": "gplan@bench.test",
+        }
+    )
+    try:
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            generate(args.tasks, args.bodies)
+            print(
+                f"dataset: {args.tasks:,} tasks, {args.bodies:,} bodies with a focal point each "
+                f"({time.perf_counter() - started:.1f} s to generate, {db.engine.dialect.name})"
+            )
+            queries = QueryCounter(db.engine)
+
+            started = time.perf_counter()
+            plan = plan_run(DAY)
+            compute = time.perf_counter() - started
+            compute_queries = queries.take()
+
+            started = time.perf_counter()
+            messages = render_digests(plan)
+            render = time.perf_counter() - started
+            db.session.commit()
+            queries.take()
+
+            started = time.perf_counter()
+            result = record_run(plan, messages, "bench", datetime.now(UTC))
+            db.session.commit()
+            record = time.perf_counter() - started
+            record_queries = queries.take()
+
+            started = time.perf_counter()
+            delivery = deliver_all()
+            send = time.perf_counter() - started
+            send_queries = queries.take()
+    finally:
+        controller.stop()
+
+    print(f"day {DAY.isoformat()}: {len(plan.digests):,} digests carrying {plan.reminder_count:,} reminders")
+    print(f"compute (who gets what): {compute:8.2f} s  {compute_queries:6} SQL statements")
+    print(f"render digests (vi/en):  {render:8.2f} s  {0:6} SQL statements")
+    print(
+        f"queue and record:        {record:8.2f} s  {record_queries:6} SQL statements "
+        f"({result.digests:,} messages, {result.reminders:,} reminders)"
+    )
+    print(f"send (SMTP):             {send:8.2f} s  {send_queries:6} SQL statements  {delivery}")
+    print(
+        f"messages per second:     {delivery['sent'] / send if send else 0:8.1f}  "
+        f"(server received {sink.count:,})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The JSON API under /api/v1, described by an OpenAPI 3 document generated from the code."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from ..extensions import csrf
+
+API_MAX_BODY_BYTES = 64 * 1024
+
+
+class GplanApi(Api):
+    """flask-smorest's Api without its app-wide error handler: the web pages keep their HTML
+    errors, and the API blueprints answer in JSON (see errors.py)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+api = GplanApi()
+
+
+def init_api(app: Flask) -> None:
+    from .docs import bp as docs_bp
+    from .resources import account, plans, progress, targets, tasks
+
+    app.config.setdefault("API_MAX_BODY_BYTES", API_MAX_BODY_BYTES)
+    app.config.update(
+        API_TITLE="gplan",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": (
+                    "Plans, bodies, responsibilities, dated tasks and their progress, targets and "
+                    "their yearly figures. Authenticate with a personal API token "
+                    "(`Authorization: Bearer <token>`, created on your profile page) or, from the "
+                    "browser, with your session — then writes need the `X-CSRFToken` header. "
+                    "Errors are JSON: `{code, status, message, errors}`."
+                )
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+                }
+            },
+            "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        },
+    )
+    api.init_app(app)
+    for module in (account, plans, tasks, targets, progress):
+        # Token requests carry no cookie to forge; session writes are checked in auth.authenticate.
+        csrf.exempt(module.bp)
+        api.register_blueprint(module.bp)
+    app.register_blueprint(docs_bp)

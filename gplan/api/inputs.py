@@ -1,0 +1,88 @@
+"""What the API accepts: query strings and bodies, checked strictly (unknown fields are refused)."""
+
+from __future__ import annotations
+
+import re
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from ..models.task import PROGRESS_VALUES, STATUSES
+
+# PostgreSQL refuses NUL in text; no other control character belongs in these fields either.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+ID_RANGE = validate.Range(min=1, max=2**31 - 1)
+YEAR_RANGE = validate.Range(min=1900, max=2200)
+# Numeric(14, 4) holds at most ten digits before the point.
+FIGURE_LIMIT = 9_999_999_999.9999
+
+
+class Text(fields.String):
+    """A string without control characters (line breaks and tabs are fine)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if CONTROL.search(text):
+            raise ma.ValidationError("Control characters are not allowed.")
+        return text
+
+
+class Figure(fields.Decimal):
+    """A measured figure, exact as a decimal and within what the database column holds."""
+
+    def __init__(self, **kwargs):
+        metadata = {"minimum": -FIGURE_LIMIT, "maximum": FIGURE_LIMIT}
+        super().__init__(allow_none=True, metadata=metadata, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if abs(number) > FIGURE_LIMIT:
+            raise ma.ValidationError(f"Must be between {-FIGURE_LIMIT} and {FIGURE_LIMIT}.")
+        return number
+
+
+class StrictInteger(fields.Integer):
+    """A JSON integer: no strings, no fractions, no booleans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, **kwargs)
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class TaskQuerySchema(Strict):
+    plan = fields.Integer(validate=ID_RANGE, metadata={"description": "Plan id."})
+    body = fields.Integer(validate=ID_RANGE, metadata={"description": "Body id."})
+    year = fields.Integer(validate=YEAR_RANGE)
+    status = fields.List(
+        fields.String(validate=validate.OneOf(STATUSES)),
+        metadata={"description": "Reporting status today; repeat for several."},
+    )
+    due_before = fields.Date(metadata={"description": "Deadline on or before this date."})
+    due_after = fields.Date(metadata={"description": "Deadline on or after this date."})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class ProgressChangeSchema(Strict):
+    progress = fields.String(required=True, validate=validate.OneOf(PROGRESS_VALUES))
+    note = Text(validate=validate.Length(max=4000), allow_none=True)
+    evidence_url = fields.Url(schemes={"http", "https"}, validate=validate.Length(max=1000), allow_none=True)
+    version = StrictInteger(
+        validate=ID_RANGE, metadata={"description": "The version you read; a different one gives 409."}
+    )
+
+
+class ActualInputSchema(Strict):
+    value = Figure()
+    value_women = Figure()
+    value_men = Figure()
+    source = Text(allow_none=True, validate=validate.Length(max=500))
+    note = Text(allow_none=True, validate=validate.Length(max=4000))
+
+
+class ProgressQuerySchema(Strict):
+    year = fields.Integer(validate=YEAR_RANGE, metadata={"description": "Only tasks of this year."})

@@ -1,0 +1,84 @@
+"""Plans, their bodies and responsibilities."""
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Body, Plan, Responsibility, ResponsibilityBody
+from ...services import plans as plan_queries
+from ..blueprint import documented_errors, resource_blueprint
+from ..schemas import (
+    BodyListSchema,
+    BodySchema,
+    PlanDetailSchema,
+    PlanListSchema,
+    ResponsibilityListSchema,
+    ResponsibilitySchema,
+)
+
+bp = resource_blueprint("Plans", __name__, "Plans, the bodies taking part and their responsibilities.")
+
+
+def get_plan(plan_id: int) -> Plan:
+    return db.session.get(Plan, plan_id) or abort(404)
+
+
+@bp.get("/plans")
+@bp.response(200, PlanListSchema)
+@documented_errors(bp, 401)
+def plans():
+    """Every plan, the current period first."""
+    return {"items": plan_queries.all_plans()}
+
+
+@bp.get("/plans/<int(max=2147483647):plan_id>")
+@bp.response(200, PlanDetailSchema)
+@documented_errors(bp, 401, 404)
+def plan(plan_id: int):
+    """One plan, with its report due days and the bodies taking part."""
+    return get_plan(plan_id)
+
+
+def _responsibility_query():
+    return select(Responsibility).options(
+        selectinload(Responsibility.body_roles).selectinload(ResponsibilityBody.body),
+        selectinload(Responsibility.objectives),
+        selectinload(Responsibility.activities),
+    )
+
+
+@bp.get("/plans/<int(max=2147483647):plan_id>/responsibilities")
+@bp.response(200, ResponsibilityListSchema)
+@documented_errors(bp, 401, 404)
+def responsibilities(plan_id: int):
+    """The plan's responsibilities (duties cited from the plan, and ad-hoc work) in order."""
+    get_plan(plan_id)
+    query = _responsibility_query().where(Responsibility.plan_id == plan_id).order_by(Responsibility.position)
+    return {"items": list(db.session.scalars(query))}
+
+
+@bp.get("/responsibilities/<int(max=2147483647):responsibility_id>")
+@bp.response(200, ResponsibilitySchema)
+@documented_errors(bp, 401, 404)
+def responsibility(responsibility_id: int):
+    """One responsibility, with its assignees, lead and coordinating bodies and schedule."""
+    found = db.session.scalar(_responsibility_query().where(Responsibility.id == responsibility_id))
+    return found or abort(404)
+
+
+@bp.get("/bodies")
+@bp.response(200, BodyListSchema)
+@documented_errors(bp, 401)
+def bodies():
+    """Every body (department, district, group of them), groups with their members."""
+    query = select(Body).options(selectinload(Body.members)).order_by(Body.jurisdiction, Body.name, Body.id)
+    return {"items": list(db.session.scalars(query))}
+
+
+@bp.get("/bodies/<int(max=2147483647):body_id>")
+@bp.response(200, BodySchema)
+@documented_errors(bp, 401, 404)
+def body(body_id: int):
+    """One body."""
+    return db.session.get(Body, body_id) or abort(404)

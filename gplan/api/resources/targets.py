@@ -1,0 +1,99 @@
+"""Targets with their yearly actual figures, and entering a figure."""
+
+from flask import abort
+from flask_babel import gettext
+from flask_smorest import abort as api_abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Objective, Target, TargetActual, TargetValue
+from ...services.access import require
+from ...services.actuals import can_enter_actual, record_actual
+from ..auth import api_user
+from ..blueprint import documented_errors, resource_blueprint
+from ..inputs import YEAR_RANGE, ActualInputSchema
+from ..schemas import ActualSchema, TargetListSchema, TargetSchema
+from .plans import get_plan
+
+bp = resource_blueprint("Targets", __name__, "The plan's targets and the figures reached each year.")
+
+
+def _with_actuals(targets: list[Target]) -> list[Target]:
+    """Give each value its actuals (by year) as a plain attribute the schema lists: one query
+    for all values instead of one per value."""
+    value_ids = [v.id for t in targets for v in t.values]
+    actuals: dict[int, list[TargetActual]] = {}
+    if value_ids:
+        query = (
+            select(TargetActual)
+            .where(TargetActual.target_value_id.in_(value_ids))
+            .options(selectinload(TargetActual.entered_by))
+            .order_by(TargetActual.year)
+        )
+        for actual in db.session.scalars(query):
+            actuals.setdefault(actual.target_value_id, []).append(actual)
+    for target in targets:
+        for value in target.values:
+            value.actuals = actuals.get(value.id, [])
+    return targets
+
+
+def _targets_query():
+    return select(Target).options(
+        selectinload(Target.values), selectinload(Target.objective), selectinload(Target.owner_body)
+    )
+
+
+@bp.get("/plans/<int(max=2147483647):plan_id>/targets")
+@bp.response(200, TargetListSchema)
+@documented_errors(bp, 401, 404)
+def targets(plan_id: int):
+    """The plan's targets by objective, each value with its actual figures year by year."""
+    get_plan(plan_id)
+    query = (
+        _targets_query()
+        .join(Objective)
+        .where(Objective.plan_id == plan_id)
+        .order_by(Objective.number, Target.number)
+    )
+    return {"items": _with_actuals(list(db.session.scalars(query)))}
+
+
+@bp.get("/targets/<int(max=2147483647):target_id>")
+@bp.response(200, TargetSchema)
+@documented_errors(bp, 401, 404)
+def target(target_id: int):
+    """One target with its values and their actual figures."""
+    found = db.session.scalar(_targets_query().where(Target.id == target_id)) or abort(404)
+    return _with_actuals([found])[0]
+
+
+@bp.put("/target-values/<int(max=2147483647):value_id>/actuals/<int(max=2147483647):year>")
+@bp.arguments(ActualInputSchema)
+@bp.response(200, ActualSchema)
+@documented_errors(bp, 400, 401, 403, 404, 413, 415)
+def put_actual(figures: dict, value_id: int, year: int):
+    """Enter or correct the figure a target value reached in a year (a revision is kept).
+
+    The coordinator may enter any figure; a focal point, those of targets its body reports.
+    The year may be the plan's baseline year (the one before the period) or any year of it.
+    """
+    value = db.session.get(TargetValue, value_id) or abort(404)
+    user = api_user()
+    require(can_enter_actual(user, value))
+    plan = value.target.objective.plan
+    if YEAR_RANGE.min > year or not plan.period_start - 1 <= year <= plan.period_end:
+        api_abort(
+            422,
+            message=gettext(
+                "The year must be between %(start)d and %(end)d.",
+                start=plan.period_start - 1,
+                end=plan.period_end,
+            ),
+        )
+    if all(figures.get(name) is None for name in ("value", "value_women", "value_men")):
+        api_abort(422, message=gettext("Give at least one figure: value, value_women or value_men."))
+    actual = record_actual(user, value, year, **figures)
+    db.session.commit()
+    return actual

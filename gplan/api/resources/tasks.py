@@ -1,0 +1,83 @@
+"""Tasks: finding them, their history, and recording progress."""
+
+import marshmallow as ma
+from flask import abort
+from flask_babel import gettext
+from flask_smorest import abort as api_abort
+
+from ...extensions import db
+from ...models import Body, Plan, Task
+from ...services.access import can_change_task, can_view_body, can_view_task, require
+from ...services.progress import record_progress
+from ...services.task_search import TaskSearch, search_tasks
+from ...timeutil import local_today
+from ..auth import api_user
+from ..blueprint import documented_errors, resource_blueprint
+from ..inputs import ProgressChangeSchema, TaskQuerySchema
+from ..schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
+
+bp = resource_blueprint("Tasks", __name__, "Dated tasks of the bodies, their history and progress.")
+
+
+def viewable_task(task_id: int) -> Task:
+    task = db.session.get(Task, task_id) or abort(404)
+    require(can_view_task(api_user(), task))
+    return task
+
+
+@bp.get("/tasks")
+@bp.arguments(TaskQuerySchema, location="query", as_kwargs=True, unknown=ma.RAISE)
+@bp.response(200, TaskPageSchema)
+@documented_errors(bp, 401, 403, 404)
+def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before=None, due_after=None):
+    """Tasks the caller may see, earliest deadline first, a page at a time.
+
+    A focal point sees its own body's tasks only; asking for another body gives 403.
+    """
+    if plan is not None and db.session.get(Plan, plan) is None:
+        api_abort(404, message=gettext("There is no plan %(id)d.", id=plan))
+    if body is not None:
+        chosen = db.session.get(Body, body)
+        if chosen is None:
+            api_abort(404, message=gettext("There is no body %(id)d.", id=body))
+        require(can_view_body(api_user(), chosen))
+    search = TaskSearch(plan, body, year, list(status or ()), due_before, due_after)
+    return search_tasks(api_user(), search, local_today(), page, per_page)
+
+
+@bp.get("/tasks/<int(max=2147483647):task_id>")
+@bp.response(200, TaskSchema)
+@documented_errors(bp, 401, 403, 404)
+def task(task_id: int):
+    """One task with its dates, progress and reporting status today."""
+    return viewable_task(task_id)
+
+
+@bp.get("/tasks/<int(max=2147483647):task_id>/history")
+@bp.response(200, TaskHistorySchema)
+@documented_errors(bp, 401, 403, 404)
+def history(task_id: int):
+    """Every recorded change of the task, newest first: progress, extensions, assignment."""
+    return {"items": viewable_task(task_id).events}
+
+
+@bp.post("/tasks/<int(max=2147483647):task_id>/progress")
+@bp.arguments(ProgressChangeSchema)
+@bp.response(200, TaskSchema)
+@documented_errors(bp, 400, 401, 403, 404, 409, 413, 415)
+def change_progress(change: dict, task_id: int):
+    """Record the task's progress with a note, as the task page does, adding it to the history.
+
+    Marking done records today as the completion date. Send the `version` you read to be told
+    (409) when someone else changed the task in between.
+    """
+    task = viewable_task(task_id)
+    user = api_user()
+    require(can_change_task(user, task))
+    if change.get("version") not in (None, task.version):
+        api_abort(409, message=gettext("The task was changed since you read it: read it again."))
+    if change["progress"] == task.progress:
+        api_abort(409, message=gettext("The task is already in this state."))
+    record_progress(task, user, change["progress"], change.get("note"), change.get("evidence_url"))
+    db.session.commit()
+    return task

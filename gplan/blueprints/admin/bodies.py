@@ -1,0 +1,76 @@
+"""Administration: bodies, their names and contact addresses, and member units of groups."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Body
+from ...models.user import ADMIN
+from ...services import body_admin
+from ..decorators import roles_required
+from . import bp
+from .forms import BodyForm, MemberForm
+
+
+@bp.route("/bodies")
+@roles_required(ADMIN)
+def bodies():
+    query = (
+        select(Body)
+        .where(Body.parent_id.is_(None))
+        .options(selectinload(Body.members))
+        .order_by(Body.jurisdiction, Body.is_group, Body.name)
+    )
+    return render_template("admin/bodies.html", bodies=list(db.session.scalars(query)))
+
+
+def _page(body: Body, form: BodyForm, member_form: MemberForm | None):
+    plans = body_admin.plans_of_group(body) if body.is_group else []
+    return render_template("admin/body.html", body=body, form=form, member_form=member_form, plans=plans)
+
+
+@bp.route("/bodies/<int:body_id>", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def body(body_id: int):
+    found = db.session.get(Body, body_id) or abort(404)
+    form = BodyForm(obj=found)
+    if form.validate_on_submit():
+        try:
+            values = {name: form[name].data for name in body_admin.EDITABLE}
+            body_admin.update_body(current_user, found, **values)
+        except body_admin.BodyError as error:
+            db.session.rollback()
+            form[error.field or "name"].errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(gettext("Saved."), "success")
+            return redirect(url_for(".body", body_id=found.id))
+    return _page(found, form, MemberForm(formdata=None) if found.is_group else None)
+
+
+@bp.post("/bodies/<int:body_id>/members")
+@roles_required(ADMIN)
+def add_member(body_id: int):
+    group = db.session.get(Body, body_id) or abort(404)
+    if not group.is_group:
+        abort(404)
+    form = MemberForm()
+    if form.validate_on_submit():
+        values = {name: form[name].data for name in ("key", "name", "name_en", "short_name", "contact_email")}
+        try:
+            member, results = body_admin.add_member(current_user, group, **values)
+        except body_admin.BodyError as error:
+            db.session.rollback()
+            form[error.field or "key"].errors.append(str(error))
+        else:
+            db.session.commit()
+            created = sum(result.created for result in results.values())
+            flash(
+                gettext("%(name)s was added, with %(n)d tasks.", name=member.name, n=created),
+                "success",
+            )
+            return redirect(url_for(".body", body_id=group.id))
+    return _page(group, BodyForm(obj=group, formdata=None), form), 422

@@ -1,0 +1,46 @@
+"""Helpers for the API tests: tokens, JSON calls, and the shape of error answers."""
+
+from __future__ import annotations
+
+import pytest
+from flask import g, request_started
+
+from gplan.extensions import db
+from gplan.services.api_tokens import create_token
+
+from .helpers import user
+
+
+@pytest.fixture(autouse=True)
+def user_found_per_request(app):
+    """Each request starts with an empty ``g`` (so finds its user and CSRF token anew), as in
+    production where every request has its own app context; the tests share one app context,
+    to share the database transaction."""
+
+    def forget(_sender, **_extra):
+        for name in list(g):
+            g.pop(name, None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
+
+
+def token_for(email: str, name: str = "test") -> str:
+    _token, secret = create_token(user(email), name)
+    db.session.commit()
+    return secret
+
+
+def bearer(email: str) -> dict:
+    return {"Authorization": f"Bearer {token_for(email)}"}
+
+
+def assert_json_error(response, status: int) -> dict:
+    """The answer is a JSON error with ``status``, a message, and no HTML."""
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True)[:300])
+    assert response.mimetype == "application/json", response.mimetype
+    body = response.get_json()
+    assert body["code"] == status and body["message"] and body["status"]
+    assert "<html" not in response.get_data(as_text=True).lower()
+    return body

@@ -1,0 +1,118 @@
+"""Administering plans: upload with the CLI's checks, roll-over, report due days."""
+
+import html
+import io
+from datetime import date
+
+import yaml
+from sqlalchemy import func, select
+
+from gplan.extensions import db
+from gplan.models import AuditEntry, Plan, PlanUpload, Task
+from gplan.services.progress import record_progress
+
+from .api_support import user_found_per_request  # noqa: F401
+from .helpers import ADMIN_EMAIL, PLAN_FILE, focal_email, login, plan, submit, task_of, user
+
+
+def _upload(client, content: bytes, name="plan.yaml", start="", end=""):
+    data = {"file": (io.BytesIO(content), name), "start": start, "end": end}
+    return submit(client, "/admin/plans/import", data, content_type="multipart/form-data")
+
+
+def _broken_plan() -> bytes:
+    raw = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    raw["responsibilities"][3]["coordinating"] = ["ministry-of-magic"]
+    raw["plan"]["period"] = {"start": 2020, "end": 2016}
+    del raw["bodies"][0]["name"]
+    return yaml.safe_dump(raw, allow_unicode=True).encode()
+
+
+def test_an_invalid_file_gets_the_cli_messages_and_changes_nothing(client, app, tmp_path):
+    content = _broken_plan()
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(content)
+    cli = app.test_cli_runner().invoke(args=["plan", "import", str(path)])
+    problems = [line.strip()[2:] for line in cli.output.splitlines() if line.strip().startswith("- ")]
+    assert cli.exit_code == 1 and problems
+    login(client, ADMIN_EMAIL)
+    before = db.session.scalar(select(func.count(Task.id)))
+    response = _upload(client, content)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    for problem in problems:
+        assert problem in page
+    assert db.session.scalar(select(func.count(Task.id))) == before
+    rejected = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "import_rejected"))
+    assert rejected.details["problems"] == problems
+
+
+def test_not_yaml_and_not_utf8_are_explained(client):
+    login(client, ADMIN_EMAIL)
+    page = _upload(client, b"plan: [unclosed").get_data(as_text=True)
+    assert "not valid YAML" in page
+    page = _upload(client, "plan: 'Hải Dương'".encode("utf-16")).get_data(as_text=True)
+    assert "cannot be read" in page
+    page = _upload(client, b"x", name="plan.txt").get_data(as_text=True)
+    assert ".yaml" in page
+
+
+def test_re_uploading_the_plan_updates_it_and_keeps_progress(client, seed):
+    task = task_of("finance", "IV.4.a", "2017")
+    record_progress(task, user(focal_email("finance")), "done", "Đã xong")
+    db.session.commit()
+    login(client, ADMIN_EMAIL)
+    response = _upload(client, PLAN_FILE.read_bytes(), name=PLAN_FILE.name)
+    assert response.status_code == 302 and response.location.endswith(f"/p/{seed.plan_id}/")
+    db.session.refresh(task)
+    assert task.progress == "done" and task.note == "Đã xong"
+    assert db.session.scalar(select(func.count(Plan.id))) == 1
+    stored = db.session.scalar(select(PlanUpload))
+    assert stored.plan_id == seed.plan_id and stored.content == PLAN_FILE.read_text(encoding="utf-8")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "plan_imported"))
+    assert entry.details["counts"]["responsibilities"] > 0
+
+
+def test_roll_over_to_the_next_period(client, seed):
+    login(client, ADMIN_EMAIL)
+    url = f"/admin/plans/{seed.plan_id}/roll-over"
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="2021"' in page and 'value="2025"' in page
+    response = submit(client, url, {"start": 2021, "end": 2025}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    new = db.session.scalar(select(Plan).where(Plan.period_start == 2021))
+    assert (new.period_end, new.code) == (2025, plan(seed).code)
+    assert "2021-2025" in new.title or "2021–2025" in new.title
+    years = set(db.session.scalars(select(Task.year).where(Task.plan_id == new.id).distinct()))
+    assert min(years) == 2021 and 2025 in years
+    old = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
+    assert old > 0
+    same = submit(client, url, {"start": 2016, "end": 2020}, content_type="multipart/form-data")
+    assert same.status_code == 422 and "another year" in same.get_data(as_text=True)
+
+
+def test_due_days_re_date_the_open_tasks(client, seed):
+    login(client, ADMIN_EMAIL)
+    url = f"/admin/plans/{seed.plan_id}/settings"
+    done = task_of("health", "IV.7.a", "2017:annual_report")
+    record_progress(done, user(focal_email("health")), "done")
+    db.session.commit()
+    days = {name: day["date"] for name, day in plan(seed).due_days.items()}
+    response = submit(client, url, days | {"annual_report": "12-05"})
+    assert response.status_code == 302
+    the_plan = plan(seed)
+    assert (
+        the_plan.due_days["annual_report"]["date"] == "12-05" and the_plan.due_days["annual_report"]["custom"]
+    )
+    open_task = task_of("health", "IV.7.a", "2018:annual_report")
+    assert open_task.due_on == date(2018, 12, 5)
+    db.session.refresh(done)
+    assert done.progress == "done"
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "due_days_changed"))
+    assert entry.details["changes"] == {"annual_report": ["12-10", "12-05"]}
+
+    bad = submit(client, url, days | {"annual_report": "31-12"})
+    assert bad.status_code == 422 and "MM-DD" in bad.get_data(as_text=True)
+    assert plan(seed).due_days["annual_report"]["date"] == "12-05"
+    submit(client, url, days | {"annual_report": "12-10"})
+    assert plan(seed).due_days["annual_report"]["custom"] is False

@@ -1,0 +1,317 @@
+"""Every role × every route and API endpoint, on another body's objects: refused, database unchanged.
+
+The routes come from ``app.url_map``: a route missing from POLICY fails the suite, so no new
+page or endpoint can escape the matrix. The objects used belong to the Department of Finance;
+the focal point tested is the Department of Health's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from gplan.extensions import db
+from gplan.models import MailMessage, Objective, Target, TargetValue
+from gplan.services import evidence
+from gplan.services.api_tokens import create_token
+from gplan.timeutil import utcnow
+
+from .api_support import user_found_per_request  # noqa: F401
+from .helpers import (
+    ADMIN_EMAIL,
+    COORDINATOR_EMAIL,
+    OBSERVER_EMAIL,
+    PLAN_FILE,
+    body,
+    focal_email,
+    task_of,
+    user,
+)
+
+ROLES = ("anonymous", "admin", "coordinator", "focal_point", "observer")
+SIGNED_IN = {"admin", "coordinator", "focal_point", "observer"}
+SEE_ALL = {"admin", "coordinator", "observer"}
+STAFF = {"admin", "coordinator"}
+ADMIN = {"admin"}
+NOBODY: set[str] = set()
+EMAILS = {
+    "admin": ADMIN_EMAIL,
+    "coordinator": COORDINATOR_EMAIL,
+    "focal_point": focal_email("health"),
+    "observer": OBSERVER_EMAIL,
+}
+# Pages anyone may open: sign-in, password links, language, static files, the API's description.
+PUBLIC = {
+    ("static", "GET"),
+    ("auth.login", "GET"),
+    ("auth.login", "POST"),
+    ("auth.forgot_password", "GET"),
+    ("auth.forgot_password", "POST"),
+    ("auth.set_password", "GET"),
+    ("auth.set_password", "POST"),
+    ("auth.set_language", "POST"),
+    ("api_pages.docs", "GET"),
+    ("api_pages.asset", "GET"),
+    ("api_pages.licence", "GET"),
+    ("api_pages.healthz", "GET"),
+    ("api-docs.openapi_json", "GET"),
+    ("reminders.calendar_feed", "GET"),  # the secret address is the key; a wrong one is 404
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    url: str  # formatted with the objects below
+    allowed: set[str]
+    data: dict | None = None  # form fields or JSON body that would make the change
+
+
+PLAN_DAYS = {"annual_plan": "01-31", "half_year_report": "06-15", "annual_report": "12-01"}
+POLICY: dict[tuple[str, str], Rule] = {
+    ("plans.home", "GET"): Rule("/", SIGNED_IN),
+    ("plans.index", "GET"): Rule("/plans", SIGNED_IN),
+    ("plans.overview", "GET"): Rule("/p/{plan}/", SIGNED_IN),
+    ("focal.tasks", "GET"): Rule("/p/{plan}/tasks?body={finance}", SEE_ALL),
+    ("focal.task", "GET"): Rule("/tasks/{task}", SEE_ALL),
+    ("focal.task", "POST"): Rule("/tasks/{task}", STAFF, {"progress": "done", "note": "matrix"}),
+    ("focal.evidence", "GET"): Rule("/tasks/{task}/evidence", SEE_ALL),
+    ("auth.logout", "POST"): Rule("/logout", SIGNED_IN, {}),
+    ("auth.change_password", "GET"): Rule("/password", SIGNED_IN),
+    ("auth.change_password", "POST"): Rule(
+        "/password",
+        SIGNED_IN,
+        {"current": "correct horse battery", "password": "x" * 12, "confirm": "x" * 12},
+    ),
+    ("profile.index", "GET"): Rule("/profile/", SIGNED_IN),
+    ("profile.create_token", "POST"): Rule("/profile/tokens", SIGNED_IN, {"name": "matrix"}),
+    ("profile.revoke_token", "POST"): Rule("/profile/tokens/{token}/revoke", NOBODY, {}),
+    ("admin.index", "GET"): Rule("/admin/", STAFF),
+    ("admin.users", "GET"): Rule("/admin/users", ADMIN),
+    ("admin.new_user", "GET"): Rule("/admin/users/new", ADMIN),
+    ("admin.new_user", "POST"): Rule(
+        "/admin/users/new",
+        ADMIN,
+        {"name": "N", "email": "n@example.org", "role": "admin", "body": 0, "locale": "vi"},
+    ),
+    ("admin.edit_user", "GET"): Rule("/admin/users/{user}", ADMIN),
+    ("admin.edit_user", "POST"): Rule(
+        "/admin/users/{user}", ADMIN, {"name": "Renamed", "role": "observer", "body": 0, "locale": "en"}
+    ),
+    ("admin.set_enabled", "POST"): Rule("/admin/users/{user}/disable", ADMIN, {}),
+    ("admin.send_link", "POST"): Rule("/admin/users/{user}/reset", ADMIN, {}),
+    ("admin.bodies", "GET"): Rule("/admin/bodies", ADMIN),
+    ("admin.body", "GET"): Rule("/admin/bodies/{finance}", ADMIN),
+    ("admin.body", "POST"): Rule("/admin/bodies/{finance}", ADMIN, {"name": "Renamed", "contact_email": ""}),
+    ("admin.add_member", "POST"): Rule(
+        "/admin/bodies/{districts}/members", ADMIN, {"key": "matrix-unit", "name": "Matrix"}
+    ),
+    ("admin.plans", "GET"): Rule("/admin/plans", ADMIN),
+    ("admin.import_plan", "GET"): Rule("/admin/plans/import", ADMIN),
+    ("admin.import_plan", "POST"): Rule(
+        "/admin/plans/import", ADMIN, {"file": "plan", "start": 2031, "end": 2035}
+    ),
+    ("admin.roll_over", "GET"): Rule("/admin/plans/{plan}/roll-over", ADMIN),
+    ("admin.roll_over", "POST"): Rule("/admin/plans/{plan}/roll-over", ADMIN, {"start": 2031, "end": 2035}),
+    ("admin.plan_settings", "GET"): Rule("/admin/plans/{plan}/settings", ADMIN),
+    ("admin.plan_settings", "POST"): Rule("/admin/plans/{plan}/settings", ADMIN, PLAN_DAYS),
+    ("admin.ad_hoc_task", "GET"): Rule("/admin/plans/{plan}/ad-hoc", STAFF),
+    ("admin.ad_hoc_task", "POST"): Rule(
+        "/admin/plans/{plan}/ad-hoc", STAFF, {"body": "{finance}", "title": "Matrix", "due_on": "2018-05-05"}
+    ),
+    ("admin.extend_deadline", "GET"): Rule("/admin/tasks/{task}/extend", STAFF),
+    ("admin.extend_deadline", "POST"): Rule(
+        "/admin/tasks/{task}/extend", STAFF, {"deadline": "2019-12-31", "reason": "matrix"}
+    ),
+    ("reminders.profile", "GET"): Rule("/profile/reminders", SIGNED_IN),
+    ("reminders.save_preferences", "POST"): Rule("/profile/reminders", SIGNED_IN, {"before": "y"}),
+    ("reminders.new_calendar", "POST"): Rule("/profile/calendar", SIGNED_IN, {}),
+    ("reminders.revoke_calendar", "POST"): Rule("/profile/calendar/revoke", SIGNED_IN, {}),
+    ("reminders.outbox", "GET"): Rule("/outbox", STAFF),
+    ("reminders.outbox_message", "GET"): Rule("/outbox/{message}", STAFF),
+    ("reminders.retry_message", "POST"): Rule("/outbox/{message}/retry", STAFF, {}),
+    ("reminders.policy", "GET"): Rule("/admin/reminders", ADMIN),
+    ("reminders.policy", "POST"): Rule(
+        "/admin/reminders", ADMIN, {"before_days": "7", "overdue_every_days": "3"}
+    ),
+    ("reminders.nudge", "GET"): Rule("/p/{plan}/bodies/{finance}/nudge", STAFF),
+    ("reminders.nudge", "POST"): Rule("/p/{plan}/bodies/{finance}/nudge", STAFF, {"note": "matrix"}),
+    ("coordinator.overview", "GET"): Rule("/p/{plan}/progress", SEE_ALL),
+    ("coordinator.years", "GET"): Rule("/p/{plan}/progress/years", SEE_ALL),
+    ("coordinator.themes", "GET"): Rule("/p/{plan}/progress/objective", SEE_ALL),
+    ("coordinator.theme", "GET"): Rule("/p/{plan}/progress/objective/{objective}", SEE_ALL),
+    ("coordinator.tasks", "GET"): Rule("/p/{plan}/progress/tasks?body={finance}", SEE_ALL),
+    ("coordinator.overdue", "GET"): Rule("/p/{plan}/progress/overdue", SEE_ALL),
+    ("coordinator.body", "GET"): Rule("/p/{plan}/progress/bodies/{finance}", SEE_ALL),
+    ("coordinator.targets", "GET"): Rule("/p/{plan}/targets", SIGNED_IN),  # a focal point: its body's
+    ("coordinator.target", "GET"): Rule("/p/{plan}/targets/{value}", SEE_ALL),
+    ("coordinator.target", "POST"): Rule("/p/{plan}/targets/{value}", STAFF, {"year": "2017", "value": "42"}),
+    ("coordinator.exports_page", "GET"): Rule("/p/{plan}/export", SEE_ALL),
+    ("coordinator.export_xlsx", "GET"): Rule("/p/{plan}/export.xlsx", SEE_ALL),
+    ("coordinator.export_csv", "GET"): Rule("/p/{plan}/export/overview.csv", SEE_ALL),
+    ("coordinator.report_index", "GET"): Rule("/p/{plan}/report", SEE_ALL),
+    ("coordinator.report", "GET"): Rule("/p/{plan}/report/2017", SEE_ALL),
+    ("admin.audit_log", "GET"): Rule("/admin/audit", ADMIN),
+    ("admin.audit_csv", "GET"): Rule("/admin/audit.csv", ADMIN),
+    # The API: the same rules, by token and by browser session.
+    ("Account.me", "GET"): Rule("/api/v1/me", SIGNED_IN),
+    ("Plans.plans", "GET"): Rule("/api/v1/plans", SIGNED_IN),
+    ("Plans.plan", "GET"): Rule("/api/v1/plans/{plan}", SIGNED_IN),
+    ("Plans.responsibilities", "GET"): Rule("/api/v1/plans/{plan}/responsibilities", SIGNED_IN),
+    ("Plans.responsibility", "GET"): Rule("/api/v1/responsibilities/{responsibility}", SIGNED_IN),
+    ("Plans.bodies", "GET"): Rule("/api/v1/bodies", SIGNED_IN),
+    ("Plans.body", "GET"): Rule("/api/v1/bodies/{finance}", SIGNED_IN),
+    ("Tasks.tasks", "GET"): Rule("/api/v1/tasks?body={finance}", SEE_ALL),
+    ("Tasks.task", "GET"): Rule("/api/v1/tasks/{task}", SEE_ALL),
+    ("Tasks.history", "GET"): Rule("/api/v1/tasks/{task}/history", SEE_ALL),
+    ("Tasks.change_progress", "POST"): Rule("/api/v1/tasks/{task}/progress", STAFF, {"progress": "done"}),
+    ("Targets.targets", "GET"): Rule("/api/v1/plans/{plan}/targets", SIGNED_IN),
+    ("Targets.target", "GET"): Rule("/api/v1/targets/{target}", SIGNED_IN),
+    ("Targets.put_actual", "PUT"): Rule("/api/v1/target-values/{value}/actuals/2017", STAFF, {"value": 42}),
+    ("Progress.by_body", "GET"): Rule("/api/v1/plans/{plan}/progress/bodies", SIGNED_IN),
+    ("Progress.by_year", "GET"): Rule("/api/v1/plans/{plan}/progress/years", SIGNED_IN),
+}
+
+
+def _routes(app) -> set[tuple[str, str]]:
+    return {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = _routes(app)
+    missing = routes - PUBLIC - set(POLICY)
+    assert not missing, f"routes without an authorisation rule in the matrix: {sorted(missing)}"
+    assert not (set(POLICY) | PUBLIC) - routes, "the matrix names routes that no longer exist"
+
+
+def _cases():
+    """Every refused request, and every allowed read (allowed changes are tested with their feature)."""
+    for (endpoint, method), rule in sorted(POLICY.items()):
+        api = rule.url.startswith("/api/")
+        for role in ROLES:
+            if role in rule.allowed and method != "GET":
+                continue
+            for via in ("token", "session") if api and role != "anonymous" else ("session",):
+                yield pytest.param(endpoint, method, role, via, id=f"{endpoint}-{method}-{role}-{via}")
+
+
+def _objects(seed) -> dict[str, int]:
+    """Objects of the Department of Finance (not the tested focal point's body)."""
+    finance = body("finance")
+    task = task_of("finance", "IV.4.a", "2017")
+    task.evidence_file, task.evidence_name = "matrix.pdf", "matrix.pdf"
+    (evidence.upload_folder() / "matrix.pdf").write_bytes(b"%PDF-1.4 matrix")
+    value = db.session.scalars(
+        select(TargetValue)
+        .join(Target)
+        .where(Target.owner_body_id.is_not(None), Target.owner_body_id != body("health").id)
+        .order_by(TargetValue.id)
+    ).first()
+    token, _secret = create_token(user(focal_email("finance")), "finance system")
+    message = MailMessage(
+        kind="digest",
+        recipient=focal_email("finance"),
+        subject="s",
+        body_text="b",
+        status="failed",
+        created_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.commit()
+    return {
+        "plan": seed.plan_id,
+        "finance": finance.id,
+        "districts": body("districts").id,
+        "task": task.id,
+        "user": user(focal_email("finance")).id,
+        "token": token.id,
+        "value": value.id,
+        "target": value.target_id,
+        "responsibility": task.responsibility_id,
+        "message": message.id,
+        "objective": db.session.scalar(
+            select(Objective.id).where(Objective.plan_id == seed.plan_id).limit(1)
+        ),
+    }
+
+
+def fingerprint() -> str:
+    """A digest of every row of every table (bar the token's last-use time)."""
+    digest = hashlib.sha256()
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if c.name != "last_used_at"]
+        for row in db.session.execute(select(*columns).order_by(*table.primary_key.columns)):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+def _client(app, role: str):
+    """A client signed in as ``role`` (without the sign-in itself, which writes to the log)."""
+    client = app.test_client()
+    if role != "anonymous":
+        account = user(EMAILS[role])
+        with client.session_transaction() as session:
+            session["_user_id"] = account.get_id()
+            session["_fresh"] = True
+            session["login_at"] = session["seen_at"] = utcnow().timestamp()
+    return client
+
+
+def _csrf(client, role: str) -> str:
+    from .helpers import csrf_from
+
+    return csrf_from(client.get("/login" if role == "anonymous" else "/profile/").get_data(as_text=True))
+
+
+def _refused(response, role: str, api: bool) -> bool:
+    if role == "anonymous":
+        if api:
+            return response.status_code == 401
+        return response.status_code == 302 and "/login" in response.location
+    return response.status_code == 403
+
+
+@pytest.mark.parametrize(("endpoint", "method", "role", "via"), list(_cases()))
+def test_authorisation(app, seed, endpoint, method, role, via):
+    rule = POLICY[(endpoint, method)]
+    objects = _objects(seed)
+    url = rule.url.format(**objects)
+    api = url.startswith("/api/")
+    allowed = role in rule.allowed
+    client = _client(app, role)
+    headers = {}
+    if via == "token":
+        _token, secret = create_token(user(EMAILS[role]), "matrix")
+        db.session.commit()
+        headers["Authorization"] = f"Bearer {secret}"
+        client.get("/api/v1/me", headers=headers)  # records the first use before the fingerprint
+        client = app.test_client()
+    csrf = _csrf(client, "anonymous" if via == "token" else role)
+    before = fingerprint()
+    if method == "GET":
+        response = client.get(url, headers=headers)
+    elif api:
+        headers["X-CSRFToken"] = csrf
+        response = client.open(url, method=method, json=rule.data, headers=headers)
+    else:
+        data = {name: str(value).format(**objects) for name, value in (rule.data or {}).items()}
+        if "file" in data:
+            import io
+
+            data["file"] = (io.BytesIO(PLAN_FILE.read_bytes()), "plan.yaml")
+        response = client.post(url, data=data | {"csrf_token": csrf}, headers=headers)
+    response.close()  # e.g. a sent evidence file
+    if allowed:
+        assert not _refused(response, role, api) and response.status_code < 400, response.status_code
+        return
+    assert _refused(response, role, api), (response.status_code, response.get_data(as_text=True)[:200])
+    if api:
+        assert response.mimetype == "application/json"
+    db.session.expire_all()
+    assert fingerprint() == before, "a refused request changed the database"
