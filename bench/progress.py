@@ -106,131 +106,113 @@ def task_rows(plan_id: int, first_body: int, first_duty: int, per_body_year: int
                 yield (plan_id, duty, body, f"{year}:{k}", year, due, extended, progress, completed, 1)
 
 
-def load(engine, level: int) -> int:
-    """Fill an empty schema; returns the id of the plan whose pages are timed."""
+def _province(plan_id: int, first: dict[str, int]) -> dict[str, list[dict]]:
+    """One province's plan, bodies, objectives, activities and duties, as rows per table."""
+    jurisdiction, body, duty = f"province-{plan_id:02d}", first["body"], first["duty"]
+    objective, activity = first["objective"], first["activity"]
+    return {
+        "body": [
+            {"id": body + b, "jurisdiction": jurisdiction, "key": f"body-{b:02d}", "name": f"Cơ quan {b + 1}"}
+            for b in range(BODIES)
+        ],
+        "plan": [
+            {
+                "id": plan_id,
+                "code": "BENCH",
+                "jurisdiction": jurisdiction,
+                "title": f"Kế hoạch tỉnh {plan_id}",
+                "issuer": f"UBND tỉnh {plan_id}",
+                "period_start": YEARS[0],
+                "period_end": YEARS[-1],
+                "general_objective": "",
+                "due_days": {},
+                "coordinator_body_id": body,
+            }
+        ],
+        "plan_body": [
+            {"plan_id": plan_id, "body_id": body + b, "ref": f"IV.{b + 1}", "position": b}
+            for b in range(BODIES)
+        ],
+        "objective": [
+            {
+                "id": objective + o,
+                "plan_id": plan_id,
+                "number": o + 1,
+                "ref": f"I.2.{o + 1}",
+                "title": f"Mục tiêu {o}",
+            }
+            for o in range(OBJECTIVES)
+        ],
+        "activity": [
+            {
+                "id": activity + a,
+                "plan_id": plan_id,
+                "number": a + 1,
+                "ref": f"II.{a + 1}",
+                "title": f"Hoạt động {a}",
+            }
+            for a in range(ACTIVITIES)
+        ],
+        "responsibility": [
+            {
+                "id": duty + d,
+                "plan_id": plan_id,
+                "ref": f"IV.{d + 1}.a",
+                "paragraph": f"IV.{d + 1}",
+                "position": d,
+                "text": f"Nhiệm vụ {d + 1}",
+                "schedule": {"kind": "yearly", "due": "annual_report"},
+            }
+            for d in range(DUTIES)
+        ],
+        "responsibility_objective": [
+            {"responsibility_id": duty + d, "objective_id": objective + d % OBJECTIVES}
+            for d in range(DUTIES)
+            if d % 4 != 3  # a quarter of the duties serve no objective, as in the real plan
+        ],
+        "responsibility_activity": [
+            {"responsibility_id": duty + d, "activity_id": activity + d % ACTIVITIES}
+            for d in range(0, DUTIES, 2)
+        ],
+    }
+
+
+def load(engine, metadata, level: int) -> int:
+    """Fill an empty schema in one transaction; returns the id of the plan whose pages are timed.
+
+    The small tables go through SQLAlchemy Core (so the models' column defaults apply); the
+    tasks go through executemany on SQLite and COPY on PostgreSQL.
+    """
     provinces, per_body_year = shape(level)
     rng = random.Random(level)
     sqlite = engine.dialect.name == "sqlite"
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        mark = "?" if sqlite else "%s"
-        if sqlite:  # the app's connections run in autocommit mode: one transaction, not one per row
-            cursor.execute("BEGIN")
-
-        def insert(table: str, columns: str, rows: list[tuple]) -> None:
-            marks = ", ".join([mark] * len(columns.split(",")))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
-
-        body_id = duty_id = objective_id = activity_id = 1
+    with engine.begin() as connection:
         for p in range(1, provinces + 1):
-            jurisdiction = f"province-{p:02d}"
-            insert(
-                "body",
-                "id, jurisdiction, key, name, is_group",
-                [
-                    (body_id + b, jurisdiction, f"body-{b:02d}", f"Cơ quan {b + 1} tỉnh {p}", False)
-                    for b in range(BODIES)
-                ],
-            )
-            insert(
-                "plan",
-                "id, code, jurisdiction, title, issuer, period_start, period_end, general_objective, "
-                "due_days, coordinator_body_id",
-                [
-                    (
-                        p,
-                        "BENCH",
-                        jurisdiction,
-                        f"Kế hoạch tỉnh {p}",
-                        f"UBND tỉnh {p}",
-                        2016,
-                        2020,
-                        "",
-                        "{}",
-                        body_id,
-                    )
-                ],
-            )
-            insert(
-                "plan_body",
-                "plan_id, body_id, ref, position",
-                [(p, body_id + b, f"IV.{b + 1}", b) for b in range(BODIES)],
-            )
-            insert(
-                "objective",
-                "id, plan_id, number, ref, title",
-                [
-                    (objective_id + o, p, o + 1, f"I.2.{o + 1}", f"Mục tiêu {o + 1}")
-                    for o in range(OBJECTIVES)
-                ],
-            )
-            insert(
-                "activity",
-                "id, plan_id, number, ref, title, contents, lead_keys, coordinating_keys",
-                [
-                    (activity_id + a, p, a + 1, f"II.{a + 1}", f"Hoạt động {a + 1}", "[]", "[]", "[]")
-                    for a in range(ACTIVITIES)
-                ],
-            )
-            insert(
-                "responsibility",
-                "id, plan_id, ref, paragraph, position, text, schedule",
-                [
-                    (
-                        duty_id + d,
-                        p,
-                        f"IV.{d + 1}.a",
-                        f"IV.{d + 1}",
-                        d,
-                        f"Nhiệm vụ {d + 1}",
-                        '{"kind": "yearly", "due": "12-10"}',
-                    )
-                    for d in range(DUTIES)
-                ],
-            )
-            insert(
-                "responsibility_objective",
-                "responsibility_id, objective_id",
-                [(duty_id + d, objective_id + d % OBJECTIVES) for d in range(DUTIES) if d % 4 != 3],
-            )
-            insert(
-                "responsibility_activity",
-                "responsibility_id, activity_id",
-                [(duty_id + d, activity_id + d % ACTIVITIES) for d in range(0, DUTIES, 2)],
-            )
-            rows = task_rows(p, body_id, duty_id, per_body_year, rng)
+            first = {"body": (p - 1) * BODIES + 1, "duty": (p - 1) * DUTIES + 1}
+            first |= {"objective": (p - 1) * OBJECTIVES + 1, "activity": (p - 1) * ACTIVITIES + 1}
+            for table, rows in _province(p, first).items():
+                connection.execute(metadata.tables[table].insert(), rows)
+            rows = task_rows(p, first["body"], first["duty"], per_body_year, rng)
             if sqlite:
-                insert("task", TASK_COLUMNS, list(rows))
+                marks = ", ".join("?" * len(TASK_COLUMNS.split(",")))
+                connection.exec_driver_sql(f"INSERT INTO task ({TASK_COLUMNS}) VALUES ({marks})", list(rows))
             else:
-                with cursor.copy(f"COPY task ({TASK_COLUMNS}) FROM STDIN") as copy:
+                with (
+                    connection.connection.cursor() as cursor,
+                    cursor.copy(f"COPY task ({TASK_COLUMNS}) FROM STDIN") as copy,
+                ):
                     for row in rows:
                         copy.write_row(row)
-            body_id, duty_id = body_id + BODIES, duty_id + DUTIES
-            objective_id, activity_id = objective_id + OBJECTIVES, activity_id + ACTIVITIES
-        insert(
-            "user_account",
-            "email, name, role, password_hash, locale, is_enabled, session_version",
-            [
-                (
-                    "coordinator@bench.test",
-                    "Bench",
-                    "coordinator",
-                    generate_password_hash(PASSWORD),
-                    "vi",
-                    True,
-                    1,
-                )
-            ],
+        account = {"email": "coordinator@bench.test", "name": "Bench", "role": "coordinator"}
+        connection.execute(
+            metadata.tables["user_account"].insert(),
+            [account | {"password_hash": generate_password_hash(PASSWORD)}],
         )
         if not sqlite:
             for table in ("body", "plan", "objective", "activity", "responsibility"):
-                cursor.execute(
+                connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
-        raw.commit()
-    finally:
-        raw.close()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE" if sqlite else "VACUUM ANALYZE"))
     return 1
@@ -286,7 +268,7 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        plan_id = load(db.engine, level)
+        plan_id = load(db.engine, db.metadata, level)
         tasks = db.session.execute(text("SELECT COUNT(*) FROM task")).scalar_one()
         print(f"  loaded {tasks:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
         engine = db.engine

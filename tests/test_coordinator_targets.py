@@ -237,3 +237,17 @@ def test_the_targets_page_shows_every_value_with_a_status(app, seed, entry_day):
     rows = [r for r in table_rows(html) if len(r) == 10 and r[0].startswith("I.2.")]
     assert len(rows) == in_plan == 25
     assert {r[-1] for r in rows} == {"No data"}
+
+
+def test_the_trend_chart_places_figures_against_the_target_line():
+    from gplan.services.charts import nice_ticks, trend_chart
+
+    chart = trend_chart(
+        list(range(2015, 2021)), {"value": {2016: Decimal("117.5"), 2017: Decimal("115.4")}}, Decimal(116)
+    )
+    above, below = chart.series[0].points
+    assert above.y < chart.target_y < below.y  # 117.5 is drawn above the ≤ 116 line, 115.4 below
+    assert chart.x_ticks[0] == (chart.left, 2015) and chart.x_ticks[-1] == (chart.width - chart.right, 2020)
+    assert above.x < below.x and chart.top <= above.y and below.y <= chart.height - chart.bottom
+    assert nice_ticks(115.4, 117.5) == [115, 116, 117, 118]
+    assert nice_ticks(0, 100) == [0, 25, 50, 75, 100]

@@ -37,6 +37,7 @@ class TrendChart:
     y_ticks: list[tuple[float, float]]
     target_y: float | None
     series: list[Series] = field(default_factory=list)
+    compact: bool = False  # a sparkline in a table row: no axes or labels
 
     @property
     def has_data(self) -> bool:
@@ -50,12 +51,9 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     raw = (high - low) / max(1, count - 1)
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    start = math.floor(low / step) * step
-    ticks = []
-    value = start
-    while value < high + step / 2:
-        ticks.append(round(value, 10))
-        value += step
+    ticks = [round(math.floor(low / step) * step, 10)]
+    while ticks[-1] < high:
+        ticks.append(round(ticks[-1] + step, 10))
     return ticks
 
 
@@ -96,6 +94,7 @@ def trend_chart(
         x_ticks=[(x_of(year), year) for year in years],
         y_ticks=[(y_of(tick), tick) for tick in ticks],
         target_y=y_of(float(target)) if target is not None else None,
+        compact=compact,
     )
     for key, points in series.items():
         placed = [Point(x_of(y), y_of(float(v)), y, v) for y, v in sorted(points.items()) if y in years]
