@@ -78,12 +78,13 @@ def register_security(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .blueprints.admin import bp as admin_bp
     from .blueprints.auth import bp as auth_bp
+    from .blueprints.coordinator import bp as coordinator_bp
     from .blueprints.focal import bp as focal_bp
     from .blueprints.plans import bp as plans_bp
     from .blueprints.profile import bp as profile_bp
     from .blueprints.reminders import bp as reminders_bp
 
-    for blueprint in (auth_bp, plans_bp, focal_bp, admin_bp, reminders_bp, profile_bp):
+    for blueprint in (auth_bp, plans_bp, focal_bp, admin_bp, reminders_bp, profile_bp, coordinator_bp):
         app.register_blueprint(blueprint)
     from .api import init_api
 

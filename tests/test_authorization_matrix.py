@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from gplan.extensions import db
-from gplan.models import MailMessage, Target, TargetValue
+from gplan.models import MailMessage, Objective, Target, TargetValue
 from gplan.services import evidence
 from gplan.services.api_tokens import create_token
 from gplan.timeutil import utcnow
@@ -138,6 +138,21 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("reminders.nudge", "GET"): Rule("/p/{plan}/bodies/{finance}/nudge", STAFF),
     ("reminders.nudge", "POST"): Rule("/p/{plan}/bodies/{finance}/nudge", STAFF, {"note": "matrix"}),
+    ("coordinator.overview", "GET"): Rule("/p/{plan}/progress", SEE_ALL),
+    ("coordinator.years", "GET"): Rule("/p/{plan}/progress/years", SEE_ALL),
+    ("coordinator.themes", "GET"): Rule("/p/{plan}/progress/objective", SEE_ALL),
+    ("coordinator.theme", "GET"): Rule("/p/{plan}/progress/objective/{objective}", SEE_ALL),
+    ("coordinator.tasks", "GET"): Rule("/p/{plan}/progress/tasks?body={finance}", SEE_ALL),
+    ("coordinator.overdue", "GET"): Rule("/p/{plan}/progress/overdue", SEE_ALL),
+    ("coordinator.body", "GET"): Rule("/p/{plan}/progress/bodies/{finance}", SEE_ALL),
+    ("coordinator.targets", "GET"): Rule("/p/{plan}/targets", SIGNED_IN),  # a focal point: its body's
+    ("coordinator.target", "GET"): Rule("/p/{plan}/targets/{value}", SEE_ALL),
+    ("coordinator.target", "POST"): Rule("/p/{plan}/targets/{value}", STAFF, {"year": "2017", "value": "42"}),
+    ("coordinator.exports_page", "GET"): Rule("/p/{plan}/export", SEE_ALL),
+    ("coordinator.export_xlsx", "GET"): Rule("/p/{plan}/export.xlsx", SEE_ALL),
+    ("coordinator.export_csv", "GET"): Rule("/p/{plan}/export/overview.csv", SEE_ALL),
+    ("coordinator.report_index", "GET"): Rule("/p/{plan}/report", SEE_ALL),
+    ("coordinator.report", "GET"): Rule("/p/{plan}/report/2017", SEE_ALL),
     ("admin.audit_log", "GET"): Rule("/admin/audit", ADMIN),
     ("admin.audit_csv", "GET"): Rule("/admin/audit.csv", ADMIN),
     # The API: the same rules, by token and by browser session.
@@ -220,6 +235,9 @@ def _objects(seed) -> dict[str, int]:
         "target": value.target_id,
         "responsibility": task.responsibility_id,
         "message": message.id,
+        "objective": db.session.scalar(
+            select(Objective.id).where(Objective.plan_id == seed.plan_id).limit(1)
+        ),
     }
 
 

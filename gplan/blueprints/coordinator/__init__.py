@@ -1,0 +1,7 @@
+"""The coordinator's pages: progress at a glance, the plan's targets, exports and reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("coordinator", __name__)
+
+from . import cells, display, progress_views, report_views, target_views

@@ -1,0 +1,68 @@
+"""Reading the coordinator pages' query strings: unknown values give a 404, never a 500."""
+
+from __future__ import annotations
+
+from flask import abort, request
+from flask_babel import lazy_gettext as _l
+
+from ...extensions import db
+from ...models import Activity, Body, Objective, Plan, Responsibility
+from ...models.task import STATUSES
+from ...models.user import ADMIN, COORDINATOR, OBSERVER
+from ...services.progress_summary import SORT_KEYS
+from ...services.task_lists import TaskQuery
+from ..decorators import roles_required
+
+# Who sees the coordinator's pages: everyone who sees all bodies (the observer read-only).
+coordinator_pages = roles_required(ADMIN, COORDINATOR, OBSERVER)
+
+THEMES = {"objective": _l("By objective"), "activity": _l("By activity")}
+
+
+def chosen_year(plan: Plan) -> int | None:
+    """The year in the query string, or None for the whole period."""
+    year = request.args.get("year", type=int)
+    if not year:
+        return None
+    if year not in plan.years:
+        abort(404)
+    return year
+
+
+def chosen_page() -> int:
+    return max(1, request.args.get("page", 1, type=int))
+
+
+def chosen_sort() -> tuple[str, bool]:
+    """The overview's sort column and direction; by default the late bodies first."""
+    key = request.args.get("sort", "late")
+    if key not in SORT_KEYS:
+        abort(404)
+    return key, request.args.get("dir", "desc") != "asc"
+
+
+def _owned(model, plan: Plan, value: int | None):
+    if not value:
+        return None
+    record = db.session.get(model, value)
+    if record is None or getattr(record, "plan_id", plan.id) != plan.id:
+        abort(404)
+    return record
+
+
+def chosen_task_query(plan: Plan) -> TaskQuery:
+    """The task list's filters; a body, objective, activity or duty from another plan is a 404."""
+    args = request.args
+    status = args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(404)
+    unlinked = args.get("unlinked") or None
+    if unlinked is not None and unlinked not in THEMES:
+        abort(404)
+    query = TaskQuery(year=chosen_year(plan), status=status, unlinked=unlinked)
+    body = _owned(Body, plan, args.get("body", type=int))
+    query.body_id = body.id if body else None
+    for name, model in (("objective", Objective), ("activity", Activity), ("responsibility", Responsibility)):
+        record = _owned(model, plan, args.get(name, type=int))
+        setattr(query, f"{name}_id", record.id if record else None)
+    return query

@@ -1,0 +1,111 @@
+"""The cells repeated hundreds of times on a progress page — counts that link to their tasks,
+completion bars, heatmap cells — built in Python: as Jinja macros they cost most of the page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import g, url_for
+from flask_babel import gettext, ngettext
+from markupsafe import Markup, escape
+
+from ...models.task import STATUSES
+from ...services.progress_summary import StatusCounts
+from ...templating import STATUS_LABELS
+from . import bp
+
+
+def share_text(share: float | None) -> str:
+    """A share as a whole percentage ("40%"), a dash when there is nothing to divide."""
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+@bp.app_template_global("tasks_href")
+def tasks_href(plan_id: int, **args) -> str:
+    """The task list filtered by ``args`` (None values left out); the base URL is built once."""
+    cache = g.setdefault("_tasks_base", {})
+    if plan_id not in cache:
+        cache[plan_id] = url_for("coordinator.tasks", plan_id=plan_id)
+    query = urlencode({k: v for k, v in args.items() if v is not None and v != ""})
+    return f"{cache[plan_id]}?{query}" if query else cache[plan_id]
+
+
+@bp.app_template_global("count_link")
+def count_link(plan_id: int, count: int, args: dict) -> Markup:
+    if not count:
+        return Markup('<span class="zero">0</span>')
+    return Markup(f'<a href="{escape(tasks_href(plan_id, **args))}">{count}</a>')
+
+
+@bp.app_template_global("status_cells")
+def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
+    """Five table cells: each status's count (opening its tasks) and its share."""
+    cells = []
+    for status in STATUSES:
+        link = count_link(plan_id, counts.count(status), {**args, "status": status})
+        cells.append(
+            f'<td class="n">{link} <span class="share">{share_text(counts.share(status))}</span></td>'
+        )
+    return Markup("".join(cells))
+
+
+def _labels() -> dict[str, str]:
+    labels = g.get("_status_labels")
+    if labels is None:
+        labels = g._status_labels = {status: str(escape(label)) for status, label in STATUS_LABELS.items()}
+    return labels
+
+
+@bp.app_template_global("status_bar")
+def status_bar(counts: StatusCounts, width: int = 120) -> Markup:
+    """A stacked bar of the five statuses and the completion share; the numbers are in the row."""
+    done = share_text(counts.completion)
+    label = escape(gettext("%(share)s done", share=done))
+    parts = [
+        f'<svg class="bar" width="{width}" height="14" viewBox="0 0 {width} 14" role="img" '
+        f'aria-label="{label}" focusable="false">'
+    ]
+    x, labels = 0.0, _labels()
+    for status, count in counts.items():
+        if count:
+            w = width * count / counts.total
+            parts.append(
+                f'<rect class="seg-{status}" x="{x:.2f}" y="0" width="{w:.2f}" height="14">'
+                f"<title>{labels[status]}: {count}</title></rect>"
+            )
+            x += w
+    parts.append(f'</svg><span class="bar-label">{done}</span>')
+    return Markup("".join(parts))
+
+
+def _translated(key: str, text: str) -> str:
+    """A translated format string, looked up once per request (cells use it hundreds of times)."""
+    cache = g.setdefault("_cell_texts", {})
+    if key not in cache:
+        cache[key] = gettext(text)
+    return cache[key]
+
+
+def _late(count: int) -> str:
+    cache = g.setdefault("_cell_late", {})
+    if count not in cache:
+        cache[count] = str(escape(ngettext("%(num)d late", "%(num)d late", count)))
+    return cache[count]
+
+
+@bp.app_template_global("heat_cell")
+def heat_cell(plan_id: int, counts: StatusCounts, args: dict, label: str) -> Markup:
+    """A heatmap cell: completion share as colour and number, done/total and overdue, linking
+    to its tasks; grey when nothing is due yet, blank when there are no tasks."""
+    label = escape(label)
+    if not counts.total:
+        return Markup(f'<td class="heat heat-empty"><span class="cell" title="{label}">·</span></td>')
+    step = "notdue" if counts.nothing_due_yet else min(10, int((counts.completion or 0) * 10))
+    text = _translated("heat-title", "%(done)d of %(total)d done, %(overdue)d overdue")
+    title = escape(text % {"done": counts.done, "total": counts.total, "overdue": counts.overdue})
+    late = f' · <span class="heat-late">{_late(counts.overdue)}</span>' if counts.overdue else ""
+    href = escape(tasks_href(plan_id, **args))
+    return Markup(
+        f'<td class="heat heat-{step}"><a href="{href}" title="{label}: {title}">'
+        f"{share_text(counts.completion)} <small>{counts.done}/{counts.total}{late}</small></a></td>"
+    )

@@ -1,0 +1,128 @@
+"""Progress at a glance: overview per body, heatmaps, the overdue list and the drill-downs."""
+
+from flask import abort, render_template
+
+from ...extensions import db
+from ...models import Activity, Body, Objective, Responsibility
+from ...services import progress_summary as summary
+from ...services import task_lists
+from ...services.plans import get_plan_or_404
+from ...timeutil import local_today
+from . import bp
+from .args import THEMES, chosen_page, chosen_sort, chosen_task_query, chosen_year, coordinator_pages
+
+
+@bp.route("/p/<int:plan_id>/progress")
+@coordinator_pages
+def overview(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    year, (sort, descending), today = chosen_year(plan), chosen_sort(), local_today()
+    data = summary.overview(plan, today, year)
+    return render_template(
+        "coordinator/overview.html",
+        plan=plan,
+        year=year,
+        overview=data,
+        rows=summary.sort_rows(data.rows, sort, descending),
+        sort=sort,
+        descending=descending,
+        today=today,
+    )
+
+
+@bp.route("/p/<int:plan_id>/progress/years")
+@coordinator_pages
+def years(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    today = local_today()
+    matrix = summary.year_matrix(plan, today)
+    return render_template("coordinator/years.html", plan=plan, matrix=matrix, today=today)
+
+
+@bp.route("/p/<int:plan_id>/progress/objective", defaults={"by": "objective"})
+@bp.route("/p/<int:plan_id>/progress/activity", defaults={"by": "activity"})
+@coordinator_pages
+def themes(plan_id: int, by: str):
+    plan = get_plan_or_404(plan_id)
+    year, today = chosen_year(plan), local_today()
+    return render_template(
+        "coordinator/themes.html",
+        plan=plan,
+        by=by,
+        by_label=THEMES[by],
+        year=year,
+        matrix=summary.theme_matrix(plan, today, by, year),
+        titles=summary.theme_titles(plan, by),
+        today=today,
+    )
+
+
+@bp.route("/p/<int:plan_id>/progress/tasks")
+@coordinator_pages
+def tasks(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    query, today = chosen_task_query(plan), local_today()
+    return render_template(
+        "coordinator/tasks.html",
+        plan=plan,
+        query=query,
+        page=task_lists.find_tasks(plan, today, query, chosen_page()),
+        bodies=summary.ordered_bodies(plan, [query.body_id] if query.body_id else []),
+        responsibility=db.session.get(Responsibility, query.responsibility_id)
+        if query.responsibility_id
+        else None,
+        today=today,
+    )
+
+
+@bp.route("/p/<int:plan_id>/progress/overdue")
+@coordinator_pages
+def overdue(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    year, today = chosen_year(plan), local_today()
+    page = task_lists.overdue_tasks(plan, today, year, chosen_page())
+    contacts = task_lists.body_contacts({task.body_id for task in page.items})
+    return render_template(
+        "coordinator/overdue.html", plan=plan, year=year, page=page, contacts=contacts, today=today
+    )
+
+
+@bp.route("/p/<int:plan_id>/progress/bodies/<int:body_id>")
+@coordinator_pages
+def body(plan_id: int, body_id: int):
+    plan = get_plan_or_404(plan_id)
+    body = db.session.get(Body, body_id) or abort(404)
+    year, today = chosen_year(plan), local_today()
+    by_year = summary.body_years(plan, body, today)
+    if not by_year and body not in summary.ordered_bodies(plan, ()):
+        abort(404)
+    return render_template(
+        "coordinator/body.html",
+        plan=plan,
+        body=body,
+        year=year,
+        by_year=by_year,
+        tasks=task_lists.body_tasks_with_history(plan, body, year),
+        contacts=task_lists.body_contacts({body.id}),
+        today=today,
+    )
+
+
+@bp.route("/p/<int:plan_id>/progress/objective/<int:theme_id>", defaults={"by": "objective"})
+@bp.route("/p/<int:plan_id>/progress/activity/<int:theme_id>", defaults={"by": "activity"})
+@coordinator_pages
+def theme(plan_id: int, by: str, theme_id: int):
+    plan = get_plan_or_404(plan_id)
+    theme = db.session.get(Objective if by == "objective" else Activity, theme_id)
+    if theme is None or theme.plan_id != plan.id:
+        abort(404)
+    year, today = chosen_year(plan), local_today()
+    return render_template(
+        "coordinator/theme.html",
+        plan=plan,
+        by=by,
+        theme=theme,
+        year=year,
+        progress=summary.theme_progress(plan, today, by, theme.id, year),
+        today=today,
+    )

@@ -1,0 +1,64 @@
+"""Exports (.xlsx, CSV) and the printable annual summary report."""
+
+from flask import Response, abort, redirect, render_template, url_for
+
+from ...services import exports
+from ...services.annual_report import annual_report, default_year
+from ...services.plans import get_plan_or_404
+from ...timeutil import local_today
+from . import bp
+from .args import chosen_year, coordinator_pages
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_VIEWS = tuple(exports.SHEETS)
+
+
+def _download(content: bytes, mimetype: str, name: str) -> Response:
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.route("/p/<int:plan_id>/export")
+@coordinator_pages
+def exports_page(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    return render_template("coordinator/exports.html", plan=plan, year=chosen_year(plan), views=CSV_VIEWS)
+
+
+@bp.route("/p/<int:plan_id>/export.xlsx")
+@coordinator_pages
+def export_xlsx(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    year = chosen_year(plan)
+    content = exports.workbook(plan, local_today(), year)
+    return _download(content, XLSX, exports.file_name(plan, year, ".xlsx"))
+
+
+@bp.route("/p/<int:plan_id>/export/<view>.csv")
+@coordinator_pages
+def export_csv(plan_id: int, view: str):
+    plan = get_plan_or_404(plan_id)
+    if view not in CSV_VIEWS:
+        abort(404)
+    year = chosen_year(plan)
+    content = exports.csv_file(plan, local_today(), year, view)
+    return _download(content, "text/csv; charset=utf-8", exports.file_name(plan, year, f"-{view}.csv"))
+
+
+@bp.route("/p/<int:plan_id>/report")
+@coordinator_pages
+def report_index(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    return redirect(url_for(".report", plan_id=plan.id, year=default_year(plan, local_today())))
+
+
+@bp.route("/p/<int:plan_id>/report/<int:year>")
+@coordinator_pages
+def report(plan_id: int, year: int):
+    plan = get_plan_or_404(plan_id)
+    if year not in plan.years:
+        abort(404)
+    return render_template(
+        "coordinator/report.html", plan=plan, report=annual_report(plan, year, local_today())
+    )

@@ -1,0 +1,69 @@
+"""The plan's targets: every value with its yearly actuals, trend and status; entering figures."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from ...extensions import db
+from ...models import TargetValue
+from ...services import targets as target_data
+from ...services.access import require
+from ...services.actuals import can_enter_actual, record_actual
+from ...services.plans import get_plan_or_404
+from ...timeutil import local_today
+from . import bp
+from .forms import ActualForm
+
+
+@bp.route("/p/<int:plan_id>/targets")
+@login_required
+def targets(plan_id: int):
+    """Everything for those who see all bodies; for a focal point, the figures its body reports."""
+    plan = get_plan_or_404(plan_id)
+    owner = None
+    if not current_user.sees_all_bodies:
+        require(target_data.reports_targets(current_user, plan))
+        owner = current_user.body_id
+    rows = target_data.target_rows(plan, owner_body_id=owner, charts="compact")
+    return render_template(
+        "coordinator/targets.html", plan=plan, rows=rows, years=target_data.chart_years(plan)
+    )
+
+
+def _actual_form(row, plan) -> ActualForm:
+    """The entry form; opened for a year, it holds that year's figures to be corrected."""
+    years = target_data.chart_years(plan)
+    if request.method == "POST":
+        form = ActualForm()
+    else:
+        year = request.args.get("year", type=int) or min(max(local_today().year - 1, years[1]), years[-1])
+        form = ActualForm(formdata=None, obj=row.actuals.get(year), year=year)
+    form.year.choices = [
+        (y, gettext("%(year)d (baseline)", year=y) if y == years[0] else str(y)) for y in years
+    ]
+    return form
+
+
+@bp.route("/p/<int:plan_id>/targets/<int:value_id>", methods=["GET", "POST"])
+@login_required
+def target(plan_id: int, value_id: int):
+    plan = get_plan_or_404(plan_id)
+    value = db.session.get(TargetValue, value_id)
+    if value is None or value.target.objective.plan_id != plan.id:
+        abort(404)
+    require(target_data.can_view_target(current_user, value))
+    may_enter = can_enter_actual(current_user, value)
+    require(may_enter or request.method != "POST")
+    row = target_data.target_row(value)
+    form = _actual_form(row, plan) if may_enter else None
+    if form is not None and form.validate_on_submit():
+        data = {name: form[name].data for name in ("value", "value_women", "value_men", "source", "note")}
+        record_actual(current_user, value, form.year.data, **data)
+        db.session.commit()
+        flash(gettext("The %(year)d figure was saved.", year=form.year.data), "success")
+        return redirect(url_for(".target", plan_id=plan.id, value_id=value.id))
+    if form is not None and form.errors:
+        flash(gettext("Nothing was saved: please correct what is marked below."), "error")
+    return render_template(
+        "coordinator/target.html", plan=plan, row=row, form=form, history=target_data.revisions(value)
+    )

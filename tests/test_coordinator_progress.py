@@ -1,0 +1,311 @@
+"""The coordinator's progress views: what focal points record is what the coordinator sees,
+and every total agrees with the tasks in the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import time_machine
+from sqlalchemy import event, func, select
+
+from gplan.extensions import db
+from gplan.models import Body, Plan, Task
+from gplan.models.task import STATUSES
+from gplan.services import progress_summary as summary
+from gplan.services.demo import _record_plausible_progress
+from gplan.services.mail import queue_mail
+from gplan.services.task_sync import sync_tasks
+from gplan.timeutil import LOCAL_TZ
+
+from .coordinator_support import (
+    HEALTH_COUNTS,
+    VIEWING_DAY,
+    first_number,
+    health_year_of_work,
+    python_counts,
+    row_links,
+    row_of,
+    table_rows,
+)
+from .helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, user
+
+TODAY = VIEWING_DAY.date()
+HEALTH = "Department of Health"
+
+
+@pytest.fixture
+def viewing_day():
+    """The test runs on VIEWING_DAY; focal points' earlier work travels further back."""
+    with time_machine.travel(VIEWING_DAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def coordinator(client, viewing_day):
+    """The coordinator, reading in English so that the assertions hold whatever the catalogue."""
+    user(COORDINATOR_EMAIL).locale = "en"
+    db.session.flush()
+    login(client, COORDINATOR_EMAIL)
+    return client
+
+
+def _plausible_progress(seed) -> None:
+    """Progress across every body, as the demo records it."""
+    plan = db.session.get(Plan, seed.plan_id)
+    focal_points = {b.id: user(focal_email(b.key)) for b in summary.ordered_bodies(plan, ())}
+    _record_plausible_progress(plan, focal_points, TODAY, seed=7)
+    db.session.flush()
+
+
+def test_overview_shows_what_the_focal_point_recorded(app, seed, coordinator):
+    health_year_of_work(app)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress").get_data(as_text=True)
+    row = row_of(html, HEALTH)
+    assert [first_number(cell) for cell in row[1:7]] == [
+        HEALTH_COUNTS["total"],
+        *(HEALTH_COUNTS[s] for s in STATUSES),
+    ]
+    assert "13%" in row[7]  # 2 of 15 done
+    total_row = row_of(html, "All bodies")
+    in_plan = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
+    assert first_number(total_row[1]) == in_plan
+
+
+def test_every_total_agrees_with_the_tasks_in_the_database(seed, viewing_day):
+    _plausible_progress(seed)
+    plan = db.session.get(Plan, seed.plan_id)
+    for year in (None, *plan.years):
+        expected = python_counts(plan.id, TODAY, year=year)
+        data = summary.overview(plan, TODAY, year)
+        shown = {
+            row.body.id: {s: row.counts.count(s) for s in STATUSES} for row in data.rows if row.counts.total
+        }
+        assert shown == {b: {s: c[s] for s in STATUSES} for b, c in expected.items()}
+        assert data.total.total == sum(sum(c.values()) for c in expected.values())
+    years = summary.year_matrix(plan, TODAY)
+    by_year = python_counts(plan.id, TODAY, key=lambda t: (t.body_id, t.year))
+    for (body_id, year), counts in by_year.items():
+        assert {s: years.cell(body_id, year).count(s) for s in STATUSES} == {s: counts[s] for s in STATUSES}
+    assert years.total.total == db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id))
+    for year in plan.years:
+        assert years.column_total(year).total == db.session.scalar(
+            select(func.count(Task.id)).where(Task.plan_id == plan.id, Task.year == year)
+        )
+
+
+def test_objective_and_activity_views_count_each_task_under_what_it_serves(seed, viewing_day):
+    _plausible_progress(seed)
+    plan = db.session.get(Plan, seed.plan_id)
+    for by, attribute in (("objective", "objectives"), ("activity", "activities")):
+        matrix = summary.theme_matrix(plan, TODAY, by)
+        expected = python_counts(
+            plan.id,
+            TODAY,
+            key=lambda t, a=attribute: (
+                [(t.body_id, x.id) for x in getattr(t.responsibility, a)] or [(t.body_id, summary.NOT_LINKED)]
+            ),
+        )
+        shown = {key: {s: c.count(s) for s in STATUSES} for key, c in matrix.cells.items()}
+        assert shown == {key: {s: c[s] for s in STATUSES} for key, c in expected.items()}
+        assert matrix.total.total == db.session.scalar(
+            select(func.count(Task.id)).where(Task.plan_id == plan.id)
+        )
+        assert summary.NOT_LINKED in matrix.columns  # most duties of this plan serve no objective
+
+
+def test_late_bodies_first_by_default_and_any_column_sorts(app, seed, coordinator):
+    health_year_of_work(app)
+    default = coordinator.get(f"/p/{seed.plan_id}/progress?year=2016").get_data(as_text=True)
+    by_body = coordinator.get(f"/p/{seed.plan_id}/progress?year=2016&sort=body&dir=asc").get_data(
+        as_text=True
+    )
+    by_done = coordinator.get(f"/p/{seed.plan_id}/progress?year=2016&sort=done_on_time").get_data(
+        as_text=True
+    )
+    body_rows = [r for r in table_rows(default) if len(r) == 8 and r[1].isdigit() and r[0] != "All bodies"]
+    overdue_shares = [int(r[5].split()[1].rstrip("%")) for r in body_rows]
+    assert overdue_shares == sorted(overdue_shares, reverse=True)
+    assert overdue_shares[0] == 100  # nobody else recorded anything: every 2016 task is late
+    assert body_rows[-1][0] == HEALTH  # the only body with 2016 work done
+    assert [r for r in table_rows(by_body) if len(r) == 8][1][
+        0
+    ] == "Department of Labour, Invalids and Social Affairs"
+    assert [r for r in table_rows(by_done) if len(r) == 8][1][0] == HEALTH
+    assert 'aria-sort="descending"' in by_done
+
+
+def test_a_heatmap_cell_opens_exactly_the_tasks_behind_it(app, seed, coordinator):
+    health_year_of_work(app)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress/years").get_data(as_text=True)
+    row = row_of(html, HEALTH)
+    assert row[1:7] == [
+        "67% 2/3 · 1 late",
+        "0% 0/3 · 3 late",
+        "0% 0/3 · 1 late",
+        "0% 0/3",
+        "0% 0/3",
+        "13% 2/15 · 5 late",
+    ]
+    assert 'class="heat heat-notdue"' in html  # 2019 and 2020: nothing due yet
+    cell_2017 = row_links(html, HEALTH)[2][0]
+    assert parse_qs(urlparse(cell_2017).query) == {"body": [str(body("health").id)], "year": ["2017"]}
+    listing = coordinator.get(cell_2017.replace("&amp;", "&")).get_data(as_text=True)
+    assert "3 tasks" in listing
+    assert listing.count('href="/tasks/') == 3
+
+
+def test_the_task_list_filters_by_status_objective_and_unlinked_duties(app, seed, coordinator):
+    health_year_of_work(app)
+    objective_4 = next(o for o in db.session.get(Plan, seed.plan_id).objectives if o.number == 4)
+    overdue = coordinator.get(f"/p/{seed.plan_id}/progress/tasks?body={body('health').id}&status=overdue")
+    serving = coordinator.get(
+        f"/p/{seed.plan_id}/progress/tasks?body={body('health').id}&objective={objective_4.id}"
+    )
+    unlinked = coordinator.get(
+        f"/p/{seed.plan_id}/progress/tasks?body={body('health').id}&unlinked=objective"
+    )
+    assert "5 tasks" in overdue.get_data(as_text=True)
+    assert "10 tasks" in serving.get_data(as_text=True)  # IV.7.a and IV.7.b serve objective 4
+    assert "5 tasks" in unlinked.get_data(as_text=True)  # the yearly plans (IV.0) serve none
+
+
+def test_overdue_list_shows_days_late_and_the_last_reminder(app, seed, coordinator):
+    health_year_of_work(app)
+    queue_mail(kind="invite", recipient=focal_email("health"), subject="Your account", text="…")
+    reminder = queue_mail(kind="reminder", recipient=focal_email("health"), subject="Nhắc hạn", text="…")
+    reminder.created_at = VIEWING_DAY.replace(day=24, month=6).astimezone(LOCAL_TZ)
+    db.session.flush()
+    expected = sum(c["overdue"] for c in python_counts(seed.plan_id, TODAY).values())
+    rows = []
+    for page in range(1, -(-expected // 100) + 1):
+        html = coordinator.get(f"/p/{seed.plan_id}/progress/overdue?page={page}").get_data(as_text=True)
+        assert f"Page {page} of {-(-expected // 100)}" in html
+        rows += [r for r in table_rows(html) if len(r) == 5 and r[3].isdigit()]
+    assert f"{expected} overdue tasks" in html
+    assert len(rows) == expected > 100  # several pages
+    days = [int(r[3]) for r in rows]
+    assert days == sorted(days, reverse=True)
+    health_rows = [r for r in rows if r[0].startswith(HEALTH)]
+    assert len(health_rows) == HEALTH_COUNTS["overdue"]
+    annual_plan_2016 = next(r for r in health_rows if "31/01/2016" in r[2])
+    assert annual_plan_2016[3] == str((TODAY - date(2016, 1, 31)).days)
+    assert "24/06/2018" in annual_plan_2016[4]  # the reminder, not the newer invitation
+    assert all("None yet" in r[4] for r in rows if not r[0].startswith(HEALTH))
+
+
+def test_body_drilldown_shows_tasks_with_history_and_notes(app, seed, coordinator):
+    health_year_of_work(app)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress/bodies/{body('health').id}").get_data(as_text=True)
+    assert "Đã tổ chức 12 buổi truyền thông." in html
+    assert "https://syt.example.gov.vn/bao-cao-2016" in html
+    assert "Not yet started → Done" in html
+    assert "01/12/2016" in html  # when it was recorded
+    assert [first_number(c) for c in row_of(html, "2017")[1:7]] == [3, 0, 0, 0, 3, 0]
+
+
+def test_objective_drilldown_lists_the_bodies_and_duties_serving_it(app, seed, coordinator):
+    health_year_of_work(app)
+    objective_4 = next(o for o in db.session.get(Plan, seed.plan_id).objectives if o.number == 4)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress/objective/{objective_4.id}").get_data(as_text=True)
+    assert [first_number(c) for c in row_of(html, HEALTH)[1:7]] == [10, 1, 1, 1, 2, 5]
+    duties = [r[0] for r in table_rows(html) if r and r[0].startswith("IV.7.")]
+    assert len(duties) == 2
+    assert "Sex ratio at birth" in html or "Tỷ số giới tính khi sinh" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/progress?year=1999",
+        "/progress?sort=bogus",
+        "/progress/tasks?status=lost",
+        "/progress/tasks?unlinked=everything",
+        "/progress/objective/999999",
+        "/progress/bodies/999999",
+        "/report/1999",
+        "/export/bogus.csv",
+    ],
+)
+def test_unknown_choices_are_a_clear_404(seed, coordinator, path):
+    assert coordinator.get(f"/p/{seed.plan_id}{path}").status_code == 404
+
+
+def test_a_malformed_year_shows_the_whole_period(seed, coordinator):
+    response = coordinator.get(f"/p/{seed.plan_id}/progress?year=abc")
+    assert response.status_code == 200
+    assert "Whole period 2016–2020" in response.get_data(as_text=True)
+
+
+def _statements(client, url: str) -> int:
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_pages_issue_the_same_few_queries_however_many_bodies(seed, coordinator, viewing_day):
+    plan = db.session.get(Plan, seed.plan_id)
+    pages = [
+        f"/p/{plan.id}/progress",
+        f"/p/{plan.id}/progress?year=2018",
+        f"/p/{plan.id}/progress/years",
+        f"/p/{plan.id}/progress/objective",
+        f"/p/{plan.id}/progress/activity?year=2017",
+        f"/p/{plan.id}/progress/overdue",
+        f"/p/{plan.id}/export.xlsx",
+    ]
+    for page in pages:
+        _statements(coordinator, page)  # warm the session as a later visit would find it
+    before = {page: _statements(coordinator, page) for page in pages}
+    bodies_before = len(summary.overview(plan, TODAY).rows)
+    departments = body("other-departments")
+    for n in range(25):
+        db.session.add(
+            Body(jurisdiction=plan.jurisdiction, key=f"dept-{n}", name=f"Sở thứ {n}", parent=departments)
+        )
+    db.session.flush()
+    assert sync_tasks(plan).created > 0
+    for page in pages:
+        _statements(coordinator, page)
+    after = {page: _statements(coordinator, page) for page in pages}
+    assert len(summary.overview(plan, TODAY).rows) == bodies_before + 25
+    assert after == before
+    export = before.pop(f"/p/{plan.id}/export.xlsx")
+    assert max(before.values()) <= 12  # signed-in user, plan, bodies, one or two GROUP BYs
+    assert export <= 30  # six sheets
+
+
+def test_the_overdue_list_offers_the_reminders_nudge_to_the_coordinator(app, seed, coordinator):
+    page = coordinator.get(f"/p/{seed.plan_id}/progress/overdue").get_data(as_text=True)
+    assert f'href="/p/{seed.plan_id}/bodies/{body("health").id}/nudge"' in page
+    body_page = coordinator.get(f"/p/{seed.plan_id}/progress/bodies/{body('health').id}").get_data(
+        as_text=True
+    )
+    assert f'href="/p/{seed.plan_id}/bodies/{body("health").id}/nudge"' in body_page
+    observer = app.test_client()
+    login(observer, OBSERVER_EMAIL)
+    assert "/nudge" not in observer.get(f"/p/{seed.plan_id}/progress/overdue").get_data(as_text=True)
+
+
+def test_the_overview_agrees_with_the_api_progress_summary(seed, viewing_day):
+    from gplan.services.api_progress import progress_by_body
+
+    _plausible_progress(seed)
+    plan = db.session.get(Plan, seed.plan_id)
+    for year in (None, *plan.years):
+        api_rows, api_total = progress_by_body(plan, TODAY, year)
+        page = summary.overview(plan, TODAY, year)
+        assert [(r.body.id, r.counts.by_status) for r in api_rows] == [
+            (r.body.id, dict(r.counts.items())) for r in page.rows
+        ]
+        assert api_total.total == page.total.total
