@@ -63,7 +63,10 @@ def test_control_characters_typed_at_sign_in_do_not_break_the_log(client, app):
     response = submit(app.test_client(), "/login", {"email": "a\x07b@example.org", "password": "x"})
     assert response.status_code == 200
     # A NUL is refused before it reaches the log (or PostgreSQL).
-    assert submit(app.test_client(), "/login", {"email": "a\x00b@example.org", "password": "x"}).status_code == 400
+    assert (
+        submit(app.test_client(), "/login", {"email": "a\x00b@example.org", "password": "x"}).status_code
+        == 400
+    )
     login(client, ADMIN_EMAIL)
     assert "ab@example.org" in client.get("/admin/audit?action=login_failed").get_data(as_text=True)
     assert client.get("/admin/audit?who=a%07b").status_code == 200
