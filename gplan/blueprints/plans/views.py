@@ -14,7 +14,8 @@ def home():
         return render_template("plans/no_plan.html")
     if current_user.is_focal_point:
         return redirect(url_for("focal.tasks", plan_id=plan.id))
-    return redirect(url_for("plans.overview", plan_id=plan.id))
+    # The coordinator, admins and observers start from progress across all bodies.
+    return redirect(url_for("coordinator.overview", plan_id=plan.id))
 
 
 @bp.route("/plans")

@@ -1,0 +1,51 @@
+"""The coordinator sees a focal point's tick on the overview and downloads the Excel report;
+the API's docs page works under the Content-Security-Policy."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_coordinator_sees_the_tick_and_downloads_the_excel_report(browser, live_app):
+    base = live_app.config["LIVE_URL"]
+    coordinator = browser.new_context(base_url=base).new_page()
+    sign_in(coordinator, "coordinator@example.org")
+    assert "/progress" in coordinator.url  # the coordinator starts on the progress overview
+    before = coordinator.locator("table").first.inner_text()
+
+    focal = browser.new_context(base_url=base).new_page()
+    sign_in(focal, "justice@example.org")
+    focal.locator("#h-soon + ul .task-title, #h-overdue + ul .task-title, #h-later + ul .task-title").first.click()
+    focal.check("input[name=progress][value=done]")
+    focal.click("button.primary")
+    assert focal.locator(".flash-success").is_visible()
+
+    coordinator.reload()
+    after = coordinator.locator("table").first.inner_text()
+    assert before != after  # the Department of Justice's row changed
+
+    with coordinator.expect_download() as pending:
+        coordinator.goto(coordinator.url.split("/progress")[0] + "/export")
+        coordinator.locator("a[href$='export.xlsx']").first.click()
+    download = pending.value
+    assert download.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    assert len(workbook.sheetnames) >= 2
+    first = workbook[workbook.sheetnames[0]]
+    headers = [cell.value for cell in next(first.iter_rows(max_row=1))]
+    assert any(header and "Cơ quan" in str(header) for header in headers)
+    assert any("Sở Tư pháp" in str(cell.value) for row in first.iter_rows() for cell in row)
+
+
+def test_api_docs_render_under_the_content_security_policy(page):
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.goto("/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .info", timeout=15000)
+    assert "gplan" in page.locator(".swagger-ui .info").inner_text()
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
