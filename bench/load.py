@@ -190,16 +190,14 @@ def run_load(base: str, seconds: int) -> Environment:
 
 def report(env: Environment, seconds: int) -> None:
     total = env.stats.total
-    print(
-        f"\n{total.num_requests} requests in {seconds} s: {total.num_requests / seconds:.1f} req/s, {total.num_failures} errors"
-    )
+    rate = total.num_requests / seconds
+    print(f"\n{total.num_requests} requests in {seconds} s: {rate:.1f} req/s, {total.num_failures} errors")
     print(f"{'page':34} {'requests':>8} {'median ms':>10} {'p95 ms':>8} {'errors':>7}")
     for (name, _method), entry in sorted(env.stats.entries.items()):
         p95 = entry.get_response_time_percentile(0.95)
         flag = "" if p95 <= 300 else "  > 300 ms"
-        print(
-            f"{name:34} {entry.num_requests:8} {entry.median_response_time:10.0f} {p95:8.0f} {entry.num_failures:7}{flag}"
-        )
+        median = entry.median_response_time
+        print(f"{name:34} {entry.num_requests:8} {median:10.0f} {p95:8.0f} {entry.num_failures:7}{flag}")
     for error in env.stats.errors.values():
         print(f"error: {error.method} {error.name}: {error.error} ×{error.occurrences}")
 

@@ -2,6 +2,7 @@
 the API's docs page works under the Content-Security-Policy."""
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -20,7 +21,8 @@ def test_coordinator_sees_the_tick_and_downloads_the_excel_report(browser, live_
 
     focal = browser.new_context(base_url=base).new_page()
     sign_in(focal, "justice@example.org")
-    focal.locator("#h-soon + ul .task-title, #h-overdue + ul .task-title, #h-later + ul .task-title").first.click()
+    open_tasks = "#h-soon + ul .task-title, #h-overdue + ul .task-title, #h-later + ul .task-title"
+    focal.locator(open_tasks).first.click()
     focal.check("input[name=progress][value=done]")
     focal.click("button.primary")
     assert focal.locator(".flash-success").is_visible()
@@ -34,7 +36,7 @@ def test_coordinator_sees_the_tick_and_downloads_the_excel_report(browser, live_
         coordinator.locator("a[href$='export.xlsx']").first.click()
     download = pending.value
     assert download.suggested_filename.endswith(".xlsx")
-    workbook = load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    workbook = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
     assert len(workbook.sheetnames) >= 2
     first = workbook[workbook.sheetnames[0]]
     headers = [cell.value for cell in next(first.iter_rows(max_row=1))]
