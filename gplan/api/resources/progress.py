@@ -18,7 +18,7 @@ bp = resource_blueprint(
 
 
 def _counts(counts) -> dict:
-    return counts.by_status | {"total": counts.total}
+    return dict(counts.items()) | {"total": counts.total}
 
 
 @bp.get("/plans/<int(max=2147483647):plan_id>/progress/bodies")
