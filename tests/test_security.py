@@ -129,3 +129,32 @@ def test_a_nul_character_anywhere_is_a_clear_400(client, seed):
     assert response.status_code == 400 and "Lỗi 400" in response.get_data(as_text=True)
     api = client.get("/api/v1/tasks?body=\x00")
     assert api.status_code == 400 and api.mimetype == "application/json"
+
+
+def test_sign_in_limits_are_shared_by_all_workers(databases, tmp_path):
+    """Two app processes (gunicorn workers) counting in one Redis: the limit holds across both."""
+    import redis
+
+    from gplan import create_app
+    from gplan.extensions import db
+
+    from .conftest import app_config
+
+    url = "redis://127.0.0.1:6379/15"
+    redis.Redis.from_url(url).flushdb()
+    config = app_config(databases.new(), tmp_path) | {
+        "RATELIMIT_STORAGE_URI": url,
+        "LOGIN_RATE_LIMIT": "4 per minute",
+    }
+    apps = [create_app(config), create_app(config)]
+    with apps[0].app_context():
+        db.create_all()
+    workers = [app.test_client() for app in apps]
+    codes = []
+    for attempt in range(6):
+        client = workers[attempt % 2]
+        token = csrf_from(client.get("/login").get_data(as_text=True))
+        response = client.post("/login", data={"csrf_token": token, "email": "x@haiduong.gov.vn", "password": "x"})
+        codes.append(response.status_code)
+    redis.Redis.from_url(url).flushdb()
+    assert codes == [200, 200, 200, 200, 429, 429]
