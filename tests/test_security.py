@@ -154,7 +154,9 @@ def test_sign_in_limits_are_shared_by_all_workers(databases, tmp_path):
     for attempt in range(6):
         client = workers[attempt % 2]
         token = csrf_from(client.get("/login").get_data(as_text=True))
-        response = client.post("/login", data={"csrf_token": token, "email": "x@haiduong.gov.vn", "password": "x"})
+        response = client.post(
+            "/login", data={"csrf_token": token, "email": "x@haiduong.gov.vn", "password": "x"}
+        )
         codes.append(response.status_code)
     redis.Redis.from_url(url).flushdb()
     assert codes == [200, 200, 200, 200, 429, 429]
