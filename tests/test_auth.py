@@ -38,7 +38,10 @@ def test_login_goes_to_my_tasks_and_logout_ends_it(client, seed):
     response = login(client, focal_email("dolisa"))
     assert response.location == "/"
     assert client.get("/").location == f"/p/{seed.plan_id}/tasks"
+    stolen = client.get_cookie("session").value
     submit(client, "/logout", page="/plans")
+    assert client.get("/plans").status_code == 302
+    client.set_cookie("session", stolen)  # a copy of the cookie taken before signing out
     assert client.get("/plans").status_code == 302
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import datetime
+import re
+from datetime import date, datetime, time
 
 import time_machine
 from flask.testing import FlaskClient
@@ -13,12 +14,14 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import Plan, Task, TaskEvent
+from gplan.models.task import status_expression
 from gplan.services.plans import task_holding_bodies
 from gplan.timeutil import LOCAL_TZ
 
 from .helpers import COORDINATOR_EMAIL, csrf_from, focal_email, seed_plan_and_accounts
 
 USERS = 20
+VIEWED = date(2018, 7, 2)
 TICKS_EACH = 4
 
 
@@ -99,3 +102,19 @@ def test_concurrent_ticking(fresh_app):
             assert task.version == changes + 1
         total = db.session.scalar(select(func.count(TaskEvent.id)))
         assert total == sum(saved.values())
+        in_database = {
+            status: count
+            for status, count in db.session.execute(
+                select(status_expression(VIEWED).label("status"), func.count(Task.id))
+                .where(Task.plan_id == 1, Task.year == 2018)
+                .group_by("status")
+            )
+        }
+    # The coordinator's overview shows exactly what the database holds.
+    coordinator = app.test_client()
+    with time_machine.travel(datetime.combine(VIEWED, time(9), LOCAL_TZ), tick=False):
+        _sign_in(coordinator, COORDINATOR_EMAIL)
+        page = coordinator.get("/p/1/progress?year=2018").get_data(as_text=True)
+    footer = page[page.index("<tfoot>") : page.index("</tfoot>")]
+    shown = {status: int(n) for status, n in re.findall(r'status=(\w+)[^"]*">(\d+)</a>', footer)}
+    assert shown and {k: v for k, v in in_database.items() if v} == shown

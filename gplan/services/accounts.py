@@ -127,6 +127,11 @@ class SignIn:
     locked_until: datetime | None = None
 
 
+def end_sessions(user: User) -> None:
+    """Make every login cookie issued to ``user`` so far stop working. The caller commits."""
+    user.session_version += 1
+
+
 def authenticate(email: str, password: str) -> SignIn:
     """Check a sign-in. Repeated wrong passwords lock the account for a while; the real user
     gets back in by waiting or through a password-reset link. The caller commits."""

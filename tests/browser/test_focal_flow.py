@@ -57,3 +57,13 @@ def test_task_page_is_accessible(page):
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert not serious, "\n".join(f"{v['id']}: {v['help']}" for v in serious)
+
+
+@pytest.mark.parametrize("path", ["/p/1/progress", "/p/1/progress/years", "/p/1/targets"])
+def test_coordinator_pages_have_no_serious_accessibility_violations(page, path):
+    sign_in(page, "coordinator@example.org")
+    page.goto(path)
+    results = Axe().run(page)
+    assert results.response["passes"], "axe-core did not run"
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in serious)

@@ -63,6 +63,10 @@ def _locked_message(until) -> str:
 @bp.post("/logout")
 @login_required
 def logout():
+    # A copy of the cookie taken before signing out must not work afterwards: bumping the
+    # session version ends every session of this account (on every device) for real.
+    accounts.end_sessions(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(gettext("You have signed out."), "info")
