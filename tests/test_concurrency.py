@@ -3,9 +3,9 @@ no lost update, one history row per change. Real commits from many connections."
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
-import re
 from datetime import date, datetime, time
 
 import time_machine
