@@ -102,14 +102,13 @@ def test_concurrent_ticking(fresh_app):
             assert task.version == changes + 1
         total = db.session.scalar(select(func.count(TaskEvent.id)))
         assert total == sum(saved.values())
-        in_database = {
-            status: count
-            for status, count in db.session.execute(
+        in_database = dict(
+            db.session.execute(
                 select(status_expression(VIEWED).label("status"), func.count(Task.id))
                 .where(Task.plan_id == 1, Task.year == 2018)
                 .group_by("status")
             )
-        }
+        )
     # The coordinator's overview shows exactly what the database holds.
     coordinator = app.test_client()
     with time_machine.travel(datetime.combine(VIEWED, time(9), LOCAL_TZ), tick=False):
