@@ -107,7 +107,7 @@ def test_concurrent_ticking(fresh_app):
                 select(status_expression(VIEWED).label("status"), func.count(Task.id))
                 .where(Task.plan_id == 1, Task.year == 2018)
                 .group_by("status")
-            )
+            ).all()
         )
     # The coordinator's overview shows exactly what the database holds.
     coordinator = app.test_client()
