@@ -33,6 +33,17 @@ def index():
     return render_template("admin/index.html", all_plans=plan_queries.all_plans())
 
 
+def _with_choices(form):
+    """A user form with the roles and the bodies a focal point may belong to."""
+    form.role.choices = [(role, ROLE_LABELS[role]) for role in ROLES]
+    form.body.choices = _body_choices()
+    return form
+
+
+def _chosen_body(form) -> Body | None:
+    return db.session.get(Body, form.body.data) if form.body.data else None
+
+
 @bp.route("/users")
 @roles_required(ADMIN)
 def users():
@@ -43,16 +54,14 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(ADMIN)
 def new_user():
-    form = UserForm()
-    form.role.choices = [(role, ROLE_LABELS[role]) for role in ROLES]
-    form.body.choices = _body_choices()
+    form = _with_choices(UserForm())
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 role=form.role.data,
-                body=db.session.get(Body, form.body.data) if form.body.data else None,
+                body=_chosen_body(form),
                 locale=form.locale.data,
             )
         except accounts.AccountError as error:
@@ -72,9 +81,7 @@ def new_user():
 @roles_required(ADMIN)
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
-    form = UserEditForm(obj=user, body=user.body_id or 0)
-    form.role.choices = [(role, ROLE_LABELS[role]) for role in ROLES]
-    form.body.choices = _body_choices()
+    form = _with_choices(UserEditForm(obj=user, body=user.body_id or 0))
     if form.validate_on_submit():
         try:
             user_admin.update_user(
@@ -82,7 +89,7 @@ def edit_user(user_id: int):
                 user,
                 name=form.name.data,
                 role=form.role.data,
-                body=db.session.get(Body, form.body.data) if form.body.data else None,
+                body=_chosen_body(form),
                 locale=form.locale.data,
             )
         except accounts.AccountError as error:
