@@ -7,7 +7,7 @@ import yaml
 from sqlalchemy import func, select
 
 from gplan.extensions import db
-from gplan.models import Plan, Task, TaskEvent, User
+from gplan.models import Plan, TargetActual, Task, TaskEvent, User
 from gplan.timeutil import LOCAL_TZ
 
 from .helpers import PLAN_FILE
@@ -74,6 +74,8 @@ def test_demo_loads_the_cycle_holding_today_and_prints_accounts(app):
     assert again.exit_code == 0
     events = db.session.scalar(select(func.count(TaskEvent.id)).join(Task).where(Task.plan_id == plan.id))
     assert events >= done
+    figures = db.session.scalar(select(func.count(TargetActual.id)))
+    assert figures >= 25 * 2  # every target value has figures for the year before and this year
     demo_user = db.session.scalar(select(User).filter_by(email="dolisa@example.org"))
     assert demo_user.check_password("gplan-demo-2026")
 

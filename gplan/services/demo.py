@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from ..models.task import DONE, IN_PROGRESS, NOT_STARTED
 from ..models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
 from ..timeutil import LOCAL_TZ, local_today
 from .accounts import create_user, find_user_by_email
+from .actuals import record_actual
 from .plan_file import read_plan_file
 from .plan_import import import_plan
 from .plans import task_holding_bodies
@@ -94,6 +96,27 @@ def _set_progress(task: Task, user: User, progress: str, on: date, rng: random.R
         task.completed_on, task.completed_at = on, at
 
 
+def _record_sample_figures(plan: Plan, coordinator: User, today: date, seed: int = 2016) -> None:
+    """Figures for the targets, from the year before the period up to this year, drifting
+    towards the target value, so that the charts and statuses have something to show."""
+    rng = random.Random(seed)  # repeatable demo data, not security  # nosec B311
+    years = range(plan.period_start - 1, min(today.year, plan.period_end) + 1)
+    for objective in plan.objectives:
+        for target in objective.targets:
+            for value in target.values:
+                goal = float(value.value)
+                start = goal * rng.uniform(0.55, 0.85) if value.comparator in (">=", ">") else goal * 1.3 + 1
+                for step, year in enumerate(years):
+                    figure = start + (goal - start) * rng.uniform(0.2, 0.45) * step
+                    record_actual(
+                        coordinator,
+                        value,
+                        year,
+                        value=Decimal(f"{figure:.1f}"),
+                        source="Số liệu minh họa (demo)",
+                    )
+
+
 def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
     """Import the demo plan for the cycle holding today and create the demo accounts.
 
@@ -119,5 +142,6 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
     )
     if first_progress:
         _record_plausible_progress(plan, {u.body_id: u for u in created if u.body_id}, today)
+        _record_sample_figures(plan, created[1], today)
     listing = [DemoAccount(u.email, u.role, u.body.name if u.body else None) for u in created]
     return plan, listing
