@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from gplan import create_app  # noqa: E402
 from gplan.extensions import db  # noqa: E402
+from gplan.mail.delivery import deliver_all  # noqa: E402
 from gplan.models import Body, Plan, Responsibility, Task, User  # noqa: E402
-from gplan.services.mail import deliver_all  # noqa: E402
-from gplan.services.reminders import plan_run  # noqa: E402
-from gplan.services.reminders_digest import render_digests  # noqa: E402
-from gplan.services.reminders_run import record_run  # noqa: E402
+from gplan.reminders.digest import render_digests  # noqa: E402
+from gplan.reminders.planner import due_reminders  # noqa: E402
+from gplan.reminders.run import record_run  # noqa: E402
 
 DAY = date(2027, 6, 14)  # a Monday
 RESPONSIBILITIES = 20
@@ -214,7 +214,7 @@ def main() -> None:
             queries = QueryCounter(db.engine)
 
             started = time.perf_counter()
-            plan = plan_run(DAY)
+            plan = due_reminders(DAY)
             compute = time.perf_counter() - started
             compute_queries = queries.take()
 

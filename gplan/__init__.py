@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import load_config
+from gplan.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,10 +43,10 @@ def register_config(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (registers the tables with the metadata)
-    from .extensions import babel, csrf, db, login_manager, mail, migrate
-    from .i18n import select_locale
-    from .sqlite import enable_sqlite_pragmas
+    from gplan import models  # noqa: F401  (registers the tables with the metadata)
+    from gplan.extensions import babel, csrf, db, login_manager, mail, migrate
+    from gplan.i18n import select_locale
+    from gplan.sqlite import enable_sqlite_pragmas
 
     db.init_app(app)
     with app.app_context():
@@ -63,47 +63,47 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    from .blueprints.auth.session import load_user, unauthorized_message
+    from gplan.blueprints.auth.session import load_user, unauthorized_message
 
     login_manager.user_loader(load_user)
     login_manager.localize_callback = unauthorized_message
 
 
 def register_security(app: Flask) -> None:
-    from .security import register
+    from gplan.security import register
 
     register(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from .blueprints.admin import bp as admin_bp
-    from .blueprints.auth import bp as auth_bp
-    from .blueprints.coordinator import bp as coordinator_bp
-    from .blueprints.focal import bp as focal_bp
-    from .blueprints.plans import bp as plans_bp
-    from .blueprints.profile import bp as profile_bp
-    from .blueprints.reminders import bp as reminders_bp
+    from gplan.blueprints.admin import bp as admin_bp
+    from gplan.blueprints.auth import bp as auth_bp
+    from gplan.blueprints.coordinator import bp as coordinator_bp
+    from gplan.blueprints.focal import bp as focal_bp
+    from gplan.blueprints.plans import bp as plans_bp
+    from gplan.blueprints.profile import bp as profile_bp
+    from gplan.reminders.views import bp as reminders_bp
 
     for blueprint in (auth_bp, plans_bp, focal_bp, admin_bp, reminders_bp, profile_bp, coordinator_bp):
         app.register_blueprint(blueprint)
-    from .api import init_api
+    from gplan.api import init_api
 
     init_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from .errors import register
+    from gplan.errors import register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from .templating import register
+    from gplan.templating import register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import register
+    from gplan.cli import register
 
     register(app)

@@ -6,9 +6,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from .extensions import db
-from .services.plan_file import PlanFileError, read_plan_file
-from .services.plan_import import import_plan
+from gplan.extensions import db
+from gplan.plans.file import PlanFileError, read_plan_file
+from gplan.plans.importing import import_plan
 
 plan_cli = AppGroup("plan", help="Import and list plans.")
 
@@ -54,7 +54,7 @@ def import_command(file: str, period: str | None) -> None:
 @plan_cli.command("list")
 def list_command() -> None:
     """List the plans in this installation."""
-    from .services.plans import all_plans
+    from gplan.plans.queries import all_plans
 
     for plan in all_plans():
         click.echo(f"{plan.id:4}  {plan.code}  {plan.period_label}  {plan.title}")
@@ -63,7 +63,7 @@ def list_command() -> None:
 @click.command("demo")
 def demo_command() -> None:
     """Load the demo plan for the period holding today, with demo accounts, and print them."""
-    from .services.demo import DEMO_PASSWORD, load_demo
+    from gplan.ops.demo import DEMO_PASSWORD, load_demo
 
     plan, accounts = load_demo()
     db.session.commit()
@@ -91,8 +91,8 @@ def create_user_command(email, name, role, body_key, password) -> None:
     """Create an account (e.g. the first administrator)."""
     from sqlalchemy import select
 
-    from .models import Body
-    from .services import accounts
+    from gplan.accounts import users as accounts
+    from gplan.models import Body
 
     body = db.session.scalar(select(Body).filter_by(key=body_key)) if body_key else None
     if body_key and body is None:
@@ -112,10 +112,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    from .serve import serve_command
+    from gplan.serve import serve_command
 
     app.cli.add_command(serve_command)
-    from .reminders_cli import reminders_cli, scheduler_command
+    from gplan.reminders.cli import reminders_cli, scheduler_command
 
     app.cli.add_command(reminders_cli)
     app.cli.add_command(scheduler_command)
@@ -125,7 +125,7 @@ def register(app: Flask) -> None:
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 def backup_command(target: str) -> None:
     """Write the whole database and the evidence files to a zip file."""
-    from .services.backup import write_backup
+    from gplan.ops.backup import write_backup
 
     counts = write_backup(target)
     click.echo(
@@ -137,7 +137,7 @@ def backup_command(target: str) -> None:
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 def restore_command(source: str) -> None:
     """Load a backup into a freshly migrated, empty database."""
-    from .services.backup import BackupError, restore_backup
+    from gplan.ops.backup import BackupError, restore_backup
 
     try:
         counts = restore_backup(source)

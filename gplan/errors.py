@@ -6,9 +6,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .api.errors import is_api_request, json_error
-from .extensions import db
-from .services.access import AccessDenied
+from gplan.accounts.access import AccessDenied
+from gplan.api.errors import is_api_request, json_error
+from gplan.extensions import db
 
 
 def _messages() -> dict[int, str]:

@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_login import current_user, logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .extensions import limiter
-from .timeutil import utcnow
+from gplan.extensions import limiter
+from gplan.timeutil import utcnow
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [

@@ -7,8 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from .extensions import db
-from .timeutil import local_today
+from gplan.extensions import db
+from gplan.timeutil import local_today
 
 
 @click.command("serve")
@@ -28,20 +28,20 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
 
     upgrade()
     if demo:
-        from .cli import print_demo_accounts
-        from .services.demo import DEMO_PASSWORD, load_demo
+        from gplan.cli import print_demo_accounts
+        from gplan.ops.demo import DEMO_PASSWORD, load_demo
 
         plan, accounts = load_demo()
         db.session.commit()
         print_demo_accounts(plan, accounts, DEMO_PASSWORD)
-        from .services.reminders_run import DEMO_FIRST_DAYS, run_reminders
+        from gplan.reminders.run import DEMO_FIRST_DAYS, run_reminders
 
         run_reminders(local_today(), first_days=DEMO_FIRST_DAYS)  # the last week's reminders, in /outbox
     app = current_app._get_current_object()
     db.session.remove()
     clock = None
     if scheduler:
-        from .tasks.scheduler import build_scheduler
+        from gplan.reminders.scheduler import build_scheduler
 
         clock = build_scheduler(app)
         clock.start()

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask, current_app
 from flask_babel import get_locale, lazy_gettext
 
-from .models.task import (
+from gplan.models.task import (
     DONE,
     DONE_LATE,
     DONE_ON_TIME,
@@ -14,8 +14,8 @@ from .models.task import (
     NOT_STARTED,
     OVERDUE,
 )
-from .models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
-from .timeutil import local_today, to_local
+from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
+from gplan.timeutil import local_today, to_local
 
 STATUS_LABELS = {
     DONE_ON_TIME: lazy_gettext("Done on time"),

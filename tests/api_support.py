@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import g, request_started
 
+from gplan.accounts.tokens import create_token
 from gplan.extensions import db
-from gplan.services.api_tokens import create_token
-
-from .helpers import user
+from tests.helpers import user
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,7 @@ from sqlalchemy.engine import make_url
 
 from gplan import create_app
 from gplan.extensions import db
-
-from .helpers import PASSWORD, Seed, seed_plan_and_accounts
+from tests.helpers import PASSWORD, Seed, seed_plan_and_accounts
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 

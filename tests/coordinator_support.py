@@ -13,8 +13,7 @@ from sqlalchemy import select
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.timeutil import LOCAL_TZ
-
-from .helpers import focal_email, login, submit, task_of
+from tests.helpers import focal_email, login, submit, task_of
 
 # The day the coordinator looks: the middle of the plan's third year.
 VIEWING_DAY = datetime(2018, 7, 1, 9, tzinfo=LOCAL_TZ)

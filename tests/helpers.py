@@ -8,13 +8,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from gplan.accounts.users import create_user
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, Task, User
 from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
-from gplan.services.accounts import create_user
-from gplan.services.plan_file import read_plan_file
-from gplan.services.plan_import import import_plan
-from gplan.services.plans import task_holding_bodies
+from gplan.plans.file import read_plan_file
+from gplan.plans.importing import import_plan
+from gplan.plans.queries import task_holding_bodies
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN_FILE = ROOT / "plans" / "hai-duong-3002-2016-2020.yaml"

@@ -10,8 +10,15 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import Task, TaskEvent
-
-from .helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, csrf_from, focal_email, login, task_of
+from tests.helpers import (
+    ADMIN_EMAIL,
+    COORDINATOR_EMAIL,
+    OBSERVER_EMAIL,
+    csrf_from,
+    focal_email,
+    login,
+    task_of,
+)
 
 
 def _state(task_id: int) -> tuple:

@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, Responsibility, Task
-from gplan.services.task_sync import sync_tasks
+from gplan.tasks.sync import sync_tasks
 from gplan.timeutil import LOCAL_TZ
-
-from .api_support import bearer, user_found_per_request  # noqa: F401
-from .helpers import COORDINATOR_EMAIL, body, focal_email, login, plan, submit, task_of
+from tests.api_support import bearer, user_found_per_request  # noqa: F401
+from tests.helpers import COORDINATOR_EMAIL, body, focal_email, login, plan, submit, task_of
 
 MID_2018 = datetime(2018, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
 

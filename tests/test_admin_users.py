@@ -4,12 +4,11 @@ import re
 
 from sqlalchemy import select
 
+from gplan.accounts.users import create_user
 from gplan.extensions import db
 from gplan.models import AuditEntry, MailMessage, User
-from gplan.services.accounts import create_user
-
-from .api_support import token_for, user_found_per_request  # noqa: F401
-from .helpers import ADMIN_EMAIL, OBSERVER_EMAIL, PASSWORD, body, focal_email, login, submit, user
+from tests.api_support import token_for, user_found_per_request  # noqa: F401
+from tests.helpers import ADMIN_EMAIL, OBSERVER_EMAIL, PASSWORD, body, focal_email, login, submit, user
 
 
 def _audit(action: str) -> list[AuditEntry]:

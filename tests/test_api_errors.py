@@ -5,9 +5,8 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import TaskEvent
-
-from .api_support import assert_json_error, bearer, token_for, user_found_per_request  # noqa: F401
-from .helpers import focal_email, task_of
+from tests.api_support import assert_json_error, bearer, token_for, user_found_per_request  # noqa: F401
+from tests.helpers import focal_email, task_of
 
 
 @pytest.fixture
@@ -35,7 +34,7 @@ def test_no_credentials_is_401_with_a_challenge(client):
     ["Bearer gplan_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "gplan_abc", "Bearer " + "x" * 5000],
 )
 def test_a_wrong_token_is_401_even_with_a_session(client, header):
-    from .helpers import login
+    from tests.helpers import login
 
     login(client, focal_email("health"))
     assert_json_error(client.get("/api/v1/me", headers={"Authorization": header}), 401)
@@ -109,7 +108,7 @@ def test_unknown_paths_and_methods_under_api_are_json(client, health):
 
 
 def test_web_pages_keep_their_html_errors(client):
-    from .helpers import login
+    from tests.helpers import login
 
     login(client, focal_email("health"))
     response = client.get("/no-such-page")
@@ -117,10 +116,9 @@ def test_web_pages_keep_their_html_errors(client):
 
 
 def test_a_revoked_token_stops_at_once(client):
+    from gplan.accounts.tokens import revoke_token
     from gplan.models import ApiToken
-    from gplan.services.api_tokens import revoke_token
-
-    from .helpers import user
+    from tests.helpers import user
 
     secret = token_for(focal_email("health"))
     headers = {"Authorization": f"Bearer {secret}"}

@@ -6,11 +6,10 @@ import time_machine
 
 from gplan.extensions import db
 from gplan.models.task import DONE, IN_PROGRESS
-from gplan.services.progress import record_progress
+from gplan.tasks.progress import record_progress
 from gplan.timeutil import LOCAL_TZ
-
-from .api_support import assert_json_error, bearer, user_found_per_request  # noqa: F401
-from .helpers import (
+from tests.api_support import assert_json_error, bearer, user_found_per_request  # noqa: F401
+from tests.helpers import (
     ADMIN_EMAIL,
     COORDINATOR_EMAIL,
     OBSERVER_EMAIL,
@@ -149,7 +148,7 @@ def test_one_task_and_its_history(client):
 
 def test_targets_carry_their_yearly_actuals(client, seed):
     from gplan.models import TargetValue
-    from gplan.services.actuals import record_actual
+    from gplan.reporting.actuals import record_actual
 
     headers = bearer(focal_email("health"))
     items = client.get(f"/api/v1/plans/{seed.plan_id}/targets", headers=headers).get_json()["items"]

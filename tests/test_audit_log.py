@@ -7,11 +7,10 @@ from datetime import datetime
 import time_machine
 
 from gplan.extensions import db
-from gplan.services import audit
+from gplan.ops import audit
 from gplan.timeutil import LOCAL_TZ
-
-from .api_support import user_found_per_request  # noqa: F401
-from .helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, login, submit, user
+from tests.api_support import user_found_per_request  # noqa: F401
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, login, submit, user
 
 
 def _fill():

@@ -10,8 +10,7 @@ from gplan.extensions import db
 from gplan.models import MailMessage
 from gplan.models.outbox import HELD
 from gplan.timeutil import LOCAL_TZ
-
-from .helpers import ADMIN_EMAIL, PASSWORD, body, focal_email, login, submit, user
+from tests.helpers import ADMIN_EMAIL, PASSWORD, body, focal_email, login, submit, user
 
 
 def test_login_page_is_vietnamese_by_default(client):

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from gplan.accounts.tokens import create_token
 from gplan.extensions import db
 from gplan.models import MailMessage, Objective, Target, TargetValue
-from gplan.services import evidence
-from gplan.services.api_tokens import create_token
+from gplan.tasks import evidence
 from gplan.timeutil import utcnow
-
-from .api_support import user_found_per_request  # noqa: F401
-from .helpers import (
+from tests.api_support import user_found_per_request  # noqa: F401
+from tests.helpers import (
     ADMIN_EMAIL,
     COORDINATOR_EMAIL,
     OBSERVER_EMAIL,
@@ -264,7 +263,7 @@ def _client(app, role: str):
 
 
 def _csrf(client, role: str) -> str:
-    from .helpers import csrf_from
+    from tests.helpers import csrf_from
 
     return csrf_from(client.get("/login" if role == "anonymous" else "/profile/").get_data(as_text=True))
 

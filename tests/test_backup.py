@@ -12,9 +12,8 @@ from gplan import create_app
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.timeutil import LOCAL_TZ
-
-from .conftest import RequestIsolatingClient, app_config
-from .helpers import focal_email, login, seed_plan_and_accounts, submit
+from tests.conftest import RequestIsolatingClient, app_config
+from tests.helpers import focal_email, login, seed_plan_and_accounts, submit
 
 
 def _migrated_app(databases, folder: Path):

@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.models import Plan, TargetActual, Task, TaskEvent, User
 from gplan.timeutil import LOCAL_TZ
-
-from .helpers import PLAN_FILE
+from tests.helpers import PLAN_FILE
 
 
 def test_import_updates_in_place(app):

@@ -15,10 +15,9 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.models import Plan, Task, TaskEvent
 from gplan.models.task import status_expression
-from gplan.services.plans import task_holding_bodies
+from gplan.plans.queries import task_holding_bodies
 from gplan.timeutil import LOCAL_TZ
-
-from .helpers import COORDINATOR_EMAIL, csrf_from, focal_email, seed_plan_and_accounts
+from tests.helpers import COORDINATOR_EMAIL, csrf_from, focal_email, seed_plan_and_accounts
 
 USERS = 20
 VIEWED = date(2018, 7, 2)

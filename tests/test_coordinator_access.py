@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login
 
 PAGES = [
     "/progress",
@@ -32,7 +32,7 @@ def _url(seed, path: str, plan) -> str:
 
 @pytest.fixture
 def the_plan(seed):
-    from .helpers import plan
+    from tests.helpers import plan
 
     return plan(seed)
 

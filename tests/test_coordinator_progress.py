@@ -11,15 +11,14 @@ import time_machine
 from sqlalchemy import event, func, select
 
 from gplan.extensions import db
+from gplan.mail.delivery import queue_mail
 from gplan.models import Body, Plan, Task
 from gplan.models.task import STATUSES
-from gplan.services import progress_summary as summary
-from gplan.services.demo import _record_plausible_progress
-from gplan.services.mail import queue_mail
-from gplan.services.task_sync import sync_tasks
+from gplan.ops.demo import _record_plausible_progress
+from gplan.reporting import summary
+from gplan.tasks.sync import sync_tasks
 from gplan.timeutil import LOCAL_TZ
-
-from .coordinator_support import (
+from tests.coordinator_support import (
     HEALTH_COUNTS,
     VIEWING_DAY,
     first_number,
@@ -29,7 +28,7 @@ from .coordinator_support import (
     row_of,
     table_rows,
 )
-from .helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, user
+from tests.helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, user
 
 TODAY = VIEWING_DAY.date()
 HEALTH = "Department of Health"
@@ -298,7 +297,7 @@ def test_the_overdue_list_offers_the_reminders_nudge_to_the_coordinator(app, see
 
 
 def test_the_overview_agrees_with_the_api_progress_summary(seed, viewing_day):
-    from gplan.services.api_progress import progress_by_body
+    from gplan.reporting.body_year import progress_by_body
 
     _plausible_progress(seed)
     plan = db.session.get(Plan, seed.plan_id)

@@ -13,12 +13,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from gplan.extensions import db
+from gplan.mail.delivery import queue_mail
 from gplan.models import TargetValue, Task
-from gplan.services.actuals import record_actual
-from gplan.services.mail import queue_mail
+from gplan.reporting.actuals import record_actual
 from gplan.timeutil import LOCAL_TZ
-
-from .coordinator_support import (
+from tests.coordinator_support import (
     HEALTH_COUNTS,
     VIEWING_DAY,
     health_year_of_work,
@@ -26,7 +25,7 @@ from .coordinator_support import (
     row_of,
     table_rows,
 )
-from .helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, user
+from tests.helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, user
 
 STATUS_HEADERS = [
     "Hoàn thành đúng hạn",

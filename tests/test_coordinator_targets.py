@@ -12,11 +12,10 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import Objective, Target, TargetActual, TargetValue
-from gplan.services.targets import MET, NO_DATA, OFF_TRACK, ON_TRACK, assess, meets
+from gplan.reporting.targets import MET, NO_DATA, OFF_TRACK, ON_TRACK, assess, meets
 from gplan.timeutil import LOCAL_TZ
-
-from .coordinator_support import row_of, table_rows
-from .helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, focal_email, login, submit, user
+from tests.coordinator_support import row_of, table_rows
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, focal_email, login, submit, user
 
 PERIOD = (2016, 2020)
 
@@ -240,7 +239,7 @@ def test_the_targets_page_shows_every_value_with_a_status(app, seed, entry_day):
 
 
 def test_the_trend_chart_places_figures_against_the_target_line():
-    from gplan.services.charts import nice_ticks, trend_chart
+    from gplan.reporting.charts import nice_ticks, trend_chart
 
     chart = trend_chart(
         list(range(2015, 2021)), {"value": {2016: Decimal("117.5"), 2017: Decimal("115.4")}}, Decimal(116)

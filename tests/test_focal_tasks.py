@@ -10,8 +10,7 @@ import time_machine
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.timeutil import LOCAL_TZ
-
-from .helpers import COORDINATOR_EMAIL, focal_email, login, submit, task_of
+from tests.helpers import COORDINATOR_EMAIL, focal_email, login, submit, task_of
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ def test_my_tasks_are_grouped_by_urgency(client, seed, june_2018):
 
 def test_filters_by_year_and_activity(client, seed, june_2018):
     login(client, focal_email("dolisa"))
-    from .helpers import plan
+    from tests.helpers import plan
 
     the_plan = plan(seed)
     evaluation = next(a for a in the_plan.activities if a.number == 5)

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .helpers import ADMIN_EMAIL, body, focal_email, login, task_of, user
+from tests.helpers import ADMIN_EMAIL, body, focal_email, login, task_of, user
 
 SKIP_ACTIONS = ("/logout", "/language/")  # would end the fuzzing session itself
 EXAMPLES = 12

@@ -1,8 +1,7 @@
 """GET /healthz: 200 while the database answers, 503 when it does not."""
 
 from gplan import create_app
-
-from .conftest import app_config
+from tests.conftest import app_config
 
 
 def test_healthz_is_ok_with_the_database(client):

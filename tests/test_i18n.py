@@ -57,7 +57,7 @@ def test_compiled_catalogue_matches_the_source():
 
 
 def test_wtforms_messages_are_vietnamese(client):
-    from .helpers import submit
+    from tests.helpers import submit
 
     page = submit(client, "/login", {"email": "", "password": ""}).get_data(as_text=True)
     assert "Vui lòng điền mục này." in page

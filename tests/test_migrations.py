@@ -6,8 +6,7 @@ from flask_migrate import downgrade, upgrade
 
 from gplan import create_app
 from gplan.extensions import db
-
-from .conftest import app_config
+from tests.conftest import app_config
 
 
 def _differences(app) -> list:

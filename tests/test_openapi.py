@@ -18,9 +18,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from gplan.extensions import db
-
-from .api_support import bearer, user_found_per_request  # noqa: F401
-from .helpers import COORDINATOR_EMAIL, body, focal_email
+from tests.api_support import bearer, user_found_per_request  # noqa: F401
+from tests.helpers import COORDINATOR_EMAIL, body, focal_email
 
 CHECKS = [
     not_a_server_error,

@@ -5,9 +5,8 @@ import copy
 import pytest
 import yaml
 
-from gplan.services.plan_file import PlanFileError, parse_plan_text, read_plan_file
-
-from .helpers import PLAN_FILE
+from gplan.plans.file import PlanFileError, parse_plan_text, read_plan_file
+from tests.helpers import PLAN_FILE
 
 GOOD = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
 

@@ -7,10 +7,9 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, PlanBody, Responsibility, Target, Task, TaskEvent
-from gplan.services.plan_file import read_plan_file
-from gplan.services.plan_import import import_plan
-
-from .helpers import PLAN_FILE, body, plan, task_of
+from gplan.plans.file import read_plan_file
+from gplan.plans.importing import import_plan
+from tests.helpers import PLAN_FILE, body, plan, task_of
 
 SECTION_IV = [f"IV.{n}" for n in range(1, 17)]
 
@@ -163,7 +162,7 @@ def test_same_plan_for_a_later_period(seed):
 
 
 def test_member_added_later_gets_its_tasks_on_sync(seed):
-    from gplan.services.task_sync import sync_tasks
+    from gplan.tasks.sync import sync_tasks
 
     other = body("other-departments")
     newcomer = Body(

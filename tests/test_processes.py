@@ -20,8 +20,7 @@ from sqlalchemy import create_engine, func, select, update
 from gplan.models import MailMessage, Reminder, Task
 from gplan.models.outbox import SENT
 from gplan.timeutil import local_today
-
-from .smtp import SmtpServer
+from tests.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

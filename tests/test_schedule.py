@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from gplan.services.schedule import occurrences, parse_mmdd
+from gplan.plans.schedule import occurrences, parse_mmdd
 
 DAYS = {"annual_report": "12-10", "half_year_report": "06-15", "report_after": "01-10"}
 

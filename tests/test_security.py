@@ -8,8 +8,7 @@ import time_machine
 
 from gplan.extensions import limiter
 from gplan.timeutil import LOCAL_TZ
-
-from .helpers import csrf_from, focal_email, login, submit, user
+from tests.helpers import csrf_from, focal_email, login, submit, user
 
 START = datetime(2026, 6, 1, 8, 0, tzinfo=LOCAL_TZ)
 
@@ -137,8 +136,7 @@ def test_sign_in_limits_are_shared_by_all_workers(databases, tmp_path):
 
     from gplan import create_app
     from gplan.extensions import db
-
-    from .conftest import app_config
+    from tests.conftest import app_config
 
     url = "redis://127.0.0.1:6379/15"
     redis.Redis.from_url(url).flushdb()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from ..extensions import csrf
+from gplan.extensions import csrf
 
 API_MAX_BODY_BYTES = 64 * 1024
 
@@ -22,8 +22,8 @@ api = GplanApi()
 
 
 def init_api(app: Flask) -> None:
-    from .docs import bp as docs_bp
-    from .resources import account, plans, progress, targets, tasks
+    from gplan.api.docs import bp as docs_bp
+    from gplan.api.resources import account, plans, progress, targets, tasks
 
     app.config.setdefault("API_MAX_BODY_BYTES", API_MAX_BODY_BYTES)
     app.config.update(

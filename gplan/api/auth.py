@@ -12,9 +12,9 @@ from flask_babel import gettext
 from flask_login import current_user
 from flask_smorest import abort
 
-from ..extensions import csrf, login_manager
-from ..models import User
-from ..services.api_tokens import user_for_token
+from gplan.accounts.tokens import user_for_token
+from gplan.extensions import csrf, login_manager
+from gplan.models import User
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 TOKEN = "token"  # the name of an authentication method, not a secret  # nosec B105

@@ -3,8 +3,8 @@
 from flask_smorest import Blueprint
 from flask_smorest.error_handler import ErrorSchema
 
-from . import errors
-from .auth import authenticate
+from gplan.api import errors
+from gplan.api.auth import authenticate
 
 PREFIX = "/api/v1"
 

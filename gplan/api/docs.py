@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from swagger_ui_bundle import swagger_ui_path
 
-from ..extensions import db
+from gplan.extensions import db
 
 bp = Blueprint("api_pages", __name__)
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from ..extensions import db
-from ..services.access import AccessDenied
+from gplan.accounts.access import AccessDenied
+from gplan.extensions import db
 
 PREFIXES = ("/api/",)
 

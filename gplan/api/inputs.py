@@ -7,7 +7,7 @@ import re
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from ..models.task import PROGRESS_VALUES, STATUSES
+from gplan.models.task import PROGRESS_VALUES, STATUSES
 
 # PostgreSQL refuses NUL in text; no other control character belongs in these fields either.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
-from ..models.task import PROGRESS_VALUES, STATUSES
-from ..services.plans import participants
-from ..timeutil import local_today
+from gplan.models.task import PROGRESS_VALUES, STATUSES
+from gplan.plans.queries import participants
+from gplan.timeutil import local_today
 
 
 class Computed(fields.List):

@@ -1,11 +1,11 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
-from .actual import TargetActual, TargetActualRevision
-from .api_token import ApiToken
-from .audit import AuditEntry
-from .body import Body
-from .outbox import MailMessage
-from .plan import (
+from gplan.models.actual import TargetActual, TargetActualRevision
+from gplan.models.api_token import ApiToken
+from gplan.models.audit import AuditEntry
+from gplan.models.body import Body
+from gplan.models.outbox import MailMessage
+from gplan.models.plan import (
     Activity,
     Objective,
     Plan,
@@ -16,8 +16,8 @@ from .plan import (
     Target,
     TargetValue,
 )
-from .plan_upload import PlanUpload
-from .reminder import (
+from gplan.models.plan_upload import PlanUpload
+from gplan.models.reminder import (
     CalendarFeed,
     Nudge,
     Reminder,
@@ -26,8 +26,8 @@ from .reminder import (
     ReminderRun,
     SchedulerLease,
 )
-from .task import Task, TaskEvent
-from .user import User
+from gplan.models.task import Task, TaskEvent
+from gplan.models.user import User
 
 __all__ = [
     "Activity",

@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .plan import TargetValue
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.plan import TargetValue
+from gplan.models.types import UTCDateTime
 
 
 class TargetActual(db.Model):

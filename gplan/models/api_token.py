@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.types import UTCDateTime
 
 
 class ApiToken(db.Model):

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.types import UTCDateTime
 
 PENDING = "pending"
 SENT = "sent"

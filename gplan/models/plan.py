@@ -17,9 +17,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .body import Body
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.body import Body
+from gplan.models.types import UTCDateTime
 
 LEAD = "lead"
 COORDINATING = "coordinating"

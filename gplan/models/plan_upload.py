@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.types import UTCDateTime
 
 
 class PlanUpload(db.Model):

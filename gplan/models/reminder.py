@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.types import UTCDateTime
 
 # Reminder kinds. The first four are what a focal point may switch off; escalations and the
 # coordinator's nudges always reach them.

@@ -16,10 +16,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .body import Body
-from .plan import Plan, Responsibility
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.body import Body
+from gplan.models.plan import Plan, Responsibility
+from gplan.models.types import UTCDateTime
 
 # What the focal point records.
 NOT_STARTED = "not_started"

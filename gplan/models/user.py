@@ -9,9 +9,9 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .body import Body
-from .types import UTCDateTime
+from gplan.extensions import db
+from gplan.models.body import Body
+from gplan.models.types import UTCDateTime
 
 ADMIN = "admin"
 COORDINATOR = "coordinator"

@@ -10,8 +10,7 @@ from werkzeug.serving import make_server
 
 from gplan import create_app
 from gplan.extensions import db
-
-from ..conftest import app_config
+from tests.conftest import app_config
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live_app(databases, tmp_path_factory):
     """gplan with the demo plan and accounts, served on a free local port."""
-    from gplan.services.demo import load_demo
+    from gplan.ops.demo import load_demo
 
     folder = tmp_path_factory.mktemp("live")
     app = create_app(app_config(databases.new(), folder) | {"LOGIN_RATE_LIMIT": "10000 per minute"})

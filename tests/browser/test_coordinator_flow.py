@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from .conftest import sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 

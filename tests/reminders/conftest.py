@@ -14,8 +14,7 @@ from sqlalchemy import func, select, update
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.models.task import DONE
-
-from ..smtp import Received, SmtpServer  # noqa: F401  (re-exported for the reminder tests)
+from tests.smtp import Received, SmtpServer  # noqa: F401  (re-exported for the reminder tests)
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import Task
-
-from ..helpers import ADMIN_EMAIL, focal_email, login, submit, user
-from ..helpers import body as body_of
+from tests.helpers import ADMIN_EMAIL, focal_email, login, submit, user
+from tests.helpers import body as body_of
 
 BODY = "culture-sports-tourism"  # has the Action Month (a window with a later report)
 

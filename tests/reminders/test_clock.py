@@ -9,13 +9,12 @@ from sqlalchemy import func, select
 from gplan import create_app
 from gplan.extensions import db
 from gplan.models import MailMessage, Reminder
-from gplan.tasks.jobs import daily_reminders
-from gplan.tasks.scheduler import build_scheduler, catch_up_due, daily_trigger
+from gplan.reminders.jobs import daily_reminders
+from gplan.reminders.scheduler import build_scheduler, catch_up_due, daily_trigger
 from gplan.timeutil import LOCAL_TZ
-
-from ..conftest import app_config
-from ..helpers import focal_email, task_of
-from .conftest import reopen, settle_before
+from tests.conftest import app_config
+from tests.helpers import focal_email, task_of
+from tests.reminders.conftest import reopen, settle_before
 
 
 def test_the_daily_run_is_at_seven_in_hai_duong():

@@ -7,19 +7,18 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from gplan.accounts.users import create_user
 from gplan.extensions import db
 from gplan.models import MailMessage, Reminder, ReminderRun
 from gplan.models.user import COORDINATOR, FOCAL_POINT
-from gplan.services.accounts import create_user
-from gplan.services.plan_file import read_plan_file
-from gplan.services.plan_import import import_plan
-from gplan.services.plans import task_holding_bodies
-from gplan.services.reminders_lease import acquire, new_holder
-from gplan.services.reminders_run import BUSY, COVERED, LEASE_NAME, LEASE_TTL, run_reminders
+from gplan.plans.file import read_plan_file
+from gplan.plans.importing import import_plan
+from gplan.plans.queries import task_holding_bodies
+from gplan.reminders.lease import acquire, new_holder
+from gplan.reminders.run import BUSY, COVERED, LEASE_NAME, LEASE_TTL, run_reminders
 from gplan.timeutil import LOCAL_TZ
-
-from ..helpers import PLAN_FILE
-from .conftest import SmtpServer
+from tests.helpers import PLAN_FILE
+from tests.reminders.conftest import SmtpServer
 
 DAY = date(2018, 6, 12)
 

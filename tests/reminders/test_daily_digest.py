@@ -7,15 +7,14 @@ import time_machine
 from sqlalchemy import func, select
 
 from gplan.extensions import db
+from gplan.mail.delivery import deliver_pending
 from gplan.models import MailMessage, Reminder
 from gplan.models.outbox import PENDING, SENT
-from gplan.services.mail import deliver_pending
-from gplan.services.reminders_run import COVERED, run_reminders
+from gplan.reminders.run import COVERED, run_reminders
 from gplan.timeutil import LOCAL_TZ
-
-from ..helpers import COORDINATOR_EMAIL, focal_email, task_of, user
-from ..helpers import body as body_of
-from .conftest import reopen, settle_before
+from tests.helpers import COORDINATOR_EMAIL, focal_email, task_of, user
+from tests.helpers import body as body_of
+from tests.reminders.conftest import reopen, settle_before
 
 TUESDAY = date(2018, 6, 12)
 

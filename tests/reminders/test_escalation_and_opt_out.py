@@ -7,12 +7,11 @@ import pytest
 import time_machine
 
 from gplan.models.reminder import DUE_SOON, DUE_TODAY, OVERDUE, WINDOW
-from gplan.services.reminders_prefs import received_kinds
-from gplan.services.reminders_run import run_reminders
+from gplan.reminders.prefs import received_kinds
+from gplan.reminders.run import run_reminders
 from gplan.timeutil import LOCAL_TZ
-
-from ..helpers import COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
-from .conftest import reopen, settle_before
+from tests.helpers import COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
+from tests.reminders.conftest import reopen, settle_before
 
 DAY = date(2018, 6, 12)
 

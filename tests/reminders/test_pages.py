@@ -8,13 +8,12 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import MailMessage, Nudge, Reminder
-from gplan.services.reminders_policy import Policy, current_policy
-from gplan.services.reminders_run import run_reminders
+from gplan.reminders.policy import Policy, current_policy
+from gplan.reminders.run import run_reminders
 from gplan.timeutil import LOCAL_TZ
-
-from ..helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
-from ..helpers import body as body_of
-from .conftest import reopen, settle_before
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
+from tests.helpers import body as body_of
+from tests.reminders.conftest import reopen, settle_before
 
 DAY = date(2018, 6, 12)
 POLICY_FORM = {

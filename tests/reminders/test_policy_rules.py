@@ -8,13 +8,12 @@ from sqlalchemy import event
 
 from gplan.extensions import db
 from gplan.models.reminder import DUE_SOON, DUE_TODAY, ESCALATION, OVERDUE, WINDOW
-from gplan.services.reminders import SOON, WINDOWS, plan_run
-from gplan.services.reminders_policy import Policy, kinds_on, save_policy
-from gplan.services.reminders_run import WEEKEND, run_reminders
+from gplan.reminders.planner import SOON, WINDOWS, due_reminders
+from gplan.reminders.policy import Policy, kinds_on, save_policy
+from gplan.reminders.run import WEEKEND, run_reminders
 from gplan.timeutil import LOCAL_TZ
-
-from ..helpers import ADMIN_EMAIL, focal_email, task_of, user
-from .conftest import reopen, settle_before
+from tests.helpers import ADMIN_EMAIL, focal_email, task_of, user
+from tests.reminders.conftest import reopen, settle_before
 
 DUE = date(2018, 12, 10)
 DEFAULT = Policy()
@@ -55,7 +54,9 @@ def test_the_action_month_is_announced_then_its_report_reminded(day, kinds):
 
 def test_the_action_month_reaches_its_body_as_a_period_opening():
     task = task_of("culture-sports-tourism", "IV.10.d", "2018")
-    (digest,) = [d for d in plan_run(date(2018, 11, 1), ignore_history=True).digests if task.id in d.entries]
+    (digest,) = [
+        d for d in due_reminders(date(2018, 11, 1), ignore_history=True).digests if task.id in d.entries
+    ]
     assert digest.recipient.email == focal_email("culture-sports-tourism")
     assert digest.sections(date(2018, 11, 1))[WINDOWS][0].task_id == task.id
 
@@ -82,7 +83,7 @@ def test_a_digest_groups_by_urgency():
     with time_machine.travel(datetime(2018, 6, 12, 7, 0, tzinfo=LOCAL_TZ), tick=False):
         settle_before(date(2018, 6, 12))
         late = reopen(task_of("dolisa", "IV.1.b", "2018"), date(2018, 6, 5))
-        plan = plan_run(date(2018, 6, 12))
+        plan = due_reminders(date(2018, 6, 12))
     (digest,) = [d for d in plan.digests if d.recipient.email == focal_email("dolisa")]
     sections = digest.sections(date(2018, 6, 12))
     assert [e.task_id for e in sections["overdue"]] == [late.id]
@@ -98,7 +99,7 @@ def _queries_to_plan(day: date) -> tuple[int, int]:
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        plan = plan_run(day, ignore_history=True)
+        plan = due_reminders(day, ignore_history=True)
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     return len(statements), plan.reminder_count

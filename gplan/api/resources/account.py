@@ -3,9 +3,9 @@
 from flask import g
 from flask_wtf.csrf import generate_csrf
 
-from ..auth import SESSION, api_user
-from ..blueprint import documented_errors, resource_blueprint
-from ..schemas import MeSchema
+from gplan.api.auth import SESSION, api_user
+from gplan.api.blueprint import documented_errors, resource_blueprint
+from gplan.api.schemas import MeSchema
 
 bp = resource_blueprint("Account", __name__, "Who the API sees as the caller.")
 

@@ -4,11 +4,8 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ...extensions import db
-from ...models import Body, Plan, Responsibility, ResponsibilityBody
-from ...services import plans as plan_queries
-from ..blueprint import documented_errors, resource_blueprint
-from ..schemas import (
+from gplan.api.blueprint import documented_errors, resource_blueprint
+from gplan.api.schemas import (
     BodyListSchema,
     BodySchema,
     PlanDetailSchema,
@@ -16,6 +13,9 @@ from ..schemas import (
     ResponsibilityListSchema,
     ResponsibilitySchema,
 )
+from gplan.extensions import db
+from gplan.models import Body, Plan, Responsibility, ResponsibilityBody
+from gplan.plans import queries as plan_queries
 
 bp = resource_blueprint("Plans", __name__, "Plans, the bodies taking part and their responsibilities.")
 

@@ -6,15 +6,15 @@ from flask_smorest import abort as api_abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ...extensions import db
-from ...models import Objective, Target, TargetActual, TargetValue
-from ...services.access import require
-from ...services.actuals import can_enter_actual, record_actual
-from ..auth import api_user
-from ..blueprint import documented_errors, resource_blueprint
-from ..inputs import YEAR_RANGE, ActualInputSchema
-from ..schemas import ActualSchema, TargetListSchema, TargetSchema
-from .plans import get_plan
+from gplan.accounts.access import require
+from gplan.api.auth import api_user
+from gplan.api.blueprint import documented_errors, resource_blueprint
+from gplan.api.inputs import YEAR_RANGE, ActualInputSchema
+from gplan.api.resources.plans import get_plan
+from gplan.api.schemas import ActualSchema, TargetListSchema, TargetSchema
+from gplan.extensions import db
+from gplan.models import Objective, Target, TargetActual, TargetValue
+from gplan.reporting.actuals import can_enter_actual, record_actual
 
 bp = resource_blueprint("Targets", __name__, "The plan's targets and the figures reached each year.")
 

@@ -5,16 +5,16 @@ from flask import abort
 from flask_babel import gettext
 from flask_smorest import abort as api_abort
 
-from ...extensions import db
-from ...models import Body, Plan, Task
-from ...services.access import can_change_task, can_view_body, can_view_task, require
-from ...services.progress import record_progress
-from ...services.task_search import TaskSearch, search_tasks
-from ...timeutil import local_today
-from ..auth import api_user
-from ..blueprint import documented_errors, resource_blueprint
-from ..inputs import ProgressChangeSchema, TaskQuerySchema
-from ..schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
+from gplan.accounts.access import can_change_task, can_view_body, can_view_task, require
+from gplan.api.auth import api_user
+from gplan.api.blueprint import documented_errors, resource_blueprint
+from gplan.api.inputs import ProgressChangeSchema, TaskQuerySchema
+from gplan.api.schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
+from gplan.extensions import db
+from gplan.models import Body, Plan, Task
+from gplan.tasks.progress import record_progress
+from gplan.tasks.search import TaskSearch, search_tasks
+from gplan.timeutil import local_today
 
 bp = resource_blueprint("Tasks", __name__, "Dated tasks of the bodies, their history and progress.")
 

@@ -3,12 +3,12 @@
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext
 
-from ...models.user import ADMIN
-from ...services import audit
-from ...timeutil import local_today
-from ..decorators import roles_required
-from . import bp
-from .forms import AuditFilterForm
+from gplan.blueprints.admin import bp
+from gplan.blueprints.admin.forms import AuditFilterForm
+from gplan.blueprints.decorators import roles_required
+from gplan.models.user import ADMIN
+from gplan.ops import audit
+from gplan.timeutil import local_today
 
 PER_PAGE = 50
 

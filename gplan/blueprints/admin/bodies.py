@@ -6,13 +6,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ...extensions import db
-from ...models import Body
-from ...models.user import ADMIN
-from ...services import body_admin
-from ..decorators import roles_required
-from . import bp
-from .forms import BodyForm, MemberForm
+from gplan.blueprints.admin import bp
+from gplan.blueprints.admin.forms import BodyForm, MemberForm
+from gplan.blueprints.decorators import roles_required
+from gplan.extensions import db
+from gplan.models import Body
+from gplan.models.user import ADMIN
+from gplan.plans import bodies as body_admin
 
 
 @bp.route("/bodies")

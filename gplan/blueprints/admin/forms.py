@@ -4,7 +4,7 @@ from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitFi
 from wtforms.fields import DateField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
-from ...forms import BaseForm
+from gplan.forms import BaseForm
 
 LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
 

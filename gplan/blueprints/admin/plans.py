@@ -5,17 +5,17 @@ from flask_babel import gettext
 from flask_login import current_user
 from wtforms import StringField, SubmitField
 
-from ...extensions import db
-from ...forms import BaseForm
-from ...models import Plan
-from ...models.user import ADMIN
-from ...services import plan_admin
-from ...services import plans as plan_queries
-from ...services.plan_file import PlanFileError
-from ...templating import locale_code
-from ..decorators import roles_required
-from . import bp
-from .forms import PlanUploadForm, RolloverForm
+from gplan.blueprints.admin import bp
+from gplan.blueprints.admin.forms import PlanUploadForm, RolloverForm
+from gplan.blueprints.decorators import roles_required
+from gplan.extensions import db
+from gplan.forms import BaseForm
+from gplan.models import Plan
+from gplan.models.user import ADMIN
+from gplan.plans import admin as plan_admin
+from gplan.plans import queries as plan_queries
+from gplan.plans.file import PlanFileError
+from gplan.templating import locale_code
 
 
 def _plan_or_404(plan_id: int) -> Plan:

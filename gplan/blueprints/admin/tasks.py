@@ -5,15 +5,15 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ...extensions import db
-from ...models import Body, Plan, Task
-from ...models.user import ADMIN, COORDINATOR
-from ...services import task_admin
-from ...templating import locale_code
-from ...timeutil import local_today
-from ..decorators import roles_required
-from . import bp
-from .forms import AdHocTaskForm, ExtensionForm
+from gplan.blueprints.admin import bp
+from gplan.blueprints.admin.forms import AdHocTaskForm, ExtensionForm
+from gplan.blueprints.decorators import roles_required
+from gplan.extensions import db
+from gplan.models import Body, Plan, Task
+from gplan.models.user import ADMIN, COORDINATOR
+from gplan.tasks import admin as task_admin
+from gplan.templating import locale_code
+from gplan.timeutil import local_today
 
 
 def _body_choices(plan: Plan) -> list[tuple[int, str]]:

@@ -7,15 +7,17 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ...extensions import db
-from ...models import Body, User
-from ...models.user import ADMIN, COORDINATOR, ROLES
-from ...services import accounts, audit, user_admin
-from ...services import plans as plan_queries
-from ...templating import ROLE_LABELS, format_date
-from ..decorators import roles_required
-from . import bp
-from .forms import ActionForm, UserEditForm, UserForm
+from gplan.accounts import admin as user_admin
+from gplan.accounts import users as accounts
+from gplan.blueprints.admin import bp
+from gplan.blueprints.admin.forms import ActionForm, UserEditForm, UserForm
+from gplan.blueprints.decorators import roles_required
+from gplan.extensions import db
+from gplan.models import Body, User
+from gplan.models.user import ADMIN, COORDINATOR, ROLES
+from gplan.ops import audit
+from gplan.plans import queries as plan_queries
+from gplan.templating import ROLE_LABELS, format_date
 
 
 def _body_choices() -> list[tuple[int, str]]:

@@ -2,8 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ...forms import BaseForm
-from ...services.accounts import MIN_PASSWORD_LENGTH
+from gplan.accounts.users import MIN_PASSWORD_LENGTH
+from gplan.forms import BaseForm
 
 
 class LoginForm(BaseForm):

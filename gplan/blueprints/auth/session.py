@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext
 
-from ...extensions import db
-from ...models import User
+from gplan.extensions import db
+from gplan.models import User
 
 
 def load_user(user_id: str) -> User | None:

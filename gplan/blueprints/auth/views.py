@@ -13,12 +13,13 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ...extensions import db, limiter
-from ...security import start_session_clock
-from ...services import accounts, audit
-from ...templating import format_instant
-from . import bp
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from gplan.accounts import users as accounts
+from gplan.blueprints.auth import bp
+from gplan.blueprints.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from gplan.extensions import db, limiter
+from gplan.ops import audit
+from gplan.security import start_session_clock
+from gplan.templating import format_instant
 
 
 def _safe_next(target: str | None) -> str:

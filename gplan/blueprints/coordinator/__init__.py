@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("coordinator", __name__)
 
-from . import cells, display, progress_views, report_views, target_views
+from gplan.blueprints.coordinator import cells, display, progress_views, report_views, target_views

@@ -5,13 +5,13 @@ from __future__ import annotations
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
 
-from ...extensions import db
-from ...models import Activity, Body, Objective, Plan, Responsibility
-from ...models.task import STATUSES
-from ...models.user import ADMIN, COORDINATOR, OBSERVER
-from ...services.progress_summary import SORT_KEYS
-from ...services.task_lists import TaskQuery
-from ..decorators import roles_required
+from gplan.blueprints.decorators import roles_required
+from gplan.extensions import db
+from gplan.models import Activity, Body, Objective, Plan, Responsibility
+from gplan.models.task import STATUSES
+from gplan.models.user import ADMIN, COORDINATOR, OBSERVER
+from gplan.reporting.summary import SORT_KEYS
+from gplan.tasks.lists import TaskQuery
 
 # Who sees the coordinator's pages: everyone who sees all bodies (the observer read-only).
 coordinator_pages = roles_required(ADMIN, COORDINATOR, OBSERVER)

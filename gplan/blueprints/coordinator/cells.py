@@ -9,10 +9,10 @@ from flask import g, url_for
 from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
-from ...models.task import STATUSES
-from ...services.progress_summary import StatusCounts
-from ...templating import STATUS_LABELS
-from . import bp
+from gplan.blueprints.coordinator import bp
+from gplan.models.task import STATUSES
+from gplan.reporting.summary import StatusCounts
+from gplan.templating import STATUS_LABELS
 
 
 def share_text(share: float | None) -> str:

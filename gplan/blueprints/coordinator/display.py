@@ -9,10 +9,12 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ...models.outbox import FAILED, HELD, PENDING, SENT
-from ...models.user import ADMIN, COORDINATOR
-from ...services.mail import SENDING
-from ...services.targets import (
+from gplan.blueprints.coordinator import bp
+from gplan.blueprints.coordinator.cells import share_text
+from gplan.mail.delivery import SENDING
+from gplan.models.outbox import FAILED, HELD, PENDING, SENT
+from gplan.models.user import ADMIN, COORDINATOR
+from gplan.reporting.targets import (
     COMPARATOR_SIGNS,
     MET,
     NO_DATA,
@@ -22,8 +24,6 @@ from ...services.targets import (
     reports_targets,
     revision_changes,
 )
-from . import bp
-from .cells import share_text
 
 TARGET_STATUS_LABELS = {
     MET: _l("Met"),

@@ -10,7 +10,7 @@ from wtforms import DecimalField, SelectField, StringField, SubmitField, TextAre
 from wtforms.validators import Length, Optional
 from wtforms.widgets import TextInput
 
-from ...forms import BaseForm
+from gplan.forms import BaseForm
 
 LIMIT = Decimal("1e10")  # the column holds 14 digits, 4 of them decimals
 

@@ -2,14 +2,21 @@
 
 from flask import abort, render_template
 
-from ...extensions import db
-from ...models import Activity, Body, Objective, Responsibility
-from ...services import progress_summary as summary
-from ...services import task_lists
-from ...services.plans import get_plan_or_404
-from ...timeutil import local_today
-from . import bp
-from .args import THEMES, chosen_page, chosen_sort, chosen_task_query, chosen_year, coordinator_pages
+from gplan.blueprints.coordinator import bp
+from gplan.blueprints.coordinator.args import (
+    THEMES,
+    chosen_page,
+    chosen_sort,
+    chosen_task_query,
+    chosen_year,
+    coordinator_pages,
+)
+from gplan.extensions import db
+from gplan.models import Activity, Body, Objective, Responsibility
+from gplan.plans.queries import get_plan_or_404
+from gplan.reporting import summary
+from gplan.tasks import lists as task_lists
+from gplan.timeutil import local_today
 
 
 @bp.route("/p/<int:plan_id>/progress")

@@ -2,12 +2,12 @@
 
 from flask import Response, abort, redirect, render_template, url_for
 
-from ...services import exports
-from ...services.annual_report import annual_report, default_year
-from ...services.plans import get_plan_or_404
-from ...timeutil import local_today
-from . import bp
-from .args import chosen_year, coordinator_pages
+from gplan.blueprints.coordinator import bp
+from gplan.blueprints.coordinator.args import chosen_year, coordinator_pages
+from gplan.plans.queries import get_plan_or_404
+from gplan.reporting import exports
+from gplan.reporting.annual_report import annual_report, default_year
+from gplan.timeutil import local_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_VIEWS = tuple(exports.SHEETS)

@@ -4,15 +4,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from ...extensions import db
-from ...models import TargetValue
-from ...services import targets as target_data
-from ...services.access import require
-from ...services.actuals import can_enter_actual, record_actual
-from ...services.plans import get_plan_or_404
-from ...timeutil import local_today
-from . import bp
-from .forms import ActualForm
+from gplan.accounts.access import require
+from gplan.blueprints.coordinator import bp
+from gplan.blueprints.coordinator.forms import ActualForm
+from gplan.extensions import db
+from gplan.models import TargetValue
+from gplan.plans.queries import get_plan_or_404
+from gplan.reporting import targets as target_data
+from gplan.reporting.actuals import can_enter_actual, record_actual
+from gplan.timeutil import local_today
 
 
 @bp.route("/p/<int:plan_id>/targets")

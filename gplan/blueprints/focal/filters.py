@@ -3,9 +3,9 @@
 from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
-from ...models import Plan
-from ...services.progress import TaskFilter
-from .forms import TaskFilterForm
+from gplan.blueprints.focal.forms import TaskFilterForm
+from gplan.models import Plan
+from gplan.tasks.progress import TaskFilter
 
 
 def task_filter_from_args(plan: Plan, args: MultiDict) -> tuple[TaskFilterForm, TaskFilter]:

@@ -4,8 +4,8 @@ from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-from ...forms import BaseForm
-from ...services.evidence import ALLOWED_EXTENSIONS
+from gplan.forms import BaseForm
+from gplan.tasks.evidence import ALLOWED_EXTENSIONS
 
 
 class ProgressForm(BaseForm):

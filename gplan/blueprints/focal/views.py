@@ -11,22 +11,17 @@ from flask import (
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from ...extensions import db
-from ...models import Body, Task
-from ...services import evidence as evidence_files
-from ...services import plans as plan_queries
-from ...services.access import can_change_task, can_view_body, can_view_task, require
-from ...services.progress import (
-    body_tasks,
-    group_tasks,
-    next_progress_choices,
-    record_progress,
-)
-from ...templating import PROGRESS_ACTIONS, PROGRESS_LABELS
-from ...timeutil import local_today
-from . import bp
-from .filters import task_filter_from_args
-from .forms import ProgressForm
+from gplan.accounts.access import can_change_task, can_view_body, can_view_task, require
+from gplan.blueprints.focal import bp
+from gplan.blueprints.focal.filters import task_filter_from_args
+from gplan.blueprints.focal.forms import ProgressForm
+from gplan.extensions import db
+from gplan.models import Body, Task
+from gplan.plans import queries as plan_queries
+from gplan.tasks import evidence as evidence_files
+from gplan.tasks.progress import body_tasks, group_tasks, next_progress_choices, record_progress
+from gplan.templating import PROGRESS_ACTIONS, PROGRESS_LABELS
+from gplan.timeutil import local_today
 
 
 def _chosen_body(plan) -> Body | None:

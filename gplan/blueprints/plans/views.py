@@ -1,9 +1,9 @@
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ...services import plans as plan_queries
-from ...timeutil import local_today
-from . import bp
+from gplan.blueprints.plans import bp
+from gplan.plans import queries as plan_queries
+from gplan.timeutil import local_today
 
 
 @bp.route("/")

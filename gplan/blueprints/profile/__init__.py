@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
-from . import views
+from gplan.blueprints.profile import views

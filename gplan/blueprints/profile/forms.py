@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
-from ...forms import BaseForm
+from gplan.forms import BaseForm
 
 
 class TokenForm(BaseForm):

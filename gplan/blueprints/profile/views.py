@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from ...extensions import db
-from ...models import ApiToken
-from ...services import api_tokens
-from ...services.access import require
-from . import bp
-from .forms import RevokeForm, TokenForm
+from gplan.accounts import tokens as api_tokens
+from gplan.accounts.access import require
+from gplan.blueprints.profile import bp
+from gplan.blueprints.profile.forms import RevokeForm, TokenForm
+from gplan.extensions import db
+from gplan.models import ApiToken
 
 
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):

@@ -1,0 +1,72 @@
+"""Administering accounts: role and body, disabling, and password links."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+from sqlalchemy import func, select
+
+from gplan.accounts import users as accounts
+from gplan.accounts.tokens import revoke_all
+from gplan.extensions import db
+from gplan.models import Body, User
+from gplan.models.user import ADMIN, FOCAL_POINT, ROLES
+from gplan.ops import audit
+
+
+def _enabled_admins() -> int:
+    return db.session.scalar(select(func.count(User.id)).where(User.role == ADMIN, User.is_enabled)) or 0
+
+
+def update_user(actor: User, user: User, *, name: str, role: str, body: Body | None, locale: str) -> None:
+    """Change a user's name, language, role and body. The caller commits.
+
+    An admin cannot change their own role, so the installation always keeps an administrator.
+    """
+    if role not in ROLES:
+        raise accounts.AccountError(gettext("Unknown role."), "role")
+    if role == FOCAL_POINT and body is None:
+        raise accounts.AccountError(gettext("A focal point must belong to a body."), "body")
+    if role == FOCAL_POINT and body.is_group:
+        raise accounts.AccountError(gettext("Choose one unit, not a group of bodies."), "body")
+    if user.id == actor.id and role != user.role:
+        raise accounts.AccountError(gettext("You cannot change your own role."), "role")
+    body = body if role == FOCAL_POINT else None
+    before = {"role": user.role, "body": user.body.key if user.body else None}
+    after = {"role": role, "body": body.key if body else None}
+    user.name, user.locale = name.strip(), locale
+    user.role, user.body = role, body
+    if before != after:
+        audit.record(
+            audit.ROLE_CHANGED,
+            actor=actor,
+            subject=user,
+            summary=f"{user.email}: {before['role']}/{before['body'] or '-'} → {role}/{after['body'] or '-'}",
+            details={"before": before, "after": after},
+        )
+
+
+def set_enabled(actor: User, user: User, enabled: bool) -> None:
+    """Disable or re-enable an account. Disabling ends its sessions and revokes its API tokens
+    at once. The caller commits."""
+    if user.is_enabled == enabled:
+        return
+    if not enabled:
+        if user.id == actor.id:
+            raise accounts.AccountError(gettext("You cannot disable your own account."))
+        if user.role == ADMIN and _enabled_admins() <= 1:
+            raise accounts.AccountError(gettext("This is the last administrator: it cannot be disabled."))
+        user.session_version += 1
+        revoke_all(user)
+    user.is_enabled = enabled
+    audit.record(
+        audit.USER_ENABLED if enabled else audit.USER_DISABLED, actor=actor, subject=user, summary=user.email
+    )
+
+
+def send_link(actor: User, user: User, kind: str) -> None:
+    """Email ``user`` an invitation (no password yet) or a password reset link; commits."""
+    if not user.is_enabled:
+        raise accounts.AccountError(gettext("The account is disabled: enable it first."))
+    action = audit.INVITE_SENT if kind == "invite" else audit.PASSWORD_RESET_SENT
+    audit.record(action, actor=actor, subject=user, summary=user.email)
+    accounts.send_password_link(user, kind=kind)

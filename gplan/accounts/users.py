@@ -1,0 +1,155 @@
+"""Accounts: creating users, invitations, passwords and sign-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, url_for
+from flask_babel import force_locale, gettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from gplan.extensions import db
+from gplan.mail.delivery import deliver_pending, queue_mail, render_mail
+from gplan.models import Body, User
+from gplan.models.user import FOCAL_POINT, ROLES
+from gplan.timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A request about an account that cannot be carried out; the message is for the user.
+
+    ``field`` names the form field the problem belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def find_user_by_email(email: str) -> User | None:
+    if "\x00" in email:  # no address holds NUL, and PostgreSQL refuses it in a query
+        return None
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: str,
+    body: Body | None = None,
+    locale: str = "vi",
+    password: str | None = None,
+) -> User:
+    """Create an account. A focal point must belong to a body; other roles belong to none."""
+    if role not in ROLES:
+        raise AccountError(gettext("Unknown role."), "role")
+    if role == FOCAL_POINT and body is None:
+        raise AccountError(gettext("A focal point must belong to a body."), "body")
+    if find_user_by_email(email):
+        raise AccountError(gettext("An account with this email address already exists."), "email")
+    user = User(
+        email=email.strip().lower(),
+        name=name.strip(),
+        role=role,
+        body=body if role == FOCAL_POINT else None,
+        locale=locale,
+        created_at=utcnow(),
+    )
+    if password:
+        user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="set-password")
+
+
+def password_token(user: User) -> str:
+    """A set-password token; it dies when the password changes, so it works once."""
+    return _serializer().dumps({"user": user.id, "pw": (user.password_hash or "")[-12:]})
+
+
+def user_for_token(token: str) -> User | None:
+    max_age = current_app.config["INVITE_MAX_AGE_HOURS"] * 3600
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        return None
+    user = db.session.get(User, data.get("user")) if isinstance(data, dict) else None
+    if user is None or not user.is_enabled or (user.password_hash or "")[-12:] != data.get("pw"):
+        return None
+    return user
+
+
+def send_password_link(user: User, kind: str = "invite") -> None:
+    """Email ``user`` a link to set a password: an invitation, or a reset."""
+    link = current_app.config["BASE_URL"] + url_for("auth.set_password", token=password_token(user))
+    hours = current_app.config["INVITE_MAX_AGE_HOURS"]
+    text, html = render_mail(kind, user.locale, user=user, link=link, hours=hours)
+    with force_locale(user.locale):
+        subject = gettext("Your gplan account") if kind == "invite" else gettext("Reset your gplan password")
+    message = queue_mail(kind=kind, recipient=user.email, subject=subject, text=text, html=html)
+    db.session.commit()
+    deliver_pending(only=[message.id])
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            gettext(
+                "The password must have at least %(n)d characters.",
+                n=MIN_PASSWORD_LENGTH,
+            ),
+            "password",
+        )
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password and end every other session of the user. The caller commits."""
+    check_new_password(password)
+    user.set_password(password)
+    user.session_version += 1
+    user.failed_logins, user.locked_until = 0, None
+
+
+@dataclass
+class SignIn:
+    """The outcome of a sign-in attempt: the user, or why not (``locked_until`` when locked)."""
+
+    user: User | None = None
+    locked_until: datetime | None = None
+
+
+def end_sessions(user: User) -> None:
+    """Make every login cookie issued to ``user`` so far stop working. The caller commits."""
+    user.session_version += 1
+
+
+def authenticate(email: str, password: str) -> SignIn:
+    """Check a sign-in. Repeated wrong passwords lock the account for a while; the real user
+    gets back in by waiting or through a password-reset link. The caller commits."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_enabled:
+        current_app.logger.warning("failed sign-in for unknown or disabled account %r", email)
+        return SignIn()
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        current_app.logger.warning("sign-in refused for locked account %s", user.email)
+        return SignIn(locked_until=user.locked_until)
+    if not user.check_password(password):
+        user.failed_logins += 1
+        current_app.logger.warning("failed sign-in %d for %s", user.failed_logins, user.email)
+        if user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]:
+            user.failed_logins = 0
+            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
+            return SignIn(locked_until=user.locked_until)
+        return SignIn()
+    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    return SignIn(user=user)

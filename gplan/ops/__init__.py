@@ -1,0 +1,1 @@
+"""Running an installation: the audit log, backups, and the demo data."""

@@ -1,0 +1,182 @@
+"""The audit log: recording what was done, and reading it back filtered or as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import has_request_context, request
+from flask_babel import lazy_gettext
+from sqlalchemy import event, func, or_, select
+from sqlalchemy.orm import Session
+
+from gplan.extensions import db
+from gplan.models import AuditEntry, Task, TaskEvent, User
+from gplan.timeutil import LOCAL_TZ, to_local, utcnow
+
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+USER_CREATED = "user_created"
+ROLE_CHANGED = "role_changed"
+USER_DISABLED = "user_disabled"
+USER_ENABLED = "user_enabled"
+INVITE_SENT = "invite_sent"
+PASSWORD_RESET_SENT = "password_reset_sent"  # an audit event name  # nosec B105
+STATUS_CHANGED = "status_changed"
+DEADLINE_EXTENDED = "deadline_extended"
+AD_HOC_TASK = "ad_hoc_task"
+PLAN_IMPORTED = "plan_imported"
+IMPORT_REJECTED = "import_rejected"
+DUE_DAYS_CHANGED = "due_days_changed"
+BODY_CHANGED = "body_changed"
+MEMBER_ADDED = "member_added"
+TOKEN_CREATED = "token_created"  # an audit event name  # nosec B105
+TOKEN_REVOKED = "token_revoked"  # an audit event name  # nosec B105
+
+ACTION_LABELS = {
+    LOGIN: lazy_gettext("Signed in"),
+    LOGIN_FAILED: lazy_gettext("Failed sign-in"),
+    USER_CREATED: lazy_gettext("Account created"),
+    ROLE_CHANGED: lazy_gettext("Role or body changed"),
+    USER_DISABLED: lazy_gettext("Account disabled"),
+    USER_ENABLED: lazy_gettext("Account enabled"),
+    INVITE_SENT: lazy_gettext("Invitation sent"),
+    PASSWORD_RESET_SENT: lazy_gettext("Password reset link sent"),
+    STATUS_CHANGED: lazy_gettext("Task status changed"),
+    DEADLINE_EXTENDED: lazy_gettext("Deadline extended"),
+    AD_HOC_TASK: lazy_gettext("Ad-hoc task assigned"),
+    PLAN_IMPORTED: lazy_gettext("Plan imported"),
+    IMPORT_REJECTED: lazy_gettext("Plan file rejected"),
+    DUE_DAYS_CHANGED: lazy_gettext("Report due days changed"),
+    BODY_CHANGED: lazy_gettext("Body changed"),
+    MEMBER_ADDED: lazy_gettext("Member unit added"),
+    TOKEN_CREATED: lazy_gettext("API token created"),
+    TOKEN_REVOKED: lazy_gettext("API token revoked"),
+}
+
+
+# Typed by anyone (e.g. on the sign-in page); PostgreSQL refuses NUL in text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(text: str | None, limit: int) -> str | None:
+    return CONTROL.sub("", text)[:limit] if text else text
+
+
+def record(
+    action: str,
+    *,
+    actor: User | None = None,
+    email: str | None = None,
+    subject: object | None = None,
+    summary: str = "",
+    details: dict | None = None,
+) -> AuditEntry:
+    """Add an entry to the audit log. The caller commits, with the change it describes."""
+    entry = AuditEntry(
+        at=utcnow(),
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        actor_email=_clean(email or (actor.email if actor is not None else None), 254) or None,
+        subject_type=type(subject).__name__ if subject is not None else None,
+        subject_id=getattr(subject, "id", None),
+        summary=_clean(summary, 1000) or "",
+        details=details,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(entry)
+    return entry
+
+
+@event.listens_for(Session, "before_flush")
+def _log_status_changes(session: Session, _context, _instances) -> None:
+    """Every progress change becomes an audit entry, whichever way it came (web, API, script)."""
+    for item in list(session.new):
+        if not isinstance(item, TaskEvent) or item.kind != "progress" or item.task is None:
+            continue
+        task: Task = item.task
+        actor = session.get(User, item.user_id) if item.user_id else None
+        session.add(
+            AuditEntry(
+                at=item.at or utcnow(),
+                action=STATUS_CHANGED,
+                actor_id=item.user_id,
+                actor_email=actor.email if actor else None,
+                subject_type="Task",
+                subject_id=task.id,
+                summary=f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}: "
+                f"{item.from_progress} → {item.to_progress}",
+                details={"from": item.from_progress, "to": item.to_progress, "note": item.note},
+                ip=request.remote_addr if has_request_context() else None,
+            )
+        )
+
+
+@dataclass
+class AuditFilter:
+    action: str | None = None
+    who: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _query(filters: AuditFilter):
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if filters.action:
+        query = query.where(AuditEntry.action == filters.action)
+    who = _clean(filters.who, 254)
+    if who and who.strip():
+        pattern = f"%{who.strip().lower()}%"
+        query = query.outerjoin(User, User.id == AuditEntry.actor_id).where(
+            or_(func.lower(AuditEntry.actor_email).like(pattern), func.lower(User.name).like(pattern))
+        )
+    # Dates are local calendar days; the log keeps UTC instants.
+    if filters.date_from:
+        query = query.where(AuditEntry.at >= datetime.combine(filters.date_from, time(), LOCAL_TZ))
+    if filters.date_to:
+        end = datetime.combine(filters.date_to + timedelta(days=1), time(), LOCAL_TZ)
+        query = query.where(AuditEntry.at < end)
+    return query
+
+
+def entries(filters: AuditFilter, page: int = 1, per_page: int = 50) -> tuple[list[AuditEntry], int]:
+    """One page of matching entries, newest first, and the number of matches."""
+    query = _query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
+    return list(rows), total or 0
+
+
+def _csv_rows(filters: AuditFilter) -> Iterable[list]:
+    yield ["time (Asia/Ho_Chi_Minh)", "action", "user", "email", "subject", "summary", "ip"]
+    for entry in db.session.scalars(_query(filters).execution_options(yield_per=500)):
+        subject = f"{entry.subject_type} {entry.subject_id}" if entry.subject_type else ""
+        yield [
+            to_local(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.action,
+            entry.actor.name if entry.actor else "",
+            entry.actor_email or "",
+            subject,
+            entry.summary,
+            entry.ip or "",
+        ]
+
+
+def export_csv(filters: AuditFilter) -> str:
+    """The matching entries as CSV (UTF-8 with BOM, so spreadsheet programs read Vietnamese)."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    for row in _csv_rows(filters):
+        writer.writerow([_neutralised(cell) for cell in row])
+    return buffer.getvalue()
+
+
+def _neutralised(cell) -> str:
+    """Keep a spreadsheet from running a cell that starts like a formula (CSV injection)."""
+    text = str(cell)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -1,0 +1,135 @@
+"""Administering plans in the browser: importing files, rolling over, report due days."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from gplan.extensions import db
+from gplan.models import Plan, PlanUpload, User
+from gplan.ops import audit
+from gplan.plans.file import PlanFileError, parse_plan_text
+from gplan.plans.importing import ImportResult, import_plan
+from gplan.plans.schedule import parse_mmdd
+from gplan.tasks.sync import TaskSyncResult, sync_tasks
+from gplan.timeutil import utcnow
+
+PLANS_FOLDER = Path(__file__).resolve().parents[2] / "plans"
+
+
+class PlanAdminError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def decode_upload(data: bytes, filename: str) -> str:
+    """The uploaded file as text, with the CLI's message when it is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PlanFileError(filename, [f"cannot be read ({error})"]) from None
+
+
+def import_text(actor: User, text: str, filename: str, period: tuple[int, int] | None = None) -> ImportResult:
+    """Check and import a plan file's text, as `flask plan import` does, keeping the text for a
+    later roll-over. Raises :class:`PlanFileError` listing every problem. The caller commits."""
+    try:
+        result = import_plan(parse_plan_text(text, filename), source=filename, period=period)
+    except PlanFileError as error:
+        db.session.rollback()
+        audit.record(
+            audit.IMPORT_REJECTED,
+            actor=actor,
+            summary=f"{filename}: {len(error.problems)} problem(s)",
+            details={"problems": error.problems[:50]},
+        )
+        db.session.commit()
+        raise
+    plan = result.plan
+    db.session.add(
+        PlanUpload(
+            plan_id=plan.id,
+            filename=filename[:300],
+            content=text,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            uploaded_by_id=actor.id,
+            uploaded_at=utcnow(),
+        )
+    )
+    tasks = result.tasks
+    audit.record(
+        audit.PLAN_IMPORTED,
+        actor=actor,
+        subject=plan,
+        summary=f"{plan.code} {plan.period_label} ({'new' if result.created else 'updated'}) from {filename}",
+        details={"counts": result.counts, "tasks": tasks.__dict__ if tasks else None},
+    )
+    return result
+
+
+def source_of(plan: Plan) -> tuple[str, str] | None:
+    """The plan's file as (name, text): the last one uploaded for it, else the bundled file of
+    that name in plans/. None when neither is at hand."""
+    upload = db.session.scalar(
+        select(PlanUpload).where(PlanUpload.plan_id == plan.id).order_by(PlanUpload.id.desc()).limit(1)
+    )
+    if upload is not None:
+        return upload.filename, upload.content
+    if plan.source_name:
+        bundled = PLANS_FOLDER / Path(plan.source_name).name
+        if bundled.is_file():
+            return bundled.name, bundled.read_text(encoding="utf-8")
+    return None
+
+
+def roll_over(
+    actor: User, plan: Plan, period: tuple[int, int], upload: tuple[str, str] | None = None
+) -> ImportResult:
+    """Load ``plan``'s file again for another period, giving a plan with fresh dated tasks.
+
+    ``upload`` (name, text) replaces the stored file. The caller commits.
+    """
+    if period[0] == plan.period_start:
+        raise PlanAdminError(gettext("Choose a period that starts in another year."), "start")
+    source = upload or source_of(plan)
+    if source is None:
+        raise PlanAdminError(gettext("The plan's file is not stored here: upload it."), "file")
+    return import_text(actor, source[1], source[0], period)
+
+
+def set_due_days(actor: User, plan: Plan, dates: dict[str, str]) -> TaskSyncResult:
+    """Set the plan's report due days ("MM-DD" by name) and re-date its open tasks.
+
+    A day set back to the file's default is no longer marked as changed, so re-imports follow
+    the file again. Raises :class:`PlanAdminError` naming the bad field. The caller commits.
+    """
+    days = {name: dict(day) for name, day in (plan.due_days or {}).items()}
+    changes = {}
+    for name, text in dates.items():
+        if name not in days:
+            raise PlanAdminError(gettext("Unknown due day."), name)
+        text = (text or "").strip()
+        try:
+            parse_mmdd(text)
+        except ValueError:
+            raise PlanAdminError(gettext("Write the day as MM-DD, e.g. 12-10."), name) from None
+        day = days[name]
+        if day.get("date") != text:
+            changes[name] = [day.get("date"), text]
+        day["date"], day["custom"] = text, text != day.get("default")
+    plan.due_days = days
+    result = sync_tasks(plan)
+    if changes:
+        audit.record(
+            audit.DUE_DAYS_CHANGED,
+            actor=actor,
+            subject=plan,
+            summary=f"{plan.code} {plan.period_label}: "
+            + ", ".join(f"{name} {old} → {new}" for name, (old, new) in changes.items()),
+            details={"changes": changes, "tasks": result.__dict__},
+        )
+    return result

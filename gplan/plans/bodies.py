@@ -1,0 +1,103 @@
+"""Administering bodies: names, contact addresses, and new member units of a group."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from gplan.extensions import db
+from gplan.models import Body, Plan, PlanBody, Responsibility, ResponsibilityBody, User
+from gplan.ops import audit
+from gplan.tasks.sync import TaskSyncResult, sync_tasks
+
+KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+EDITABLE = ("name", "name_en", "short_name", "contact_email")
+
+
+class BodyError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def update_body(actor: User, body: Body, **values: str | None) -> None:
+    """Rename a body or set its contact email (where reminders go while it has no focal point)."""
+    values = {name: _clean(values.get(name)) for name in EDITABLE}
+    if not values["name"]:
+        raise BodyError(gettext("A body needs a name."), "name")
+    if values["contact_email"]:
+        values["contact_email"] = values["contact_email"].lower()
+    changes = {
+        name: [getattr(body, name), value] for name, value in values.items() if getattr(body, name) != value
+    }
+    for name, value in values.items():
+        setattr(body, name, value)
+    if changes:
+        audit.record(
+            audit.BODY_CHANGED,
+            actor=actor,
+            subject=body,
+            summary=f"{body.key}: " + ", ".join(changes),
+            details=changes,
+        )
+
+
+def plans_of_group(group: Body) -> list[Plan]:
+    """The plans a group takes part in: listed among the plan's bodies, or given a duty."""
+    listed = select(PlanBody.plan_id).where(PlanBody.body_id == group.id)
+    assigned = (
+        select(Responsibility.plan_id)
+        .join(ResponsibilityBody, ResponsibilityBody.responsibility_id == Responsibility.id)
+        .where(ResponsibilityBody.body_id == group.id)
+    )
+    return list(db.session.scalars(select(Plan).where(Plan.id.in_(listed.union(assigned))).order_by(Plan.id)))
+
+
+def add_member(
+    actor: User,
+    group: Body,
+    *,
+    key: str,
+    name: str,
+    name_en: str | None = None,
+    short_name: str | None = None,
+    contact_email: str | None = None,
+) -> tuple[Body, dict[Plan, TaskSyncResult]]:
+    """Add a member unit to ``group`` and give it the group's tasks in every plan. The caller commits."""
+    if not group.is_group:
+        raise BodyError(gettext("Member units can only be added to a group."))
+    key = (key or "").strip().lower()
+    if not KEY_RE.match(key) or len(key) > 80:
+        raise BodyError(gettext("Use lower-case letters, digits and hyphens, e.g. district-thanh-ha."), "key")
+    if db.session.scalar(select(Body.id).filter_by(jurisdiction=group.jurisdiction, key=key)):
+        raise BodyError(gettext("Another body already uses this key."), "key")
+    if not _clean(name):
+        raise BodyError(gettext("A body needs a name."), "name")
+    member = Body(
+        jurisdiction=group.jurisdiction,
+        key=key,
+        name=_clean(name),
+        name_en=_clean(name_en),
+        short_name=_clean(short_name),
+        contact_email=(_clean(contact_email) or "").lower() or None,
+        parent=group,
+    )
+    db.session.add(member)
+    db.session.flush()
+    db.session.refresh(group)
+    results = {plan: sync_tasks(plan) for plan in plans_of_group(group)}
+    audit.record(
+        audit.MEMBER_ADDED,
+        actor=actor,
+        subject=member,
+        summary=f"{group.key} + {member.key}: {member.name}",
+        details={"group": group.key, "tasks_created": sum(r.created for r in results.values())},
+    )
+    return member, results

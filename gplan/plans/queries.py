@@ -1,0 +1,67 @@
+"""Queries about plans and the bodies that take part in them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from gplan.extensions import db
+from gplan.models import Body, Plan, PlanBody, Responsibility, ResponsibilityBody
+from gplan.models.plan import ASSIGNEE
+
+
+def all_plans() -> list[Plan]:
+    return list(db.session.scalars(select(Plan).order_by(Plan.period_start.desc(), Plan.title)))
+
+
+def default_plan(today: date) -> Plan | None:
+    """The plan whose period holds today, else the most recent one."""
+    plans = all_plans()
+    current = [p for p in plans if p.period_start <= today.year <= p.period_end]
+    return (current or plans or [None])[0]
+
+
+def get_plan_or_404(plan_id: int) -> Plan:
+    return db.session.get(Plan, plan_id) or abort(404)
+
+
+def participants(plan: Plan) -> list[PlanBody]:
+    """The plan's bodies in the file's order, groups with their members loaded."""
+    return list(
+        db.session.scalars(
+            select(PlanBody)
+            .where(PlanBody.plan_id == plan.id)
+            .options(selectinload(PlanBody.body).selectinload(Body.members))
+            .order_by(PlanBody.position)
+        )
+    )
+
+
+def task_holding_bodies(plan: Plan) -> list[Body]:
+    """Every body that holds tasks in the plan: the implementing bodies (those Section IV
+    assigns) and any other assignee, with members standing in for their group."""
+    assignee_ids = set(
+        db.session.scalars(
+            select(ResponsibilityBody.body_id)
+            .join(Responsibility)
+            .where(Responsibility.plan_id == plan.id, ResponsibilityBody.role == ASSIGNEE)
+        )
+    )
+    result = []
+    for link in participants(plan):
+        if link.ref or link.body_id in assignee_ids:
+            result.extend(link.body.task_holders())
+    return list(dict.fromkeys(result))
+
+
+def bodies_by_key(plan: Plan) -> dict[str, Body]:
+    return {
+        body.key: body for body in db.session.scalars(select(Body).filter_by(jurisdiction=plan.jurisdiction))
+    }
+
+
+def body_in_plan(plan: Plan, body: Body) -> bool:
+    return body in task_holding_bodies(plan)

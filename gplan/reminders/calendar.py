@@ -1,0 +1,161 @@
+"""Private calendar feeds (iCalendar): a body's deadlines and windows, behind a revocable token."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import force_locale, gettext, ngettext
+from icalendar import Calendar, Event
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from gplan.extensions import db
+from gplan.models import Body, CalendarFeed, Task, User
+from gplan.models.task import DONE
+from gplan.reminders.digest import external_url
+from gplan.timeutil import utcnow
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    return db.session.get(CalendarFeed, user.id)
+
+
+def new_feed(user: User) -> CalendarFeed:
+    """Give ``user`` a new private address; the previous one, if any, stops working.
+    The caller commits."""
+    feed = feed_of(user) or CalendarFeed(user_id=user.id)
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at, feed.last_used_at = utcnow(), None
+    db.session.add(feed)
+    return feed
+
+
+def revoke_feed(user: User) -> bool:
+    """Stop the user's calendar address from working. The caller commits."""
+    feed = feed_of(user)
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    return True
+
+
+def feed_url(feed: CalendarFeed) -> str:
+    return external_url("reminders.calendar_feed", token=feed.token)
+
+
+def user_for_token(token: str) -> User | None:
+    """The enabled user whose feed this token opens; notes when it was last fetched."""
+    feed = db.session.scalar(
+        select(CalendarFeed).where(CalendarFeed.token == token).options(selectinload(CalendarFeed.user))
+    )
+    if feed is None or not feed.user.is_enabled:
+        return None
+    feed.last_used_at = utcnow()
+    return feed.user
+
+
+def _uid(name: str) -> str:
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "gplan"
+    return f"{name}@{host}"
+
+
+def _all_day(uid: str, summary: str, first: date, last: date, description: str, url: str) -> Event:
+    event = Event()
+    event.add("uid", _uid(uid))
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", first)
+    event.add("dtend", last + timedelta(days=1))  # all-day events end the next day (RFC 5545)
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("url", url)
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def _title(task: Task, locale: str) -> str:
+    responsibility = task.responsibility
+    if locale == "en" and responsibility.title_en:
+        return responsibility.title_en
+    return responsibility.text
+
+
+def _body_events(tasks: list[Task], locale: str) -> list[Event]:
+    events = []
+    for task in tasks:
+        title, url = _title(task, locale), external_url("focal.task", task_id=task.id)
+        done = "✓ " if task.progress == DONE else ""
+        description = f"{task.responsibility.ref} — {task.responsibility.text}\n{url}"
+        if task.is_window:
+            summary = f"{done}{title} ({task.responsibility.ref})"
+            events.append(
+                _all_day(f"task-{task.id}-window", summary, task.starts_on, task.ends_on, description, url)
+            )
+            if task.deadline == task.ends_on:
+                continue
+            summary = done + gettext(
+                "Report due: %(title)s (%(ref)s)", title=title, ref=task.responsibility.ref
+            )
+        else:
+            summary = done + gettext("Due: %(title)s (%(ref)s)", title=title, ref=task.responsibility.ref)
+        events.append(_all_day(f"task-{task.id}", summary, task.deadline, task.deadline, description, url))
+    return events
+
+
+def _overview_events(tasks: list[Task], locale: str) -> list[Event]:
+    """For those who follow every body: one event per duty and date, naming the bodies."""
+    grouped: dict[tuple, list[Task]] = {}
+    for task in tasks:
+        grouped.setdefault(
+            (task.responsibility_id, task.is_window, task.starts_on, task.deadline), []
+        ).append(task)
+    events = []
+    for (responsibility_id, is_window, starts_on, deadline), group in grouped.items():
+        first = group[0]
+        title, ref = _title(first, locale), first.responsibility.ref
+        open_count = sum(1 for t in group if t.progress != DONE)
+        names = "\n".join(
+            f"{'✓' if t.progress == DONE else '•'} {t.body.display_name(locale)}"
+            for t in sorted(group, key=lambda t: t.body.name)
+        )
+        counted = ngettext("%(num)d body", "%(num)d bodies", len(group))
+        pending = ngettext("%(num)d not done", "%(num)d not done", open_count)
+        summary = f"{title} ({ref}) — {counted}, {pending}"
+        url = external_url("focal.tasks", plan_id=first.plan_id)
+        key = f"duty-{responsibility_id}-{deadline.isoformat()}"
+        if is_window:
+            events.append(_all_day(key + "-window", summary, starts_on, first.ends_on, names, url))
+            if deadline == first.ends_on:
+                continue
+            summary = gettext("Report due: %(title)s (%(ref)s)", title=summary, ref=ref)
+        events.append(_all_day(key, summary, deadline, deadline, names, url))
+    return events
+
+
+def calendar_for(user: User) -> bytes:
+    """The user's calendar: their body's tasks, or for the coordinator, admin and observers
+    every body's, one event per duty and date."""
+    query = select(Task).options(selectinload(Task.responsibility)).order_by(Task.due_on, Task.id)
+    if user.body_id is not None:
+        tasks = list(db.session.scalars(query.where(Task.body_id == user.body_id)))
+        name = user.body.display_name(user.locale)
+    else:
+        tasks = list(
+            db.session.scalars(query.options(selectinload(Task.body).load_only(Body.name, Body.name_en)))
+        )
+        name = None
+    locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        calendar = Calendar()
+        calendar.add("prodid", "-//gplan//deadlines//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("method", "PUBLISH")
+        calendar.add("x-wr-calname", f"gplan — {name}" if name else gettext("gplan — all bodies"))
+        calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+        events = _body_events(tasks, locale) if name else _overview_events(tasks, locale)
+        for event in events:
+            calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,132 @@
+"""The daily digest: one mail per person, rendered in their language, with links to the tasks."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext, ngettext
+
+from gplan.reminders.planner import (
+    ESCALATED,
+    LATE,
+    SECTIONS,
+    SOON,
+    TODAY,
+    WINDOWS,
+    Digest,
+    DueReminders,
+    Entry,
+)
+from gplan.templating import format_date
+
+DIGEST_KIND = "reminder_digest"
+DEDUPE_KEY_MAX = 200  # MailMessage.dedupe_key
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for mail, built without a request (the scheduler has none)."""
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
+
+
+def dedupe_key(*parts: str) -> str:
+    """An outbox dedupe key from its parts, hashed when a long address would not fit."""
+    key = ":".join(parts)
+    if len(key) <= DEDUPE_KEY_MAX:
+        return key
+    return ":".join(parts[:-1]) + ":" + hashlib.sha256(parts[-1].encode()).hexdigest()
+
+
+def digest_key(today: date, email: str) -> str:
+    return dedupe_key("digest", today.isoformat(), email)
+
+
+def section_titles() -> dict[str, str]:
+    return {
+        ESCALATED: gettext("Long overdue, escalated to you (by body)"),
+        LATE: gettext("Overdue"),
+        TODAY: gettext("Due today"),
+        SOON: gettext("Due soon"),
+        WINDOWS: gettext("Periods opening"),
+    }
+
+
+def _counted(section: str, n: int) -> str:
+    phrases = {
+        ESCALATED: ngettext("%(num)d escalated to you", "%(num)d escalated to you", n),
+        LATE: ngettext("%(num)d overdue", "%(num)d overdue", n),
+        TODAY: ngettext("%(num)d due today", "%(num)d due today", n),
+        SOON: ngettext("%(num)d due soon", "%(num)d due soon", n),
+        WINDOWS: ngettext("%(num)d period opening", "%(num)d periods opening", n),
+    }
+    return phrases[section]
+
+
+def digest_subject(sections: dict[str, list[Entry]], today: date) -> str:
+    summary = ", ".join(_counted(name, len(sections[name])) for name in SECTIONS if sections[name])
+    return gettext("[gplan] Reminders for %(date)s: %(summary)s", date=format_date(today), summary=summary)
+
+
+def when_text(entry: Entry, today: date) -> str:
+    """How the deadline stands on ``today``, e.g. "3 days left", "7 days late"."""
+    if entry.section(today) == WINDOWS:
+        if entry.starts_on > today:
+            days = (entry.starts_on - today).days
+            return ngettext("opens in %(num)d day", "opens in %(num)d days", days)
+        return gettext("open now, until %(date)s", date=format_date(entry.ends_on))
+    days = (entry.deadline - today).days
+    if days == 0:
+        return gettext("due today")
+    if days > 0:
+        return ngettext("%(num)d day left", "%(num)d days left", days)
+    return ngettext("%(num)d day late", "%(num)d days late", -days)
+
+
+def deadline_text(entry: Entry) -> str:
+    """The deadline as dd/mm/yyyy; a window as its dates, with its report's deadline."""
+    if entry.starts_on is None:
+        return format_date(entry.deadline)
+    text = f"{format_date(entry.starts_on)} – {format_date(entry.ends_on)}"
+    if entry.deadline != entry.ends_on:
+        text += ", " + gettext("report by %(date)s", date=format_date(entry.deadline))
+    return text
+
+
+def render_digest(digest: Digest, today: date) -> dict:
+    """Subject, plain text and HTML of one digest, in the current locale."""
+    sections = digest.sections(today)
+    context = {
+        "digest": digest,
+        "recipient": digest.recipient,
+        "sections": [(name, sections[name]) for name in SECTIONS if sections[name]],
+        "titles": section_titles(),
+        "today": today,
+        "when": lambda entry: when_text(entry, today),
+        "deadline": deadline_text,
+        "task_url": lambda entry: external_url("focal.task", task_id=entry.task_id),
+        "profile_url": external_url("reminders.profile"),
+        "home_url": external_url("plans.home"),
+        "several_bodies": len(digest.body_names) > 1 or any(e.copy for e in digest.entries.values()),
+    }
+    return {
+        "kind": DIGEST_KIND,
+        "recipient": digest.recipient.email,
+        "subject": digest_subject(sections, today),
+        "text": render_template("reminders/email/reminder_digest.txt", **context),
+        "html": render_template("reminders/email/reminder_digest.html", **context),
+        "dedupe_key": digest_key(today, digest.recipient.email),
+    }
+
+
+def render_digests(due: DueReminders) -> list[dict]:
+    """Every digest of the run, each in its recipient's language (one locale switch per language)."""
+    by_locale: dict[str, list[Digest]] = {}
+    for digest in due.digests:
+        by_locale.setdefault(digest.recipient.locale, []).append(digest)
+    messages = []
+    for locale, digests in by_locale.items():
+        with force_locale(locale):
+            messages.extend(render_digest(digest, due.today) for digest in digests)
+    return messages

@@ -1,0 +1,165 @@
+"""The coordinator's nudge: a reminder to one body now, with an optional note, recorded."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext, ngettext
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from gplan.accounts.access import require
+from gplan.extensions import db
+from gplan.mail.delivery import insert_ignoring_duplicates, queue_mail
+from gplan.models import Body, Nudge, Plan, Reminder, Task, User
+from gplan.models.reminder import NUDGE
+from gplan.models.task import DONE
+from gplan.models.user import ADMIN, COORDINATOR
+from gplan.reminders.digest import dedupe_key, external_url
+from gplan.reminders.planner import Recipient
+from gplan.timeutil import utcnow
+
+NOTE_MAX = 1000
+
+
+class NudgeError(ValueError):
+    """The nudge cannot be sent; the message says why, for the coordinator."""
+
+
+def may_nudge(user: User) -> bool:
+    return user.role in (ADMIN, COORDINATOR)
+
+
+def outstanding_tasks(plan: Plan, body: Body, today: date) -> list[Task]:
+    """The body's open tasks worth a nudge: overdue, due within the "due soon" days, or in a
+    window that is open now."""
+    deadline = func.coalesce(Task.extended_due_on, Task.due_on)
+    soon = today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(
+                Task.plan_id == plan.id,
+                Task.body_id == body.id,
+                Task.progress != DONE,
+                or_(deadline <= soon, and_(Task.starts_on <= today, Task.ends_on >= today)),
+            )
+            .options(selectinload(Task.responsibility))
+            .order_by(deadline, Task.id)
+        )
+    )
+
+
+def body_recipients(body: Body) -> list[Recipient]:
+    """The body's focal points (its enabled users), else its contact address."""
+    users = db.session.scalars(
+        select(User).where(User.body_id == body.id, User.is_enabled.is_(True)).order_by(User.name)
+    )
+    people = [Recipient(u.email.lower(), u.name, u.locale or "vi", u.id) for u in users]
+    if not people and body.contact_email:
+        locale = current_app.config["BABEL_DEFAULT_LOCALE"]
+        people = [Recipient(body.contact_email.strip().lower(), body.name, locale, None, body.name)]
+    return people
+
+
+def nudges_of(body: Body, limit: int = 20) -> list[Nudge]:
+    return list(
+        db.session.scalars(
+            select(Nudge)
+            .where(Nudge.body_id == body.id)
+            .options(selectinload(Nudge.by_user))
+            .order_by(Nudge.at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def nudge_body(
+    plan: Plan, body: Body, by_user: User, note: str | None, today: date
+) -> tuple[Nudge, list[int]]:
+    """Mail ``body``'s focal points now about its outstanding tasks, and record it.
+
+    One nudge per body per day. Returns the nudge and the queued message ids, to deliver after
+    the caller commits.
+    """
+    require(may_nudge(by_user))
+    note = (note or "").strip() or None
+    if note and len(note) > NOTE_MAX:
+        raise NudgeError(gettext("The note is too long (at most %(n)d characters).", n=NOTE_MAX))
+    if db.session.scalar(select(Nudge.id).where(Nudge.body_id == body.id, Nudge.on_date == today)):
+        raise NudgeError(gettext("This body was already nudged today. One nudge a day is enough."))
+    tasks = outstanding_tasks(plan, body, today)
+    if not tasks:
+        raise NudgeError(
+            gettext("This body has nothing overdue or due soon: there is nothing to nudge about.")
+        )
+    recipients = body_recipients(body)
+    if not recipients:
+        raise NudgeError(
+            gettext("This body has no focal point and no contact address yet: there is no one to write to.")
+        )
+    nudge = Nudge(
+        plan_id=plan.id,
+        body_id=body.id,
+        by_user_id=by_user.id,
+        at=utcnow(),
+        on_date=today,
+        note=note,
+        recipients=", ".join(r.email for r in recipients),
+        task_count=len(tasks),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(nudge)
+    except IntegrityError:
+        raise NudgeError(gettext("This body was already nudged today. One nudge a day is enough."))
+    message_ids = [_queue(nudge, person, body, by_user, tasks, today) for person in recipients]
+    return nudge, message_ids
+
+
+def _queue(nudge: Nudge, person: Recipient, body: Body, by_user: User, tasks: list[Task], today: date) -> int:
+    with force_locale(person.locale):
+        context = {
+            "recipient": person,
+            "body": body,
+            "sender": by_user,
+            "note": nudge.note,
+            "tasks": tasks,
+            "today": today,
+            "task_url": lambda task: external_url("focal.task", task_id=task.id),
+            "profile_url": external_url("reminders.profile"),
+        }
+        text = render_template("reminders/email/nudge.txt", **context)
+        html = render_template("reminders/email/nudge.html", **context)
+        subject = ngettext(
+            "[gplan] %(sender)s asks you to act on %(num)d task",
+            "[gplan] %(sender)s asks you to act on %(num)d tasks",
+            len(tasks),
+            sender=by_user.name,
+        )
+    message = queue_mail(
+        kind=NUDGE,
+        recipient=person.email,
+        subject=subject,
+        text=text,
+        html=html,
+        dedupe_key=dedupe_key("nudge", str(nudge.id), person.email),
+    )
+    now = utcnow()
+    db.session.execute(
+        insert_ignoring_duplicates(Reminder, ["task_id", "recipient", "kind", "on_date"]),
+        [
+            {
+                "task_id": task.id,
+                "recipient": person.email,
+                "kind": NUDGE,
+                "on_date": today,
+                "message_id": message.id,
+                "created_at": now,
+            }
+            for task in tasks
+        ],
+    )
+    return message.id

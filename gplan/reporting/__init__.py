@@ -1,0 +1,2 @@
+"""What the coordinator reads: counts by status, targets and their figures, charts, exports and
+the annual report."""

@@ -1,0 +1,303 @@
+"""The progress tables and the targets table as Excel (.xlsx) and CSV files.
+
+The headers and labels are the province's reporting language, Vietnamese, whatever the
+language of the screen: the files are handed on as they are. Numbers are numbers, shares are
+fractions shown as percentages, deadlines are real date cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from gplan.models import Plan
+from gplan.models.task import IN_PROGRESS, STATUSES
+from gplan.reporting import summary
+from gplan.reporting import targets as target_data
+from gplan.tasks.lists import TaskQuery, all_tasks, body_contacts
+from gplan.timeutil import to_local, utcnow
+
+STATUS_VI = {
+    "done_on_time": "Hoàn thành đúng hạn",
+    "done_late": "Hoàn thành quá hạn",
+    "in_progress": "Đang thực hiện trong hạn",
+    "overdue": "Quá hạn",
+    "not_started": "Chưa bắt đầu",
+}
+TARGET_STATUS_VI = {
+    target_data.MET: "Đã đạt",
+    target_data.ON_TRACK: "Đúng tiến độ",
+    target_data.OFF_TRACK: "Chậm tiến độ",
+    target_data.NO_DATA: "Chưa có số liệu",
+}
+TEXT, INT, PERCENT, NUMBER, DATE, DATETIME = "text", "int", "percent", "number", "date", "datetime"
+FORMATS = {PERCENT: "0.0%", DATE: "DD/MM/YYYY", DATETIME: "DD/MM/YYYY HH:MM", NUMBER: "#,##0.####", INT: "0"}
+WIDTHS = {TEXT: 40, INT: 12, PERCENT: 14, NUMBER: 14, DATE: 13, DATETIME: 17}
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = TEXT
+
+
+@dataclass
+class Sheet:
+    key: str
+    name: str  # at most 31 characters: Excel's limit
+    columns: list[Column] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+
+
+def _status_columns(prefix: str = "") -> list[Column]:
+    columns = [Column(f"{prefix}Tổng số nhiệm vụ", INT)]
+    for status in STATUSES:
+        columns += [
+            Column(f"{prefix}{STATUS_VI[status]}", INT),
+            Column(f"{prefix}{STATUS_VI[status]} (%)", PERCENT),
+        ]
+    return [*columns, Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT)]
+
+
+def _status_values(counts: summary.StatusCounts) -> list:
+    values: list = [counts.total]
+    for status in STATUSES:
+        values += [counts.count(status), counts.share(status)]
+    return [*values, counts.completion]
+
+
+def _scope(plan: Plan, year: int | None) -> str:
+    return f"Năm {year}" if year else f"Cả giai đoạn {plan.period_start}-{plan.period_end}"
+
+
+def overview_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
+    data = summary.overview(plan, today, year)
+    sheet = Sheet(
+        "overview", "Tổng quan", [Column("STT", INT), Column("Cơ quan, đơn vị"), *_status_columns()]
+    )
+    for number, row in enumerate(data.rows, 1):
+        sheet.rows.append([number, row.body.name, *_status_values(row.counts)])
+    sheet.rows.append([None, "Tổng cộng", *_status_values(data.total)])
+    return sheet
+
+
+def _matrix_sheet(key: str, name: str, matrix: summary.Matrix, headers: dict) -> Sheet:
+    columns = [Column("Cơ quan, đơn vị")]
+    for column in [*matrix.columns, None]:
+        prefix = f"{headers[column]} - "
+        columns += [
+            Column(f"{prefix}Tổng số", INT),
+            Column(f"{prefix}Đã hoàn thành", INT),
+            Column(f"{prefix}Quá hạn", INT),
+            Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT),
+        ]
+    sheet = Sheet(key, name, columns)
+
+    def cells(counts: summary.StatusCounts) -> list:
+        return [counts.total, counts.done, counts.overdue, counts.completion]
+
+    for body in matrix.rows:
+        row = [body.name]
+        for column in matrix.columns:
+            row += cells(matrix.cell(body.id, column))
+        sheet.rows.append(row + cells(matrix.row_total(body.id)))
+    totals = ["Tổng cộng"]
+    for column in matrix.columns:
+        totals += cells(matrix.column_total(column))
+    sheet.rows.append(totals + cells(matrix.total))
+    return sheet
+
+
+def years_sheet(plan: Plan, today: date) -> Sheet:
+    matrix = summary.year_matrix(plan, today)
+    headers = {year: f"Năm {year}" for year in matrix.columns} | {None: "Cả giai đoạn"}
+    return _matrix_sheet("years", "Theo năm", matrix, headers)
+
+
+def theme_sheet(plan: Plan, today: date, by: str, year: int | None) -> Sheet:
+    matrix = summary.theme_matrix(plan, today, by, year)
+    titles = summary.theme_titles(plan, by)
+    if by == "objective":
+        headers = {key: f"Mục tiêu {t.number}" for key, t in titles.items()}
+        headers |= {summary.NOT_LINKED: "Không gắn mục tiêu", None: "Tất cả nhiệm vụ"}
+        return _matrix_sheet("objectives", "Theo mục tiêu", matrix, headers)
+    headers = {key: f"Hoạt động {t.ref}" for key, t in titles.items()}
+    headers |= {summary.NOT_LINKED: "Không gắn hoạt động", None: "Tất cả nhiệm vụ"}
+    return _matrix_sheet("activities", "Theo hoạt động", matrix, headers)
+
+
+def _local_naive(instant: datetime | None) -> datetime | None:
+    """Excel has no time zones: instants are written as Vietnam's wall-clock time."""
+    return to_local(instant).replace(tzinfo=None) if instant else None
+
+
+def overdue_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
+    tasks = all_tasks(plan, today, TaskQuery(year=year, status="overdue"))
+    contacts = body_contacts({task.body_id for task in tasks})
+    columns = [
+        Column("STT", INT),
+        Column("Cơ quan, đơn vị"),
+        Column("Mã nhiệm vụ"),
+        Column("Nhiệm vụ"),
+        Column("Năm", INT),
+        Column("Hạn hoàn thành", DATE),
+        Column("Hạn sau gia hạn", DATE),
+        Column("Số ngày quá hạn", INT),
+        Column("Tiến độ"),
+        Column("Lần nhắc gần nhất", DATETIME),
+        Column("Ghi chú gần nhất"),
+    ]
+    sheet = Sheet("overdue", "Nhiệm vụ quá hạn", columns)
+    for number, task in enumerate(tasks, 1):
+        mail = contacts.last_mail.get(task.body_id)
+        sheet.rows.append(
+            [
+                number,
+                task.body.name,
+                task.responsibility.ref,
+                task.responsibility.text,
+                task.year,
+                task.due_on,
+                task.extended_due_on,
+                task.days_late(today),
+                STATUS_VI[IN_PROGRESS] if task.progress == IN_PROGRESS else STATUS_VI["not_started"],
+                _local_naive(mail.at) if mail else None,
+                task.note,
+            ]
+        )
+    return sheet
+
+
+def targets_sheet(plan: Plan) -> Sheet:
+    rows = target_data.target_rows(plan)
+    columns = [
+        Column("Mục tiêu"),
+        Column("Mã chỉ tiêu"),
+        Column("Chỉ tiêu"),
+        Column("Chỉ số"),
+        Column("So sánh"),
+        Column("Giá trị mục tiêu", NUMBER),
+        Column("Đơn vị tính"),
+        Column("Giá trị cơ sở", NUMBER),
+        Column("Năm cơ sở", INT),
+    ]
+    for year in plan.years:
+        columns += [
+            Column(f"Năm {year}", NUMBER),
+            Column(f"Năm {year} - Nữ", NUMBER),
+            Column(f"Năm {year} - Nam", NUMBER),
+        ]
+    columns += [Column("Đánh giá"), Column("Cơ quan báo cáo")]
+    sheet = Sheet("targets", "Chỉ tiêu", columns)
+    for row in rows:
+        value, target = row.value, row.target
+        baseline, baseline_year = row.baseline
+        cells = [
+            f"Mục tiêu {target.objective.number}",
+            target.ref,
+            target.text,
+            value.label,
+            target_data.COMPARATOR_SIGNS.get(value.comparator, value.comparator),
+            value.value,
+            value.unit,
+            baseline,
+            baseline_year,
+        ]
+        for year in plan.years:
+            actual = row.actuals.get(year)
+            cells += [actual.value, actual.value_women, actual.value_men] if actual else [None, None, None]
+        owner = target.owner_body.name if target.owner_body else ""
+        sheet.rows.append([*cells, TARGET_STATUS_VI[row.assessment.status], owner])
+    return sheet
+
+
+SHEETS: dict[str, Callable[[Plan, date, int | None], Sheet]] = {
+    "overview": overview_sheet,
+    "years": lambda plan, today, year: years_sheet(plan, today),
+    "objectives": lambda plan, today, year: theme_sheet(plan, today, "objective", year),
+    "activities": lambda plan, today, year: theme_sheet(plan, today, "activity", year),
+    "overdue": overdue_sheet,
+    "targets": lambda plan, today, year: targets_sheet(plan),
+}
+
+
+def info_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
+    sheet = Sheet("info", "Thông tin", [Column("Mục"), Column("Nội dung")])
+    sheet.rows = [
+        ["Kế hoạch", plan.title],
+        ["Số hiệu", plan.code],
+        ["Cơ quan ban hành", plan.issuer],
+        ["Phạm vi số liệu tiến độ", _scope(plan, year)],
+        ["Tình trạng tính đến ngày", today],
+        ["Thời điểm xuất dữ liệu", _local_naive(utcnow())],
+        [
+            "Ghi chú",
+            "Đúng hạn được tính theo hạn ban đầu; quá hạn là đã qua hạn (kể cả gia hạn) mà chưa hoàn thành.",
+        ],
+    ]
+    return sheet
+
+
+def _write_sheet(worksheet, sheet: Sheet) -> None:
+    worksheet.append([column.header for column in sheet.columns])
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEF1F5")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for values in sheet.rows:
+        worksheet.append(values)
+    for index, column in enumerate(sheet.columns, 1):
+        letter = get_column_letter(index)
+        worksheet.column_dimensions[letter].width = WIDTHS[column.kind]
+        if column.kind in FORMATS:
+            for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = FORMATS[column.kind]
+    worksheet.freeze_panes = "C2" if len(sheet.columns) > 2 else "A2"
+    worksheet.auto_filter.ref = worksheet.dimensions
+
+
+def workbook(plan: Plan, today: date, year: int | None) -> bytes:
+    """Every progress view and the targets table, one sheet each, and a sheet describing them."""
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in [*(make(plan, today, year) for make in SHEETS.values()), info_sheet(plan, today, year)]:
+        _write_sheet(book.create_sheet(sheet.name), sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_value(value, kind: str):
+    if value is None:
+        return ""
+    if kind == PERCENT:
+        return f"{value * 100:.1f}"
+    if kind in (DATE, DATETIME):
+        return value.isoformat(sep=" ") if kind == DATETIME else value.isoformat()
+    return value
+
+
+def csv_file(plan: Plan, today: date, year: int | None, key: str) -> bytes:
+    """One view as CSV: UTF-8 with a byte-order mark so that Excel reads Vietnamese correctly;
+    shares in percent, dates as YYYY-MM-DD."""
+    sheet = SHEETS[key](plan, today, year)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([column.header for column in sheet.columns])
+    for values in sheet.rows:
+        writer.writerow([_csv_value(v, c.kind) for v, c in zip(values, sheet.columns, strict=True)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def file_name(plan: Plan, year: int | None, suffix: str) -> str:
+    code = re.sub(r"[^A-Za-z0-9]+", "-", plan.code).strip("-")
+    scope = str(year) if year else f"{plan.period_start}-{plan.period_end}"
+    return f"tien-do-{code}-{scope}{suffix}"

@@ -1,0 +1,278 @@
+"""Counting tasks by status for the coordinator's views: a few GROUP BY queries per page.
+
+Every count comes from :func:`~gplan.models.task.status_expression`, the SQL twin of
+``Task.status_on``, so the views agree with the task pages and with each other. No query is
+issued per body, per year or per task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import g, has_request_context
+from sqlalchemy import ColumnElement, func, select
+
+from gplan.extensions import db
+from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
+from gplan.models.plan import responsibility_activity, responsibility_objective
+from gplan.models.task import STATUSES, status_expression
+from gplan.plans.queries import task_holding_bodies
+
+NOT_LINKED = 0  # the column of tasks serving no objective (or no activity)
+
+
+@dataclass
+class StatusCounts:
+    """How many tasks are in each reporting category; shares are of ``total``."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    not_started: int = 0
+
+    def add(self, status: str, count: int) -> None:
+        setattr(self, status, getattr(self, status) + count)
+
+    def merge(self, other: StatusCounts) -> None:
+        for status in STATUSES:
+            self.add(status, getattr(other, status))
+
+    def count(self, status: str) -> int:
+        return getattr(self, status)
+
+    @property
+    def total(self) -> int:
+        return self.done_on_time + self.done_late + self.in_progress + self.overdue + self.not_started
+
+    @property
+    def done(self) -> int:
+        return self.done_on_time + self.done_late
+
+    def share(self, status: str) -> float | None:
+        return getattr(self, status) / self.total if self.total else None
+
+    @property
+    def completion(self) -> float | None:
+        """Done (on time or late) out of all tasks; None when there are no tasks."""
+        return self.done / self.total if self.total else None
+
+    @property
+    def nothing_due_yet(self) -> bool:
+        """No task done and none past its deadline: too early to judge."""
+        return self.total > 0 and self.done == 0 and self.overdue == 0
+
+    def items(self) -> list[tuple[str, int]]:
+        return [(status, getattr(self, status)) for status in STATUSES]
+
+
+def count_statuses(
+    plan: Plan,
+    today: date,
+    keys: Iterable[ColumnElement],
+    *,
+    year: int | None = None,
+    where: Iterable[ColumnElement] = (),
+    outerjoin: tuple | None = None,
+) -> dict[tuple, StatusCounts]:
+    """One GROUP BY query: the plan's tasks counted by ``keys`` and status.
+
+    The status is computed in a subquery and grouped by name, because PostgreSQL cannot match
+    a GROUP BY expression whose date parameter is bound twice.
+    """
+    keys = list(keys)
+    inner = select(
+        *(key.label(f"k{i}") for i, key in enumerate(keys)), status_expression(today).label("status")
+    )
+    inner = inner.select_from(Task)
+    if outerjoin is not None:
+        inner = inner.outerjoin(*outerjoin)
+    inner = inner.where(Task.plan_id == plan.id, *where)
+    if year:
+        inner = inner.where(Task.year == year)
+    rows = inner.subquery()
+    grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
+    result: dict[tuple, StatusCounts] = {}
+    for *key, status, count in db.session.execute(select(*grouped, func.count()).group_by(*grouped)):
+        result.setdefault(tuple(key), StatusCounts()).add(status, count)
+    return result
+
+
+@dataclass
+class BodyRow:
+    body: Body
+    counts: StatusCounts
+    position: int
+
+
+def _task_holders(plan: Plan) -> list[Body]:
+    """``task_holding_bodies``, looked up once per request: an export builds several views."""
+    if not has_request_context():
+        return task_holding_bodies(plan)
+    cache = g.setdefault("_task_holders", {})
+    if plan.id not in cache:
+        cache[plan.id] = task_holding_bodies(plan)
+    return cache[plan.id]
+
+
+def ordered_bodies(plan: Plan, with_tasks: Iterable[int]) -> list[Body]:
+    """The plan's task-holding bodies in Section IV order, then any other body holding tasks
+    (e.g. tasks kept after a body left the plan), so that totals still add up."""
+    bodies = list(_task_holders(plan))
+    known = {body.id for body in bodies}
+    missing = set(with_tasks) - known
+    if missing:
+        bodies += db.session.scalars(select(Body).where(Body.id.in_(missing)).order_by(Body.name))
+    return bodies
+
+
+SORT_KEYS = ("late", "body", "total", "completion", *STATUSES)
+
+
+def sort_rows(rows: list[BodyRow], key: str, descending: bool) -> list[BodyRow]:
+    """Sort the overview. ``late`` puts the bodies with the largest share of overdue tasks first."""
+    if key == "body":
+        return sorted(rows, key=lambda r: r.position, reverse=descending)
+    if key == "total":
+        return sorted(rows, key=lambda r: (r.counts.total, -r.position), reverse=descending)
+    if key == "completion":
+        return sorted(rows, key=lambda r: (r.counts.completion or 0, -r.position), reverse=descending)
+    if key in STATUSES:
+        return sorted(
+            rows,
+            key=lambda r: (r.counts.share(key) or 0, r.counts.count(key), -r.position),
+            reverse=descending,
+        )
+    ranked = sorted(
+        rows,
+        key=lambda r: (
+            r.counts.share("overdue") or 0,
+            r.counts.overdue,
+            r.counts.share("done_late") or 0,
+            -r.position,
+        ),
+        reverse=True,
+    )
+    return ranked if descending else ranked[::-1]
+
+
+@dataclass
+class Overview:
+    year: int | None
+    rows: list[BodyRow]
+    total: StatusCounts
+
+
+def overview(plan: Plan, today: date, year: int | None = None) -> Overview:
+    """Per body, its tasks in each reporting category, for ``year`` or the whole period."""
+    counts = count_statuses(plan, today, [Task.body_id], year=year)
+    bodies = ordered_bodies(plan, (key[0] for key in counts))
+    rows = [BodyRow(body, counts.get((body.id,), StatusCounts()), i) for i, body in enumerate(bodies)]
+    total = StatusCounts()
+    for row in rows:
+        total.merge(row.counts)
+    return Overview(year, rows, total)
+
+
+@dataclass
+class Matrix:
+    """Bodies down, columns across (years, objectives or activities), status counts per cell.
+
+    ``row_totals`` counts each body's tasks once, even where a task serves several columns.
+    """
+
+    rows: list[Body]
+    columns: list
+    cells: dict[tuple[int, object], StatusCounts]
+    row_totals: dict[int, StatusCounts]
+    column_totals: dict[object, StatusCounts] = field(default_factory=dict)
+    total: StatusCounts = field(default_factory=StatusCounts)
+
+    def cell(self, body_id: int, column) -> StatusCounts:
+        return self.cells.get((body_id, column), StatusCounts())
+
+    def row_total(self, body_id: int) -> StatusCounts:
+        return self.row_totals.get(body_id, StatusCounts())
+
+    def column_total(self, column) -> StatusCounts:
+        return self.column_totals.get(column, StatusCounts())
+
+
+def _matrix(plan: Plan, columns: list, cells: dict[tuple, StatusCounts], row_totals) -> Matrix:
+    bodies = ordered_bodies(plan, row_totals)
+    matrix = Matrix(bodies, columns, cells, row_totals)
+    for (_, column), counts in cells.items():
+        matrix.column_totals.setdefault(column, StatusCounts()).merge(counts)
+    for counts in row_totals.values():
+        matrix.total.merge(counts)
+    return matrix
+
+
+def year_matrix(plan: Plan, today: date) -> Matrix:
+    """Bodies × the plan's years, from one query; the row totals are the sums over the years."""
+    cells = count_statuses(plan, today, [Task.body_id, Task.year])
+    row_totals: dict[int, StatusCounts] = {}
+    for (body_id, _), counts in cells.items():
+        row_totals.setdefault(body_id, StatusCounts()).merge(counts)
+    years = sorted(set(plan.years) | {year for _, year in cells})
+    return _matrix(plan, years, cells, row_totals)
+
+
+def theme_matrix(plan: Plan, today: date, by: str, year: int | None = None) -> Matrix:
+    """Bodies × objectives (``by="objective"``) or × activities, with a last column (key
+    ``NOT_LINKED``) for the tasks whose responsibility serves none of them."""
+    link = responsibility_objective if by == "objective" else responsibility_activity
+    column = link.c.objective_id if by == "objective" else link.c.activity_id
+    counts = count_statuses(
+        plan,
+        today,
+        [Task.body_id, func.coalesce(column, NOT_LINKED)],
+        year=year,
+        outerjoin=(link, link.c.responsibility_id == Task.responsibility_id),
+    )
+    row_totals = {
+        key[0]: value for key, value in count_statuses(plan, today, [Task.body_id], year=year).items()
+    }
+    themes = plan.objectives if by == "objective" else plan.activities
+    columns = [theme.id for theme in themes]
+    if any(key[1] == NOT_LINKED for key in counts):
+        columns.append(NOT_LINKED)
+    return _matrix(plan, columns, counts, row_totals)
+
+
+def theme_titles(plan: Plan, by: str) -> dict[int, Objective | Activity]:
+    return {theme.id: theme for theme in (plan.objectives if by == "objective" else plan.activities)}
+
+
+def body_years(plan: Plan, body: Body, today: date) -> dict[int, StatusCounts]:
+    """One body's counts per year, for its drill-down page."""
+    counts = count_statuses(plan, today, [Task.year], where=[Task.body_id == body.id])
+    return {key[0]: value for key, value in sorted(counts.items())}
+
+
+@dataclass
+class ThemeProgress:
+    """The bodies and duties serving one objective or activity, with their tasks counted."""
+
+    bodies: list[BodyRow]
+    duties: list[tuple[Responsibility, StatusCounts]]
+    total: StatusCounts
+
+
+def theme_progress(plan: Plan, today: date, by: str, theme_id: int, year: int | None = None) -> ThemeProgress:
+    link = responsibility_objective if by == "objective" else responsibility_activity
+    duty_ids = select(link.c.responsibility_id).where(link.c[f"{by}_id"] == theme_id)
+    serving = [Task.responsibility_id.in_(duty_ids)]
+    by_body = count_statuses(plan, today, [Task.body_id], year=year, where=serving)
+    by_duty = count_statuses(plan, today, [Task.responsibility_id], year=year, where=serving)
+    bodies = ordered_bodies(plan, (key[0] for key in by_body))
+    rows = [BodyRow(b, by_body[(b.id,)], i) for i, b in enumerate(bodies) if (b.id,) in by_body]
+    duties = db.session.scalars(
+        select(Responsibility).where(Responsibility.id.in_(duty_ids)).order_by(Responsibility.position)
+    )
+    total = StatusCounts()
+    for row in rows:
+        total.merge(row.counts)
+    return ThemeProgress(rows, [(d, by_duty.get((d.id,), StatusCounts())) for d in duties], total)

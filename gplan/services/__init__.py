@@ -1,1 +1,0 @@
-"""State changes and queries. Views, CLI commands and jobs call these, never the reverse."""
