@@ -40,6 +40,7 @@ def import_command(file: str, period: str | None) -> None:
         raise SystemExit(1) from None
     db.session.commit()
     plan, tasks = result.plan, result.tasks
+    assert tasks is not None  # an import always syncs the tasks
     verb = "Imported" if result.created else "Updated"
     click.echo(
         f"{verb} plan {plan.code} ({plan.period_label}), id {plan.id}: "

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound so that no module needs to import the app."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +28,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Models derive from ``Model``: at run time Flask-SQLAlchemy's ``db.Model`` (Base with its
+# session-aware mixins), for the type checker ``Base``, which it can follow.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True)
 login_manager = LoginManager()
 mail = Mail()

@@ -87,7 +87,7 @@ def _refuse_nul_characters():
 def register(app: Flask) -> None:
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     limiter.init_app(app)
     app.before_request(_refuse_nul_characters)

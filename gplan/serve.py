@@ -37,7 +37,7 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
         from gplan.reminders.run import DEMO_FIRST_DAYS, run_reminders
 
         run_reminders(local_today(), first_days=DEMO_FIRST_DAYS)  # the last week's reminders, in /outbox
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.session.remove()
     clock = None
     if scheduler:

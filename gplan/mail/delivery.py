@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from gplan.extensions import db
 from gplan.models import MailMessage
 from gplan.models.outbox import FAILED, HELD, PENDING, SENT
+from gplan.models.types import rows_affected
 from gplan.timeutil import utcnow
 
 SENDING = "sending"
@@ -125,10 +126,12 @@ def queue_mail_many(messages: list[dict]) -> dict[str, int]:
 def insert_ignoring_duplicates(model, unique_columns: list[str]):
     """INSERT … ON CONFLICT DO NOTHING for the session's database (PostgreSQL or SQLite)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model).on_conflict_do_nothing(index_elements=unique_columns)
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(model).on_conflict_do_nothing(index_elements=unique_columns)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model).on_conflict_do_nothing(index_elements=unique_columns)
 
 
 def _claim(message_id: int, now: datetime) -> bool:
@@ -146,7 +149,7 @@ def _claim(message_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return claimed.rowcount == 1
+    return rows_affected(claimed) == 1
 
 
 def _claim_lease() -> timedelta:
@@ -197,7 +200,7 @@ def deliver_pending(
                 .values(status=HELD)
                 .execution_options(synchronize_session=False)
             )
-            counts[HELD] = held.rowcount
+            counts[HELD] = rows_affected(held)
         db.session.commit()
         return counts
     connection = None
@@ -205,7 +208,7 @@ def deliver_pending(
         for message_id in due:
             if not _claim(message_id, now):
                 continue
-            message = db.session.get(MailMessage, message_id)
+            message = db.session.get_one(MailMessage, message_id)
             outgoing, attempts = _as_flask_mail(message), message.attempts + 1
             db.session.commit()
             try:
@@ -213,7 +216,8 @@ def deliver_pending(
                     connection = TimeoutConnection(current_app.extensions["mail"]).__enter__()
                 connection.send(outgoing)
             except (smtplib.SMTPException, OSError) as error:
-                connection = _close_quietly(connection)
+                _close_quietly(connection)
+                connection = None
                 gave_up = attempts >= MAX_ATTEMPTS
                 _record(
                     message_id,
@@ -263,14 +267,13 @@ def requeue(message_ids: list[int]) -> int:
         .values(status=PENDING, next_attempt_at=None, attempts=0)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return rows_affected(result)
 
 
 def _close_quietly(connection) -> None:
     if connection is not None and connection.host is not None:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.host.quit()
-    return None
 
 
 def _as_flask_mail(message: MailMessage) -> Message:

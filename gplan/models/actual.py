@@ -8,12 +8,12 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model, db
 from gplan.models.plan import TargetValue
 from gplan.models.types import UTCDateTime
 
 
-class TargetActual(db.Model):
+class TargetActual(Model):
     """The figure reached for one target value in one year (e.g. sex ratio at birth in 2018).
 
     ``value`` is what is compared with the target; ``value_women`` and ``value_men`` hold the
@@ -43,7 +43,7 @@ class TargetActual(db.Model):
     )
 
 
-class TargetActualRevision(db.Model):
+class TargetActualRevision(Model):
     """One change to an actual figure: who, when, and the figures before and after."""
 
     __tablename__ = "target_actual_revision"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model
 from gplan.models.types import UTCDateTime
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token acting as its user. The secret is shown once; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model
 
 
-class Body(db.Model):
+class Body(Model):
     """A department, a district's People's Committee, an organisation — or a group of them.
 
     Bodies belong to a jurisdiction (e.g. a province) rather than to one plan, so that the

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gplan.extensions import db
+from gplan.extensions import Model
 from gplan.models.types import UTCDateTime
 
 PENDING = "pending"
@@ -16,7 +16,7 @@ FAILED = "failed"  # gave up after the last retry
 HELD = "held"  # no SMTP server configured: kept in the in-app outbox
 
 
-class MailMessage(db.Model):
+class MailMessage(Model):
     __tablename__ = "mail_message"
 
     id: Mapped[int] = mapped_column(primary_key=True)

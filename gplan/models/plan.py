@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model, db
 from gplan.models.body import Body
 from gplan.models.types import UTCDateTime
 
@@ -47,7 +47,7 @@ responsibility_activity = Table(
 )
 
 
-class Plan(db.Model):
+class Plan(Model):
     """One action plan for one period; the same document may be imported for several periods."""
 
     __tablename__ = "plan"
@@ -103,7 +103,7 @@ class Plan(db.Model):
         return self.title_en if locale == "en" and self.title_en else self.title
 
 
-class PlanBody(db.Model):
+class PlanBody(Model):
     """A body's part in a plan: the Section IV paragraph that assigns it, if any."""
 
     __tablename__ = "plan_body"
@@ -117,7 +117,7 @@ class PlanBody(db.Model):
     body: Mapped[Body] = relationship()
 
 
-class Objective(db.Model):
+class Objective(Model):
     __tablename__ = "objective"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -136,7 +136,7 @@ class Objective(db.Model):
     )
 
 
-class Target(db.Model):
+class Target(Model):
     """A numbered target (chỉ tiêu); it may hold several measurable values."""
 
     __tablename__ = "target"
@@ -159,7 +159,7 @@ class Target(db.Model):
     )
 
 
-class TargetValue(db.Model):
+class TargetValue(Model):
     """One measurable value of a target: comparator, value, unit and horizon."""
 
     __tablename__ = "target_value"
@@ -182,7 +182,7 @@ class TargetValue(db.Model):
     target: Mapped[Target] = relationship(back_populates="values")
 
 
-class Activity(db.Model):
+class Activity(Model):
     """A Section II activity (nội dung hoạt động) with its lead and coordinating bodies."""
 
     __tablename__ = "activity"
@@ -202,7 +202,7 @@ class Activity(db.Model):
     plan: Mapped[Plan] = relationship(back_populates="activities")
 
 
-class SolutionGroup(db.Model):
+class SolutionGroup(Model):
     """A group of Section III solutions, general or serving one objective."""
 
     __tablename__ = "solution_group"
@@ -221,7 +221,7 @@ class SolutionGroup(db.Model):
     objective: Mapped[Objective | None] = relationship()
 
 
-class ResponsibilityBody(db.Model):
+class ResponsibilityBody(Model):
     """A body's role in a responsibility: assignee (gets tasks), lead or coordinating."""
 
     __tablename__ = "responsibility_body"
@@ -236,7 +236,7 @@ class ResponsibilityBody(db.Model):
     body: Mapped[Body] = relationship()
 
 
-class Responsibility(db.Model):
+class Responsibility(Model):
     """A checkable duty cited from the plan, with the schedule that dates its tasks."""
 
     __tablename__ = "responsibility"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model
 from gplan.models.types import UTCDateTime
 
 
-class PlanUpload(db.Model):
+class PlanUpload(Model):
     __tablename__ = "plan_upload"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model
 from gplan.models.types import UTCDateTime
 
 # Reminder kinds. The first four are what a focal point may switch off; escalations and the
@@ -22,7 +22,7 @@ OPTIONAL_KINDS = (DUE_SOON, DUE_TODAY, OVERDUE, WINDOW)
 KINDS = (*OPTIONAL_KINDS, ESCALATION, NUDGE)
 
 
-class ReminderPolicy(db.Model):
+class ReminderPolicy(Model):
     """When reminders go out. One row (id 1), edited by the administrator."""
 
     __tablename__ = "reminder_policy"
@@ -46,7 +46,7 @@ class ReminderPolicy(db.Model):
     updated_by = relationship("User")
 
 
-class Reminder(db.Model):
+class Reminder(Model):
     """One reminder about one task for one recipient on one day, and the mail that carried it.
 
     The unique key is what makes a reminder go out once, whatever runs twice or at once.
@@ -72,7 +72,7 @@ class Reminder(db.Model):
     message = relationship("MailMessage")
 
 
-class ReminderRun(db.Model):
+class ReminderRun(Model):
     """A completed daily run: the run's date and the days whose reminders it covered."""
 
     __tablename__ = "reminder_run"
@@ -88,7 +88,7 @@ class ReminderRun(db.Model):
     finished_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SchedulerLease(db.Model):
+class SchedulerLease(Model):
     """A named lease in the database: only its holder runs the job until it expires."""
 
     __tablename__ = "scheduler_lease"
@@ -99,7 +99,7 @@ class SchedulerLease(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class Nudge(db.Model):
+class Nudge(Model):
     """The coordinator asked a body to act now: who, when, with what note, to how many people."""
 
     __tablename__ = "nudge"
@@ -120,7 +120,7 @@ class Nudge(db.Model):
     by_user = relationship("User")
 
 
-class ReminderOptOut(db.Model):
+class ReminderOptOut(Model):
     """A reminder kind a user chose not to receive."""
 
     __tablename__ = "reminder_opt_out"
@@ -129,7 +129,7 @@ class ReminderOptOut(db.Model):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """A user's private calendar address; deleting the row revokes it."""
 
     __tablename__ = "calendar_feed"

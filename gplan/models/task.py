@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from gplan.extensions import db
+from gplan.extensions import Model
 from gplan.models.body import Body
 from gplan.models.plan import Plan, Responsibility
 from gplan.models.types import UTCDateTime
@@ -35,7 +35,7 @@ OVERDUE = "overdue"
 STATUSES = (DONE_ON_TIME, DONE_LATE, IN_PROGRESS_ON_TIME, OVERDUE, NOT_STARTED)
 
 
-class Task(db.Model):
+class Task(Model):
     __tablename__ = "task"
     __table_args__ = (
         UniqueConstraint("responsibility_id", "body_id", "occurrence"),
@@ -109,7 +109,7 @@ def status_expression(today: date):
     )
 
 
-class TaskEvent(db.Model):
+class TaskEvent(Model):
     """One recorded change to a task: who, when, from which progress to which, and why."""
 
     __tablename__ = "task_event"

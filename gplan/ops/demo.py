@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from gplan.accounts.users import create_user, find_user_by_email
 from gplan.extensions import db
-from gplan.models import Plan, Task, TaskEvent, User
+from gplan.models import Body, Plan, Task, TaskEvent, User
 from gplan.models.task import DONE, IN_PROGRESS, NOT_STARTED
 from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
 from gplan.plans.file import read_plan_file
@@ -127,7 +127,7 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
     header = plan_file.plan.period
     period = period_containing(today, header.start, header.end - header.start + 1)
     plan = import_plan(plan_file, DEMO_PLAN.name, period=period).plan
-    accounts = [
+    accounts: list[tuple[str, str, str, Body | None]] = [
         (f"admin@{DEMO_DOMAIN}", "Quản trị hệ thống", ADMIN, None),
         (f"coordinator@{DEMO_DOMAIN}", "Nguyễn Thị Điều Phối", COORDINATOR, None),
         (f"observer@{DEMO_DOMAIN}", "Văn phòng Phó Chủ tịch", OBSERVER, None),

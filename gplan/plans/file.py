@@ -23,7 +23,8 @@ class PlanFileError(Exception):
 
 def _describe_location(raw: Any, loc: tuple) -> str:
     """Turn ('responsibilities', 3, 'schedule') into 'responsibilities[4] (IV.2.a) › schedule'."""
-    parts, node = [], raw
+    parts: list[str] = []
+    node = raw
     for step in loc:
         if isinstance(step, int) and isinstance(node, list):
             node = node[step] if step < len(node) else None

@@ -223,18 +223,16 @@ def import_plan(plan_file: PlanFile, source: str, period: tuple[int, int] | None
         )
     jurisdiction = header.jurisdiction or slug(header.issuer)
     bodies = _import_bodies(plan_file, jurisdiction)
-    plan = db.session.scalar(
+    existing = db.session.scalar(
         select(Plan).filter_by(code=header.code, jurisdiction=jurisdiction, period_start=start)
     )
-    created = plan is None
+    created = existing is None
+    plan = existing or Plan(code=header.code, jurisdiction=jurisdiction, period_start=start)
     if created:
-        plan = Plan(code=header.code, jurisdiction=jurisdiction, period_start=start)
         db.session.add(plan)
     plan.period_end = end
-    plan.title, plan.title_en = (
-        _retitled(header.title, header, start, end),
-        _retitled(header.title_en, header, start, end),
-    )
+    plan.title = _retitled(header.title, header, start, end) or header.title
+    plan.title_en = _retitled(header.title_en, header, start, end)
     plan.issuer, plan.issued_on = header.issuer, header.issued_on
     plan.general_objective, plan.general_objective_ref = (
         header.general_objective.text,

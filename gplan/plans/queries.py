@@ -21,7 +21,7 @@ def default_plan(today: date) -> Plan | None:
     """The plan whose period holds today, else the most recent one."""
     plans = all_plans()
     current = [p for p in plans if p.period_start <= today.year <= p.period_end]
-    return (current or plans or [None])[0]
+    return (current or plans or [None])[0]  # type: ignore[list-item]
 
 
 def get_plan_or_404(plan_id: int) -> Plan:

@@ -88,7 +88,7 @@ def _body_events(tasks: list[Task], locale: str) -> list[Event]:
         title, url = _title(task, locale), external_url("focal.task", task_id=task.id)
         done = "✓ " if task.progress == DONE else ""
         description = f"{task.responsibility.ref} — {task.responsibility.text}\n{url}"
-        if task.is_window:
+        if task.starts_on is not None and task.ends_on is not None:  # a window, e.g. the Action Month
             summary = f"{done}{title} ({task.responsibility.ref})"
             events.append(
                 _all_day(f"task-{task.id}-window", summary, task.starts_on, task.ends_on, description, url)
@@ -125,7 +125,7 @@ def _overview_events(tasks: list[Task], locale: str) -> list[Event]:
         summary = f"{title} ({ref}) — {counted}, {pending}"
         url = external_url("focal.tasks", plan_id=first.plan_id)
         key = f"duty-{responsibility_id}-{deadline.isoformat()}"
-        if is_window:
+        if is_window and starts_on is not None and first.ends_on is not None:
             events.append(_all_day(key + "-window", summary, starts_on, first.ends_on, names, url))
             if deadline == first.ends_on:
                 continue
@@ -138,8 +138,8 @@ def calendar_for(user: User) -> bytes:
     """The user's calendar: their body's tasks, or for the coordinator, admin and observers
     every body's, one event per duty and date."""
     query = select(Task).options(selectinload(Task.responsibility)).order_by(Task.due_on, Task.id)
-    if user.body_id is not None:
-        tasks = list(db.session.scalars(query.where(Task.body_id == user.body_id)))
+    if user.body is not None:
+        tasks = list(db.session.scalars(query.where(Task.body_id == user.body.id)))
         name = user.body.display_name(user.locale)
     else:
         tasks = list(

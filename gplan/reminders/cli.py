@@ -91,7 +91,7 @@ def scheduler_command() -> None:
     from gplan.reminders.scheduler import build_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     scheduler = build_scheduler(app, BlockingScheduler)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
     from gplan.reminders.scheduler import daily_time

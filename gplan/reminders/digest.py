@@ -72,6 +72,7 @@ def digest_subject(sections: dict[str, list[Entry]], today: date) -> str:
 def when_text(entry: Entry, today: date) -> str:
     """How the deadline stands on ``today``, e.g. "3 days left", "7 days late"."""
     if entry.section(today) == WINDOWS:
+        assert entry.starts_on is not None and entry.ends_on is not None  # a window has both
         if entry.starts_on > today:
             days = (entry.starts_on - today).days
             return ngettext("opens in %(num)d day", "opens in %(num)d days", days)
@@ -125,7 +126,7 @@ def render_digests(due: DueReminders) -> list[dict]:
     by_locale: dict[str, list[Digest]] = {}
     for digest in due.digests:
         by_locale.setdefault(digest.recipient.locale, []).append(digest)
-    messages = []
+    messages: list[dict] = []
     for locale, digests in by_locale.items():
         with force_locale(locale):
             messages.extend(render_digest(digest, due.today) for digest in digests)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gplan.extensions import db
 from gplan.models import SchedulerLease
+from gplan.models.types import rows_affected
 from gplan.timeutil import utcnow
 
 
@@ -43,7 +44,7 @@ def acquire(name: str, holder: str, ttl: timedelta) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return taken.rowcount == 1
+    return rows_affected(taken) == 1
 
 
 def renew(name: str, holder: str, ttl: timedelta) -> bool:
@@ -54,7 +55,7 @@ def renew(name: str, holder: str, ttl: timedelta) -> bool:
         .values(expires_at=utcnow() + ttl)
         .execution_options(synchronize_session=False)
     )
-    return renewed.rowcount == 1
+    return rows_affected(renewed) == 1
 
 
 def release(name: str, holder: str) -> None:

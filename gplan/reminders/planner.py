@@ -76,7 +76,7 @@ class Digest:
     reminders: list[tuple[int, str, date]] = field(default_factory=list)  # (task, kind, day)
 
     def sections(self, today: date) -> dict[str, list[Entry]]:
-        result = {name: [] for name in SECTIONS}
+        result: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
         for entry in self.entries.values():
             result[entry.section(today)].append(entry)
         for name, entries in result.items():

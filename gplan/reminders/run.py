@@ -81,7 +81,7 @@ def record_run(due: DueReminders, messages: list[dict], holder: str, started: da
     The caller commits."""
     queued = queue_mail_many(messages)
     now = utcnow()
-    rows = []
+    rows: list[dict] = []
     for digest in due.digests:
         message_id = queued.get(digest_key(due.today, digest.recipient.email))
         if message_id is None:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
@@ -71,7 +73,7 @@ class StatusCounts:
 def count_statuses(
     plan: Plan,
     today: date,
-    keys: Iterable[ColumnElement],
+    keys: Iterable[ColumnElement[Any] | InstrumentedAttribute[Any]],
     *,
     year: int | None = None,
     where: Iterable[ColumnElement] = (),
