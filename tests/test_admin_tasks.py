@@ -9,7 +9,7 @@ from gplan.extensions import db
 from gplan.models import AuditEntry, Responsibility, Task
 from gplan.tasks.sync import sync_tasks
 from gplan.timeutil import LOCAL_TZ
-from tests.api_support import bearer, user_found_per_request  # noqa: F401
+from tests.api_support import bearer
 from tests.helpers import COORDINATOR_EMAIL, body, focal_email, login, plan, submit, task_of
 
 MID_2018 = datetime(2018, 6, 1, 9, 0, tzinfo=LOCAL_TZ)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from gplan.accounts.users import create_user
 from gplan.extensions import db
 from gplan.models import AuditEntry, MailMessage, User
-from tests.api_support import token_for, user_found_per_request  # noqa: F401
+from tests.api_support import token_for
 from tests.helpers import ADMIN_EMAIL, OBSERVER_EMAIL, PASSWORD, body, focal_email, login, submit, user
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.models import AuditEntry, TargetActual, TargetValue, TaskEvent
 from gplan.timeutil import LOCAL_TZ
-from tests.api_support import assert_json_error, bearer, user_found_per_request  # noqa: F401
+from tests.api_support import assert_json_error, bearer
 from tests.helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, focal_email, login, task_of
 
 NOV_2017 = datetime(2017, 11, 20, 10, 0, tzinfo=LOCAL_TZ)

@@ -9,7 +9,6 @@ import time_machine
 from gplan.extensions import db
 from gplan.ops import audit
 from gplan.timeutil import LOCAL_TZ
-from tests.api_support import user_found_per_request  # noqa: F401
 from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, login, submit, user
 
 

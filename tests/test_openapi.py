@@ -18,7 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from gplan.extensions import db
-from tests.api_support import bearer, user_found_per_request  # noqa: F401
+from tests.api_support import bearer
 from tests.helpers import COORDINATOR_EMAIL, body, focal_email
 
 CHECKS = [
