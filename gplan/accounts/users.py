@@ -14,6 +14,7 @@ from gplan.extensions import db
 from gplan.mail.delivery import deliver_pending, queue_mail, render_mail
 from gplan.models import Body, User
 from gplan.models.user import FOCAL_POINT, ROLES
+from gplan.ops import audit
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
@@ -34,8 +35,11 @@ def create_user(
     body: Body | None = None,
     locale: str = "vi",
     password: str | None = None,
+    actor: User | None = None,
 ) -> User:
-    """Create an account. A focal point must belong to a body; other roles belong to none."""
+    """Create an account and record it in the audit log, with ``actor`` as who did it (none
+    from the command line). A focal point must belong to a body; other roles belong to none.
+    The caller commits."""
     if role not in ROLES:
         raise InputError(gettext("Unknown role."), "role")
     if role == FOCAL_POINT and body is None:
@@ -54,6 +58,7 @@ def create_user(
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record(audit.USER_CREATED, actor=actor, subject=user, summary=f"{user.email} ({user.role})")
     return user
 
 

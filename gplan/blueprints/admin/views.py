@@ -16,7 +16,6 @@ from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body, User
 from gplan.models.user import ADMIN, COORDINATOR, ROLES
-from gplan.ops import audit
 from gplan.plans import queries as plan_queries
 from gplan.templating import ROLE_LABELS, format_date
 from gplan.validation import InputError
@@ -67,12 +66,11 @@ def new_user():
                 role=form.role.data,
                 body=_chosen_body(form),
                 locale=form.locale.data,
+                actor=current_user,
             )
         except InputError as error:
             show_input_error(form, error)
         else:
-            summary = f"{user.email} ({user.role})"
-            audit.record(audit.USER_CREATED, actor=current_user, subject=user, summary=summary)
             db.session.commit()
             accounts.send_password_link(user, kind="invite")
             flash(gettext("%(name)s was invited by email.", name=user.name), "success")
