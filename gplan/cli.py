@@ -94,6 +94,7 @@ def create_user_command(email, name, role, body_key, password) -> None:
 
     from gplan.accounts import users as accounts
     from gplan.models import Body
+    from gplan.validation import InputError
 
     body = db.session.scalar(select(Body).filter_by(key=body_key)) if body_key else None
     if body_key and body is None:
@@ -101,7 +102,7 @@ def create_user_command(email, name, role, body_key, password) -> None:
     try:
         accounts.check_new_password(password)
         user = accounts.create_user(email=email, name=name, role=role, body=body, password=password)
-    except accounts.AccountError as error:
+    except InputError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}")

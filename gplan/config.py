@@ -71,4 +71,6 @@ def load_config(instance_path: str) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
         "LANGUAGES": ["vi", "en"],
         "WTF_CSRF_TIME_LIMIT": None,
+        # Not read from the environment: production always hashes passwords with scrypt.
+        "PASSWORD_HASH_METHOD": "scrypt",  # a hash method's name  # nosec B105
     }

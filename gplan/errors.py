@@ -7,8 +7,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from gplan.accounts.access import AccessDenied
-from gplan.api.errors import is_api_request, json_error
+from gplan.api.errors import input_error_response, is_api_request, json_error
 from gplan.extensions import db
+from gplan.validation import InputError
 
 
 def _messages() -> dict[int, str]:
@@ -47,6 +48,14 @@ def register(app: Flask) -> None:
     def _access_denied(error: AccessDenied):
         db.session.rollback()
         return render_error(403)
+
+    @app.errorhandler(InputError)
+    def _input_error(error: InputError):
+        """A refusal no form was there to show (views normally put it on theirs)."""
+        if is_api_request():
+            return input_error_response(error)
+        db.session.rollback()
+        return render_error(422, error.message)
 
     @app.errorhandler(StaleDataError)
     def _stale(error: StaleDataError):

@@ -4,8 +4,12 @@ WTForms ships no Vietnamese catalogue; its built-in messages are listed below so
 extractor puts them in ours (``N_`` and ``NP_`` only mark them).
 """
 
+from flask import flash
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+
+from gplan.extensions import db
+from gplan.validation import InputError
 
 
 def N_(message: str) -> str:
@@ -59,3 +63,23 @@ class BaseForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _CatalogueTranslations()
+
+
+def show_input_error(form: FlaskForm, error: InputError) -> None:
+    """Show a domain function's refusal on ``form``: each message under the field it names; one
+    about no field of this form at the top of the page. The form then has errors (``form.errors``).
+
+    Whatever the refused call had begun is rolled back: nothing of the request is saved.
+    """
+    db.session.rollback()
+    unplaced = []
+    for name, messages in error.fields.items():
+        if name in form:
+            form[name].errors = [*form[name].errors, *messages]
+        else:
+            unplaced += messages
+    if not error.fields:
+        unplaced.append(error.message)
+    for message in unplaced:
+        form.form_errors.append(message)
+        flash(message, "error")

@@ -41,11 +41,11 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
     db.session.remove()
     clock = None
     if scheduler:
-        from gplan.reminders.scheduler import build_scheduler
+        from gplan.reminders.scheduler import build_scheduler, describe_schedule
 
         clock = build_scheduler(app)
         clock.start()
-        click.echo("Reminders are scheduled daily at 07:00 Asia/Ho_Chi_Minh (see /outbox).")
+        click.echo(f"Scheduler: {describe_schedule(app)} (see /outbox).")
     click.echo(f"gplan is running on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
         serve(app, host=host, port=port, threads=threads)

@@ -1,28 +1,10 @@
-"""Helpers for the API tests: tokens, JSON calls, and the shape of error answers."""
+"""Helpers for the API tests: tokens and the shape of error answers."""
 
 from __future__ import annotations
-
-import pytest
-from flask import g, request_started
 
 from gplan.accounts.tokens import create_token
 from gplan.extensions import db
 from tests.helpers import user
-
-
-@pytest.fixture(autouse=True)
-def user_found_per_request(app):
-    """Each request starts with an empty ``g`` (so finds its user and CSRF token anew), as in
-    production where every request has its own app context; the tests share one app context,
-    to share the database transaction."""
-
-    def forget(_sender, **_extra):
-        for name in list(g):
-            g.pop(name, None)
-
-    request_started.connect(forget, app)
-    yield
-    request_started.disconnect(forget, app)
 
 
 def token_for(email: str, name: str = "test") -> str:

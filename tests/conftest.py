@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from gplan import create_app
 from gplan.extensions import db
 from tests.helpers import PASSWORD, Seed, seed_plan_and_accounts
+from tests.smtp import SmtpServer
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -85,6 +86,9 @@ def app_config(database_url: str, tmp_dir: Path) -> dict:
         "DUE_DAYS": {},
         # Tests sign in hundreds of times from one address; test_security checks the limit itself.
         "LOGIN_RATE_LIMIT": "10000 per minute",
+        # scrypt, deliberately slow, took a third of the suite's time; test_auth checks that
+        # production uses it.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
 
 
@@ -181,6 +185,15 @@ def fresh_app(databases, tmp_path):
     with application.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 for this test, recording what it accepts."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 __all__ = ["PASSWORD"]

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, Body, Responsibility, Task
-from tests.api_support import user_found_per_request  # noqa: F401
 from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, body, login, submit
 
 

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.models import AuditEntry, Plan, PlanUpload, Task
 from gplan.tasks.progress import record_progress
-from tests.api_support import user_found_per_request  # noqa: F401
 from tests.helpers import ADMIN_EMAIL, PLAN_FILE, focal_email, login, plan, submit, task_of, user
 
 

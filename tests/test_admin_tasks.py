@@ -9,7 +9,7 @@ from gplan.extensions import db
 from gplan.models import AuditEntry, Responsibility, Task
 from gplan.tasks.sync import sync_tasks
 from gplan.timeutil import LOCAL_TZ
-from tests.api_support import bearer, user_found_per_request  # noqa: F401
+from tests.api_support import bearer
 from tests.helpers import COORDINATOR_EMAIL, body, focal_email, login, plan, submit, task_of
 
 MID_2018 = datetime(2018, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
@@ -116,3 +116,14 @@ def test_an_extension_needs_a_reason_and_a_later_date(client):
     assert response.status_code == 422
     db.session.refresh(task)
     assert task.extended_due_on is None and not task.events
+
+
+def test_a_refusal_that_names_no_field_is_shown_at_the_top_of_the_form(client):
+    task = task_of("health", "IV.7.a", "2018:annual_report")
+    task.progress = "done"
+    db.session.commit()
+    login(client, COORDINATOR_EMAIL)
+    response = submit(client, f"/admin/tasks/{task.id}/extend", {"deadline": "2019-02-01", "reason": "Lý do"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'class="flash flash-error"' in page
+    assert "Nhiệm vụ đã hoàn thành." in page and "Lý do</textarea>" in page

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import TaskEvent
-from tests.api_support import assert_json_error, bearer, token_for, user_found_per_request  # noqa: F401
+from tests.api_support import assert_json_error, bearer, token_for
 from tests.helpers import focal_email, task_of
 
 

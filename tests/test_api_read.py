@@ -8,7 +8,7 @@ from gplan.extensions import db
 from gplan.models.task import DONE, IN_PROGRESS
 from gplan.tasks.progress import record_progress
 from gplan.timeutil import LOCAL_TZ
-from tests.api_support import assert_json_error, bearer, user_found_per_request  # noqa: F401
+from tests.api_support import assert_json_error, bearer
 from tests.helpers import (
     ADMIN_EMAIL,
     COORDINATOR_EMAIL,

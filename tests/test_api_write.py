@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.models import AuditEntry, TargetActual, TargetValue, TaskEvent
 from gplan.timeutil import LOCAL_TZ
-from tests.api_support import assert_json_error, bearer, user_found_per_request  # noqa: F401
+from tests.api_support import assert_json_error, bearer
 from tests.helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, focal_email, login, task_of
 
 NOV_2017 = datetime(2017, 11, 20, 10, 0, tzinfo=LOCAL_TZ)
@@ -138,6 +138,16 @@ def test_actuals_are_refused_to_others_and_outside_the_period(client, seed):
         client.put("/api/v1/target-values/999999/actuals/2017", json={"value": 1}, headers=coordinator), 404
     )
     assert db.session.scalar(select(func.count(TargetActual.id))) == 0
+
+
+def test_a_figure_is_read_as_the_web_form_reads_it(client, seed):
+    value = _birth_ratio(seed)
+    url = f"/api/v1/target-values/{value.id}/actuals/2017"
+    headers = bearer(COORDINATOR_EMAIL)
+    assert client.put(url, json={"value": "116,9"}, headers=headers).get_json()["value"] == 116.9
+    outside = client.put(f"/api/v1/target-values/{value.id}/actuals/2021", json={"value": 1}, headers=headers)
+    assert list(assert_json_error(outside, 422)["errors"]["path"]) == ["year"]
+    assert assert_json_error(client.put(url, json={"value": True}, headers=headers), 422)["errors"]["json"]
 
 
 def test_the_baseline_year_is_accepted(client, seed):

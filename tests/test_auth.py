@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 import time_machine
 from sqlalchemy import select
 
+from gplan import create_app
 from gplan.extensions import db
-from gplan.models import MailMessage
+from gplan.models import MailMessage, User
 from gplan.models.outbox import HELD
 from gplan.timeutil import LOCAL_TZ
+from tests.conftest import app_config
 from tests.helpers import ADMIN_EMAIL, PASSWORD, body, focal_email, login, submit, user
 
 
@@ -197,3 +199,14 @@ def test_language_switch_to_english(client):
     assert response.location == "/plans"
     assert "Sign out" in client.get("/plans").get_data(as_text=True)
     assert user(focal_email("dolisa")).locale == "en"
+
+
+def test_production_hashes_passwords_with_scrypt(tmp_path):
+    """The tests hash with a fast method (see conftest); production must keep scrypt."""
+    config = app_config("sqlite://", tmp_path)
+    del config["PASSWORD_HASH_METHOD"]
+    with create_app(config).app_context():
+        account = User(email="x@haiduong.gov.vn", name="X", role="observer")
+        account.set_password("a long enough password")
+    assert account.password_hash.startswith("scrypt:")
+    assert account.check_password("a long enough password") and not account.check_password("wrong")

@@ -18,7 +18,6 @@ from gplan.extensions import db
 from gplan.models import MailMessage, Objective, Target, TargetValue
 from gplan.tasks import evidence
 from gplan.timeutil import utcnow
-from tests.api_support import user_found_per_request  # noqa: F401
 from tests.helpers import (
     ADMIN_EMAIL,
     COORDINATOR_EMAIL,

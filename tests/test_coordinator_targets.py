@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import Objective, Target, TargetActual, TargetValue
 from gplan.reporting.targets import MET, NO_DATA, OFF_TRACK, ON_TRACK, assess, meets
 from gplan.timeutil import LOCAL_TZ
+from tests.api_support import assert_json_error, bearer
 from tests.coordinator_support import row_of, table_rows
 from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, focal_email, login, submit, user
 
@@ -201,6 +203,31 @@ def test_a_wrong_figure_comes_back_with_what_was_typed(app, seed, entry_day):
     outside = enter(coordinator, seed.plan_id, sex_ratio, year=1999, value="115")
     assert outside.status_code == 200
     assert db.session.scalar(select(func.count(TargetActual.id))) == 0
+
+
+@pytest.mark.parametrize("typed", ["một trăm", "NaN", "99999999999", "-12345678901,5"])
+def test_a_bad_figure_gets_the_same_message_on_the_page_and_from_the_api(client, app, seed, entry_day, typed):
+    sex_ratio = value_of("sex-ratio-at-birth")
+    login(client, COORDINATOR_EMAIL)
+    page = enter(client, seed.plan_id, sex_ratio, value=typed).get_data(as_text=True)
+    url = f"/api/v1/target-values/{sex_ratio.id}/actuals/2017"
+    answer = app.test_client().put(url, json={"value": typed}, headers=bearer(COORDINATOR_EMAIL))
+    refusal = assert_json_error(answer, 422)
+    message = refusal["errors"]["json"]["value"][0]
+    assert refusal["message"] == message and str(escape(message)) in page
+    assert db.session.scalar(select(func.count(TargetActual.id))) == 0
+
+
+def test_every_bad_figure_is_named_at_once(client, app, seed, entry_day):
+    new_jobs = value_of("new-jobs-each-sex")
+    login(client, COORDINATOR_EMAIL)
+    page = enter(client, seed.plan_id, new_jobs, value_women="nhiều", value_men="1e99")
+    assert page.get_data(as_text=True).count('class="error"') == 2
+    url = f"/api/v1/target-values/{new_jobs.id}/actuals/2017"
+    answer = app.test_client().put(
+        url, json={"value_women": "nhiều", "value_men": 1e99}, headers=bearer(COORDINATOR_EMAIL)
+    )
+    assert set(assert_json_error(answer, 422)["errors"]["json"]) == {"value_women", "value_men"}
 
 
 def test_women_and_men_figures_are_each_judged(app, seed, entry_day):

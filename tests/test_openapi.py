@@ -5,6 +5,7 @@ import re
 
 import pytest
 import schemathesis
+from flask import g, request_started
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
@@ -18,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from gplan.extensions import db
-from tests.api_support import bearer, user_found_per_request  # noqa: F401
+from tests.api_support import bearer
 from tests.helpers import COORDINATOR_EMAIL, body, focal_email
 
 CHECKS = [
@@ -36,6 +37,21 @@ EXAMPLES = settings(
     phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
+
+
+@pytest.fixture(autouse=True)
+def user_found_per_request(app):
+    """schemathesis calls the WSGI app itself, not through the test client that gives each
+    request its own app context: start each of its requests with an empty ``g`` (so it finds
+    its user and CSRF token anew), as in production."""
+
+    def forget(_sender, **_extra):
+        for name in list(g):
+            g.pop(name, None)
+
+    request_started.connect(forget, app)
+    yield
+    request_started.disconnect(forget, app)
 
 
 def test_the_document_is_valid_openapi_3(client):

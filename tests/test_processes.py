@@ -111,17 +111,9 @@ class Deployment:
 
 
 @pytest.fixture
-def smtp():
-    server = SmtpServer()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def deployment(databases, tmp_path, smtp):
+def deployment(databases, tmp_path, smtp_server):
     url = databases.new().replace("postgresql+psycopg://", "postgresql://", 1)
-    running = Deployment(url, tmp_path, smtp)
+    running = Deployment(url, tmp_path, smtp_server)
     running.flask("db", "upgrade")
     running.flask("demo")
     running.make_tasks_due_in_three_days(bodies=12)
@@ -143,13 +135,13 @@ def _every_digest_sent(deployment) -> bool:
     return digests > 0 and _sent(deployment) == digests
 
 
-def test_two_schedulers_and_four_workers_send_each_reminder_once(deployment, smtp):
+def test_two_schedulers_and_four_workers_send_each_reminder_once(deployment, smtp_server):
     port = _free_port()
     deployment.start(str(BIN / "gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "wsgi:app")
     deployment.scheduler()
     deployment.scheduler()
     deployment.wait_until(
-        lambda: _every_digest_sent(deployment) and len(smtp.received) >= _digests(deployment)
+        lambda: _every_digest_sent(deployment) and len(smtp_server.received) >= _digests(deployment)
     )
     # The web workers answer meanwhile, and start no scheduler of their own.
     for _ in range(8):
@@ -157,25 +149,25 @@ def test_two_schedulers_and_four_workers_send_each_reminder_once(deployment, smt
             assert page.status == 200
     time.sleep(3)  # two more outbox rounds from each scheduler: nothing more may arrive
     digests = _digests(deployment)
-    assert len(smtp.received) == digests
-    per_recipient = Counter(address for received in smtp.received for address in received.to)
+    assert len(smtp_server.received) == digests
+    per_recipient = Counter(address for received in smtp_server.received for address in received.to)
     assert max(per_recipient.values()) == 1  # one digest a day per person
     assert deployment.scalar(select(func.count(Reminder.id))) >= digests
 
 
-def test_a_scheduler_killed_mid_batch_loses_no_reminder(deployment, smtp):
-    smtp.delay = 0.4
+def test_a_scheduler_killed_mid_batch_loses_no_reminder(deployment, smtp_server):
+    smtp_server.delay = 0.4
     first = deployment.scheduler()
-    deployment.wait_until(lambda: len(smtp.received) >= 2)
+    deployment.wait_until(lambda: len(smtp_server.received) >= 2)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     digests = _digests(deployment)
-    assert 2 <= len(smtp.received) < digests  # it really died in the middle
-    smtp.delay = 0
+    assert 2 <= len(smtp_server.received) < digests  # it really died in the middle
+    smtp_server.delay = 0
     deployment.scheduler()
     deployment.wait_until(lambda: _every_digest_sent(deployment))
     time.sleep(1)
-    per_recipient = Counter(address for received in smtp.received for address in received.to)
+    per_recipient = Counter(address for received in smtp_server.received for address in received.to)
     assert len(per_recipient) == digests  # everybody got theirs
     # At most the one message in flight when it died may come twice (sent, not yet marked).
     assert sum(count - 1 for count in per_recipient.values()) <= 1

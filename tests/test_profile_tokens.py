@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import ApiToken
-from tests.api_support import user_found_per_request  # noqa: F401
 from tests.helpers import focal_email, login, submit, user
 
 TOKEN_RE = re.compile(r'<code class="token" id="new-token">(gplan_[^<]+)</code>')

@@ -11,6 +11,7 @@ from gplan.extensions import db
 from gplan.models import Body, User
 from gplan.models.user import ADMIN, FOCAL_POINT, ROLES
 from gplan.ops import audit
+from gplan.validation import InputError
 
 
 def _enabled_admins() -> int:
@@ -23,13 +24,13 @@ def update_user(actor: User, user: User, *, name: str, role: str, body: Body | N
     An admin cannot change their own role, so the installation always keeps an administrator.
     """
     if role not in ROLES:
-        raise accounts.AccountError(gettext("Unknown role."), "role")
+        raise InputError(gettext("Unknown role."), "role")
     if role == FOCAL_POINT and body is None:
-        raise accounts.AccountError(gettext("A focal point must belong to a body."), "body")
+        raise InputError(gettext("A focal point must belong to a body."), "body")
     if role == FOCAL_POINT and body.is_group:
-        raise accounts.AccountError(gettext("Choose one unit, not a group of bodies."), "body")
+        raise InputError(gettext("Choose one unit, not a group of bodies."), "body")
     if user.id == actor.id and role != user.role:
-        raise accounts.AccountError(gettext("You cannot change your own role."), "role")
+        raise InputError(gettext("You cannot change your own role."), "role")
     body = body if role == FOCAL_POINT else None
     before = {"role": user.role, "body": user.body.key if user.body else None}
     after = {"role": role, "body": body.key if body else None}
@@ -52,9 +53,9 @@ def set_enabled(actor: User, user: User, enabled: bool) -> None:
         return
     if not enabled:
         if user.id == actor.id:
-            raise accounts.AccountError(gettext("You cannot disable your own account."))
+            raise InputError(gettext("You cannot disable your own account."))
         if user.role == ADMIN and _enabled_admins() <= 1:
-            raise accounts.AccountError(gettext("This is the last administrator: it cannot be disabled."))
+            raise InputError(gettext("This is the last administrator: it cannot be disabled."))
         user.session_version += 1
         revoke_all(user)
     user.is_enabled = enabled
@@ -66,7 +67,7 @@ def set_enabled(actor: User, user: User, enabled: bool) -> None:
 def send_link(actor: User, user: User, kind: str) -> None:
     """Email ``user`` an invitation (no password yet) or a password reset link; commits."""
     if not user.is_enabled:
-        raise accounts.AccountError(gettext("The account is disabled: enable it first."))
+        raise InputError(gettext("The account is disabled: enable it first."))
     action = audit.INVITE_SENT if kind == "invite" else audit.PASSWORD_RESET_SENT
     audit.record(action, actor=actor, subject=user, summary=user.email)
     accounts.send_password_link(user, kind=kind)

@@ -14,15 +14,12 @@ from gplan.extensions import db
 from gplan.models import ApiToken, User
 from gplan.ops import audit
 from gplan.timeutil import utcnow
+from gplan.validation import InputError
 
 TOKEN_PREFIX = "gplan_"  # a public prefix that makes leaked tokens recognisable  # nosec B105
 MAX_ACTIVE_TOKENS = 20
 # Writing the last-use time on every request would turn reads into writes; once a minute is plenty.
 LAST_USED_PRECISION = timedelta(minutes=1)
-
-
-class TokenError(ValueError):
-    """A token request that cannot be carried out; the message is for the user."""
 
 
 def _digest(secret: str) -> str:
@@ -44,13 +41,14 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Create a token for ``user``; return it and its secret, which is never shown again."""
     name = name.strip()
     if not name:
-        raise TokenError(gettext("Give the token a name, e.g. the system that will use it."))
+        raise InputError(gettext("Give the token a name, e.g. the system that will use it."), "name")
     active = db.session.scalar(
         select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     )
     if active >= MAX_ACTIVE_TOKENS:
-        raise TokenError(
-            gettext("You already have %(n)d tokens: revoke one you no longer use.", n=MAX_ACTIVE_TOKENS)
+        raise InputError(
+            gettext("You already have %(n)d tokens: revoke one you no longer use.", n=MAX_ACTIVE_TOKENS),
+            "name",
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(

@@ -14,20 +14,11 @@ from gplan.extensions import db
 from gplan.mail.delivery import deliver_pending, queue_mail, render_mail
 from gplan.models import Body, User
 from gplan.models.user import FOCAL_POINT, ROLES
+from gplan.ops import audit
 from gplan.timeutil import utcnow
+from gplan.validation import InputError
 
 MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(ValueError):
-    """A request about an account that cannot be carried out; the message is for the user.
-
-    ``field`` names the form field the problem belongs to, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -44,14 +35,17 @@ def create_user(
     body: Body | None = None,
     locale: str = "vi",
     password: str | None = None,
+    actor: User | None = None,
 ) -> User:
-    """Create an account. A focal point must belong to a body; other roles belong to none."""
+    """Create an account and record it in the audit log, with ``actor`` as who did it (none
+    from the command line). A focal point must belong to a body; other roles belong to none.
+    The caller commits."""
     if role not in ROLES:
-        raise AccountError(gettext("Unknown role."), "role")
+        raise InputError(gettext("Unknown role."), "role")
     if role == FOCAL_POINT and body is None:
-        raise AccountError(gettext("A focal point must belong to a body."), "body")
+        raise InputError(gettext("A focal point must belong to a body."), "body")
     if find_user_by_email(email):
-        raise AccountError(gettext("An account with this email address already exists."), "email")
+        raise InputError(gettext("An account with this email address already exists."), "email")
     user = User(
         email=email.strip().lower(),
         name=name.strip(),
@@ -64,6 +58,7 @@ def create_user(
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record(audit.USER_CREATED, actor=actor, subject=user, summary=f"{user.email} ({user.role})")
     return user
 
 
@@ -102,7 +97,7 @@ def send_password_link(user: User, kind: str = "invite") -> None:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
+        raise InputError(
             gettext(
                 "The password must have at least %(n)d characters.",
                 n=MIN_PASSWORD_LENGTH,

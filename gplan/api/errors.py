@@ -11,6 +11,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from gplan.accounts.access import AccessDenied
 from gplan.extensions import db
+from gplan.validation import InputError
 
 PREFIXES = ("/api/",)
 
@@ -61,6 +62,17 @@ def json_error(error: HTTPException):
     return error_response(code, data.get("message"), errors, headers)
 
 
+def input_error_response(error: InputError):
+    """A domain function's refusal as 422, its fields placed like webargs' (path, json, query)."""
+    db.session.rollback()
+    errors: dict[str, dict[str, list[str]]] = {}
+    for name, messages in error.fields.items():
+        in_body = "json" if request.is_json else "query"
+        location = "path" if name in (request.view_args or {}) else in_body
+        errors.setdefault(location, {})[name] = messages
+    return error_response(422, error.message, errors)
+
+
 def register(blueprint) -> None:
     """Error handlers for one API blueprint: every error raised in its views becomes JSON."""
 
@@ -77,6 +89,10 @@ def register(blueprint) -> None:
     @blueprint.errorhandler(HTTPException)
     def _http(error):
         return json_error(error)
+
+    @blueprint.errorhandler(InputError)
+    def _input(error):
+        return input_error_response(error)
 
     @blueprint.errorhandler(AccessDenied)
     def _denied(error):

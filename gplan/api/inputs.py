@@ -8,13 +8,14 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from gplan.models.task import PROGRESS_VALUES, STATUSES
+from gplan.reporting import figures
 
 # PostgreSQL refuses NUL in text; no other control character belongs in these fields either.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 ID_RANGE = validate.Range(min=1, max=2**31 - 1)
 YEAR_RANGE = validate.Range(min=1900, max=2200)
-# Numeric(14, 4) holds at most ten digits before the point.
-FIGURE_LIMIT = 9_999_999_999.9999
+# Documented bounds of a figure; gplan.reporting.figures checks them.
+FIGURE_LIMIT = float(figures.LIMIT - figures.PLACES)
 
 
 class Text(fields.String):
@@ -28,17 +29,15 @@ class Text(fields.String):
 
 
 class Figure(fields.Decimal):
-    """A measured figure, exact as a decimal and within what the database column holds."""
+    """A measured figure, documented as a number and passed on as sent: the domain reads and
+    checks it (:func:`gplan.reporting.figures.parse_figure`) exactly as it does a typed one."""
 
     def __init__(self, **kwargs):
         metadata = {"minimum": -FIGURE_LIMIT, "maximum": FIGURE_LIMIT}
         super().__init__(allow_none=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        number = super()._deserialize(value, attr, data, **kwargs)
-        if abs(number) > FIGURE_LIMIT:
-            raise ma.ValidationError(f"Must be between {-FIGURE_LIMIT} and {FIGURE_LIMIT}.")
-        return number
+        return value
 
 
 class StrictInteger(fields.Integer):

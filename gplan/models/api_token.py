@@ -27,7 +27,3 @@ class ApiToken(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user = relationship("User")
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

@@ -11,11 +11,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext
-from sqlalchemy import event, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
 
 from gplan.extensions import db
-from gplan.models import AuditEntry, Task, TaskEvent, User
+from gplan.models import AuditEntry, User
 from gplan.timeutil import LOCAL_TZ, to_local, utcnow
 
 LOGIN = "login"
@@ -90,30 +89,6 @@ def record(
     )
     db.session.add(entry)
     return entry
-
-
-@event.listens_for(Session, "before_flush")
-def _log_status_changes(session: Session, _context, _instances) -> None:
-    """Every progress change becomes an audit entry, whichever way it came (web, API, script)."""
-    for item in list(session.new):
-        if not isinstance(item, TaskEvent) or item.kind != "progress" or item.task is None:
-            continue
-        task: Task = item.task
-        actor = session.get(User, item.user_id) if item.user_id else None
-        session.add(
-            AuditEntry(
-                at=item.at or utcnow(),
-                action=STATUS_CHANGED,
-                actor_id=item.user_id,
-                actor_email=actor.email if actor else None,
-                subject_type="Task",
-                subject_id=task.id,
-                summary=f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}: "
-                f"{item.from_progress} → {item.to_progress}",
-                details={"from": item.from_progress, "to": item.to_progress, "note": item.note},
-                ip=request.remote_addr if has_request_context() else None,
-            )
-        )
 
 
 @dataclass

@@ -15,14 +15,9 @@ from gplan.plans.importing import ImportResult, import_plan
 from gplan.plans.schedule import parse_mmdd
 from gplan.tasks.sync import TaskSyncResult, sync_tasks
 from gplan.timeutil import utcnow
+from gplan.validation import InputError
 
 PLANS_FOLDER = Path(__file__).resolve().parents[2] / "plans"
-
-
-class PlanAdminError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def decode_upload(data: bytes, filename: str) -> str:
@@ -94,10 +89,10 @@ def roll_over(
     ``upload`` (name, text) replaces the stored file. The caller commits.
     """
     if period[0] == plan.period_start:
-        raise PlanAdminError(gettext("Choose a period that starts in another year."), "start")
+        raise InputError(gettext("Choose a period that starts in another year."), "start")
     source = upload or source_of(plan)
     if source is None:
-        raise PlanAdminError(gettext("The plan's file is not stored here: upload it."), "file")
+        raise InputError(gettext("The plan's file is not stored here: upload it."), "file")
     return import_text(actor, source[1], source[0], period)
 
 
@@ -105,18 +100,18 @@ def set_due_days(actor: User, plan: Plan, dates: dict[str, str]) -> TaskSyncResu
     """Set the plan's report due days ("MM-DD" by name) and re-date its open tasks.
 
     A day set back to the file's default is no longer marked as changed, so re-imports follow
-    the file again. Raises :class:`PlanAdminError` naming the bad field. The caller commits.
+    the file again. Raises :class:`~gplan.validation.InputError` naming the bad field. The caller commits.
     """
     days = {name: dict(day) for name, day in (plan.due_days or {}).items()}
     changes = {}
     for name, text in dates.items():
         if name not in days:
-            raise PlanAdminError(gettext("Unknown due day."), name)
+            raise InputError(gettext("Unknown due day."), name)
         text = (text or "").strip()
         try:
             parse_mmdd(text)
         except ValueError:
-            raise PlanAdminError(gettext("Write the day as MM-DD, e.g. 12-10."), name) from None
+            raise InputError(gettext("Write the day as MM-DD, e.g. 12-10."), name) from None
         day = days[name]
         if day.get("date") != text:
             changes[name] = [day.get("date"), text]

@@ -11,15 +11,10 @@ from gplan.extensions import db
 from gplan.models import Body, Plan, PlanBody, Responsibility, ResponsibilityBody, User
 from gplan.ops import audit
 from gplan.tasks.sync import TaskSyncResult, sync_tasks
+from gplan.validation import InputError
 
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 EDITABLE = ("name", "name_en", "short_name", "contact_email")
-
-
-class BodyError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _clean(value: str | None) -> str | None:
@@ -31,7 +26,7 @@ def update_body(actor: User, body: Body, **values: str | None) -> None:
     """Rename a body or set its contact email (where reminders go while it has no focal point)."""
     values = {name: _clean(values.get(name)) for name in EDITABLE}
     if not values["name"]:
-        raise BodyError(gettext("A body needs a name."), "name")
+        raise InputError(gettext("A body needs a name."), "name")
     if values["contact_email"]:
         values["contact_email"] = values["contact_email"].lower()
     changes = {
@@ -72,14 +67,16 @@ def add_member(
 ) -> tuple[Body, dict[Plan, TaskSyncResult]]:
     """Add a member unit to ``group`` and give it the group's tasks in every plan. The caller commits."""
     if not group.is_group:
-        raise BodyError(gettext("Member units can only be added to a group."))
+        raise InputError(gettext("Member units can only be added to a group."))
     key = (key or "").strip().lower()
     if not KEY_RE.match(key) or len(key) > 80:
-        raise BodyError(gettext("Use lower-case letters, digits and hyphens, e.g. district-thanh-ha."), "key")
+        raise InputError(
+            gettext("Use lower-case letters, digits and hyphens, e.g. district-thanh-ha."), "key"
+        )
     if db.session.scalar(select(Body.id).filter_by(jurisdiction=group.jurisdiction, key=key)):
-        raise BodyError(gettext("Another body already uses this key."), "key")
+        raise InputError(gettext("Another body already uses this key."), "key")
     if not _clean(name):
-        raise BodyError(gettext("A body needs a name."), "name")
+        raise InputError(gettext("A body needs a name."), "name")
     member = Body(
         jurisdiction=group.jurisdiction,
         key=key,

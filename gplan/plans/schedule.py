@@ -92,14 +92,3 @@ def occurrences(
         due = date.fromisoformat(schedule["due_on"])
         return [Occurrence(str(due.year), due.year, due)]
     raise ValueError(f"unknown schedule kind '{kind}'")
-
-
-def describe(schedule: dict) -> str:
-    """A short machine-neutral summary, e.g. ``yearly annual_report``, for logs and errors."""
-    parts = [schedule.get("kind", "?")]
-    for field in ("due", "start", "end", "report_due", "year", "due_on"):
-        if field in schedule:
-            parts.append(f"{field}={schedule[field]}")
-    if "dues" in schedule:
-        parts.append("dues=" + ",".join(schedule["dues"]))
-    return " ".join(parts)

@@ -84,21 +84,17 @@ def run_command(day: datetime | None) -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the scheduler in this process: reminders daily at 07:00 Asia/Ho_Chi_Minh, the
-    outbox every few minutes. Run it once per installation (with gunicorn, beside it)."""
+    """Run the scheduler in this process: reminders daily at REMINDER_TIME (Asia/Ho_Chi_Minh),
+    the outbox every OUTBOX_INTERVAL_SECONDS. Run it once per installation (with gunicorn,
+    beside it)."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
-    from gplan.reminders.scheduler import build_scheduler
+    from gplan.reminders.scheduler import build_scheduler, describe_schedule
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     scheduler = build_scheduler(app, BlockingScheduler)
     signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
-    from gplan.reminders.scheduler import daily_time
-
-    at = daily_time(app).strftime("%H:%M")
-    click.echo(
-        f"gplan scheduler: reminders daily at {at} Asia/Ho_Chi_Minh, outbox every 5 minutes (Ctrl+C to stop)"
-    )
+    click.echo(f"gplan scheduler: {describe_schedule(app)} (Ctrl+C to stop)")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()

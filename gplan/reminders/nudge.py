@@ -20,12 +20,9 @@ from gplan.models.user import ADMIN, COORDINATOR
 from gplan.reminders.digest import dedupe_key, external_url
 from gplan.reminders.planner import Recipient
 from gplan.timeutil import utcnow
+from gplan.validation import InputError
 
 NOTE_MAX = 1000
-
-
-class NudgeError(ValueError):
-    """The nudge cannot be sent; the message says why, for the coordinator."""
 
 
 def may_nudge(user: User) -> bool:
@@ -87,17 +84,17 @@ def nudge_body(
     require(may_nudge(by_user))
     note = (note or "").strip() or None
     if note and len(note) > NOTE_MAX:
-        raise NudgeError(gettext("The note is too long (at most %(n)d characters).", n=NOTE_MAX))
+        raise InputError(gettext("The note is too long (at most %(n)d characters).", n=NOTE_MAX))
     if db.session.scalar(select(Nudge.id).where(Nudge.body_id == body.id, Nudge.on_date == today)):
-        raise NudgeError(gettext("This body was already nudged today. One nudge a day is enough."))
+        raise InputError(gettext("This body was already nudged today. One nudge a day is enough."))
     tasks = outstanding_tasks(plan, body, today)
     if not tasks:
-        raise NudgeError(
+        raise InputError(
             gettext("This body has nothing overdue or due soon: there is nothing to nudge about.")
         )
     recipients = body_recipients(body)
     if not recipients:
-        raise NudgeError(
+        raise InputError(
             gettext("This body has no focal point and no contact address yet: there is no one to write to.")
         )
     nudge = Nudge(
@@ -114,7 +111,7 @@ def nudge_body(
         with db.session.begin_nested():
             db.session.add(nudge)
     except IntegrityError:
-        raise NudgeError(gettext("This body was already nudged today. One nudge a day is enough."))
+        raise InputError(gettext("This body was already nudged today. One nudge a day is enough."))
     message_ids = [_queue(nudge, person, body, by_user, tasks, today) for person in recipients]
     return nudge, message_ids
 

@@ -11,6 +11,7 @@ from gplan.extensions import db
 from gplan.models import ReminderPolicy, User
 from gplan.models.reminder import DUE_SOON, DUE_TODAY, ESCALATION, OVERDUE, WINDOW
 from gplan.timeutil import utcnow
+from gplan.validation import InputError
 
 POLICY_ID = 1
 MAX_DAYS = 365
@@ -35,14 +36,6 @@ class Policy:
         return max(self.days_before, default=0)
 
 
-class PolicyError(ValueError):
-    """A policy value that cannot be used; the message is for the administrator."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.field = field
-
-
 def current_policy() -> Policy:
     row = db.session.get(ReminderPolicy, POLICY_ID)
     if row is None:
@@ -57,11 +50,11 @@ def parse_days_before(text: str) -> tuple[int, ...]:
     try:
         days = {int(part) for part in parts}
     except ValueError:
-        raise PolicyError(
+        raise InputError(
             gettext("Write whole numbers of days separated by commas, e.g. 14, 3."), "days_before"
         )
     if any(day < 1 or day > MAX_DAYS for day in days):
-        raise PolicyError(
+        raise InputError(
             gettext("Each number of days must be between 1 and %(max)d.", max=MAX_DAYS), "days_before"
         )
     return tuple(sorted(days, reverse=True))
@@ -71,7 +64,7 @@ def check_policy(policy: Policy) -> None:
     for name in ("overdue_every_days", "escalate_after_days", "window_notice_days"):
         value = getattr(policy, name)
         if not 0 <= value <= MAX_DAYS:
-            raise PolicyError(gettext("Enter a number of days between 0 and %(max)d.", max=MAX_DAYS), name)
+            raise InputError(gettext("Enter a number of days between 0 and %(max)d.", max=MAX_DAYS), name)
 
 
 def save_policy(policy: Policy, by_user: User) -> None:

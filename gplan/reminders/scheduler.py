@@ -27,6 +27,20 @@ def daily_time(app: Flask | None = None) -> time:
     return time.fromisoformat(configured) if configured else DAILY_AT
 
 
+def outbox_seconds(app: Flask) -> int:
+    return app.config.get("OUTBOX_INTERVAL_SECONDS") or OUTBOX_EVERY_MINUTES * 60
+
+
+def describe_schedule(app: Flask) -> str:
+    """What the clock does, as configured, for the commands that start it."""
+    seconds = outbox_seconds(app)
+    if seconds % 60:
+        every = "every second" if seconds == 1 else f"every {seconds} seconds"
+    else:
+        every = "every minute" if seconds == 60 else f"every {seconds // 60} minutes"
+    return f"reminders daily at {daily_time(app):%H:%M} Asia/Ho_Chi_Minh, the outbox {every}"
+
+
 def daily_trigger(app: Flask | None = None) -> CronTrigger:
     at = daily_time(app)
     return CronTrigger(hour=at.hour, minute=at.minute, timezone=LOCAL_TZ)
@@ -54,9 +68,7 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = Backgroun
     )
     scheduler.add_job(
         deliver_outbox,
-        IntervalTrigger(
-            seconds=app.config.get("OUTBOX_INTERVAL_SECONDS") or OUTBOX_EVERY_MINUTES * 60, timezone=LOCAL_TZ
-        ),
+        IntervalTrigger(seconds=outbox_seconds(app), timezone=LOCAL_TZ),
         args=[app],
         id="deliver-outbox",
         name="Send the outbox",

@@ -15,16 +15,11 @@ from gplan.models.task import DONE
 from gplan.ops import audit
 from gplan.tasks.sync import sync_tasks
 from gplan.timeutil import utcnow
+from gplan.validation import InputError
 
 AD_HOC_PARAGRAPH = "AH"
 EXTENSION = "extension"
 ASSIGNED = "assigned"
-
-
-class TaskAdminError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _next_ad_hoc_ref(plan: Plan) -> tuple[str, int]:
@@ -49,9 +44,9 @@ def add_ad_hoc_task(
     require(actor.edits_all_progress)
     title = (title or "").strip()
     if not title:
-        raise TaskAdminError(gettext("Describe the task."), "title")
+        raise InputError(gettext("Describe the task."), "title")
     if not plan.period_start <= due_on.year <= plan.period_end + 1:
-        raise TaskAdminError(
+        raise InputError(
             gettext(
                 "The due date must fall between %(start)d and %(end)d.",
                 start=plan.period_start,
@@ -60,9 +55,9 @@ def add_ad_hoc_task(
             "due_on",
         )
     if body.jurisdiction != plan.jurisdiction:
-        raise TaskAdminError(gettext("This body does not take part in the plan."), "body")
+        raise InputError(gettext("This body does not take part in the plan."), "body")
     if body.is_group and not body.members:
-        raise TaskAdminError(gettext("This group has no member units yet."), "body")
+        raise InputError(gettext("This group has no member units yet."), "body")
     ref, number = _next_ad_hoc_ref(plan)
     responsibility = Responsibility(
         plan_id=plan.id,
@@ -97,13 +92,13 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
     require(actor.edits_all_progress)
     reason = (reason or "").strip()
     if task.progress == DONE:
-        raise TaskAdminError(gettext("The task is already done."))
+        raise InputError(gettext("The task is already done."))
     if not reason:
-        raise TaskAdminError(gettext("Give the reason for the extension."), "reason")
+        raise InputError(gettext("Give the reason for the extension."), "reason")
     if new_deadline <= task.due_on:
-        raise TaskAdminError(gettext("The new deadline must be after the original due date."), "deadline")
+        raise InputError(gettext("The new deadline must be after the original due date."), "deadline")
     if new_deadline == task.deadline:
-        raise TaskAdminError(gettext("This is already the deadline."), "deadline")
+        raise InputError(gettext("This is already the deadline."), "deadline")
     previous = task.deadline
     task.extended_due_on = new_deadline
     task.updated_at = utcnow()

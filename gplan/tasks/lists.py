@@ -54,10 +54,6 @@ class Page:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1
-
 
 def deadline_column():
     return func.coalesce(Task.extended_due_on, Task.due_on)

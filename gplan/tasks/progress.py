@@ -13,7 +13,20 @@ from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
 from gplan.models.task import DONE, IN_PROGRESS, NOT_STARTED, PROGRESS_VALUES
+from gplan.ops import audit
 from gplan.timeutil import local_today, utcnow
+
+
+def _audit(task: Task, user: User, progress: str, note: str | None) -> None:
+    """The audit log's entry for a progress change, made with the change itself."""
+    where = f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}"
+    audit.record(
+        audit.STATUS_CHANGED,
+        actor=user,
+        subject=task,
+        summary=f"{where}: {task.progress} → {progress}",
+        details={"from": task.progress, "to": progress, "note": note},
+    )
 
 
 def record_progress(
@@ -24,7 +37,8 @@ def record_progress(
     evidence_url: str | None = None,
     evidence: tuple[str, str] | None = None,
 ) -> TaskEvent:
-    """Set ``task``'s progress on behalf of ``user`` and record the change in its history.
+    """Set ``task``'s progress on behalf of ``user`` and record the change in its history and
+    in the audit log (the web page, the API and scripts all come through here).
 
     Marking done stamps today's local date (what on-time is measured by); undoing clears it.
     ``evidence`` is a stored upload as (stored name, display name). The caller commits.
@@ -32,6 +46,7 @@ def record_progress(
     require(can_change_task(user, task))
     if progress not in PROGRESS_VALUES:
         raise ValueError(f"unknown progress '{progress}'")
+    _audit(task, user, progress, note or None)
     now = utcnow()
     event = TaskEvent(
         task=task,

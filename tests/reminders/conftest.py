@@ -14,19 +14,15 @@ from sqlalchemy import func, select, update
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.models.task import DONE
-from tests.smtp import Received, SmtpServer  # noqa: F401  (re-exported for the reminder tests)
 
 
 @pytest.fixture
-def smtp(app):
+def smtp(app, smtp_server):
     """The session app sends through a fresh local SMTP server for this test."""
-    server = SmtpServer()
-    server.start()
     saved = {key: app.config.get(key) for key in ("MAIL_SERVER", "MAIL_PORT", "MAIL_TIMEOUT")}
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
-    yield server
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT=5)
+    yield smtp_server
     app.config.update(saved)
-    server.stop()
 
 
 def settle_before(day: date) -> None:

@@ -1,5 +1,6 @@
 """The clock: 07:00 in Hải Dương, the local day near midnight, one scheduler, and the CLI."""
 
+import signal
 import threading
 from datetime import UTC, date, datetime
 
@@ -120,3 +121,38 @@ def test_serve_runs_the_scheduler_in_its_own_process_and_stops_it(databases, tmp
             db.engine.dispose()
     finally:
         db.session = rolled_back
+
+
+def test_serve_and_scheduler_print_the_configured_times(databases, tmp_path, monkeypatch):
+    import waitress
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    started = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: None)  # instead of serving until Ctrl+C
+    monkeypatch.setattr(BlockingScheduler, "start", lambda self: started.update(jobs=self.get_jobs()))
+    config = app_config(databases.new(), tmp_path) | {
+        "REMINDER_TIME": "06:30",
+        "OUTBOX_INTERVAL_SECONDS": 120,
+    }
+    rolled_back, db.session = db.session, db._make_scoped_session({})
+    on_sigterm = signal.getsignal(signal.SIGTERM)  # the scheduler command sets its own
+    try:
+        configured = create_app(config)
+        with (
+            configured.app_context(),
+            time_machine.travel(datetime(2018, 6, 12, 6, 0, tzinfo=LOCAL_TZ), tick=False),
+        ):
+            served = configured.test_cli_runner().invoke(args=["serve"])
+            clock = configured.test_cli_runner().invoke(args=["scheduler"])
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        db.session = rolled_back
+        signal.signal(signal.SIGTERM, on_sigterm)
+    expected = "reminders daily at 06:30 Asia/Ho_Chi_Minh, the outbox every 2 minutes"
+    assert served.exit_code == 0 and expected in served.output, served.output
+    assert clock.exit_code == 0 and expected in clock.output, clock.output
+    assert "07:00" not in served.output + clock.output and "5 minutes" not in served.output + clock.output
+    jobs = {job.id: job.trigger for job in started["jobs"]}  # and that is what was scheduled
+    assert str(jobs["daily-reminders"]) == "cron[hour='6', minute='30']"
+    assert jobs["deliver-outbox"].interval.total_seconds() == 120

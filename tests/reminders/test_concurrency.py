@@ -18,21 +18,18 @@ from gplan.reminders.lease import acquire, new_holder
 from gplan.reminders.run import BUSY, COVERED, LEASE_NAME, LEASE_TTL, run_reminders
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import PLAN_FILE
-from tests.reminders.conftest import SmtpServer
 
 DAY = date(2018, 6, 12)
 
 
 @pytest.fixture
-def smtp_app(fresh_app):
+def smtp_app(fresh_app, smtp_server):
     """A fresh database with the plan, a focal point per body and a coordinator (no
     passwords, to keep it quick), sending through its own local SMTP server."""
     # The autouse rollback fixture points ``db.session`` at the shared test connection; this
     # app's threads need ordinary sessions on its own database.
     rolled_back, db.session = db.session, db._make_scoped_session({})
-    server = SmtpServer()
-    server.start()
-    fresh_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
+    fresh_app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT=5)
     with fresh_app.app_context():
         plan = import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name).plan
         for body in task_holding_bodies(plan):
@@ -40,8 +37,7 @@ def smtp_app(fresh_app):
         create_user(email="coordinator@haiduong.gov.vn", name="Điều phối", role=COORDINATOR)
         db.session.commit()
         db.session.remove()
-    yield fresh_app, server
-    server.stop()
+    yield fresh_app, smtp_server
     db.session = rolled_back
 
 

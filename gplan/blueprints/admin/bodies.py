@@ -10,9 +10,11 @@ from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import BodyForm, MemberForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.models import Body
 from gplan.models.user import ADMIN
 from gplan.plans import bodies as body_admin
+from gplan.validation import InputError
 
 
 @bp.route("/bodies")
@@ -41,9 +43,8 @@ def body(body_id: int):
         try:
             values = {name: form[name].data for name in body_admin.EDITABLE}
             body_admin.update_body(current_user, found, **values)
-        except body_admin.BodyError as error:
-            db.session.rollback()
-            form[error.field or "name"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             flash(gettext("Saved."), "success")
@@ -62,9 +63,8 @@ def add_member(body_id: int):
         values = {name: form[name].data for name in ("key", "name", "name_en", "short_name", "contact_email")}
         try:
             member, results = body_admin.add_member(current_user, group, **values)
-        except body_admin.BodyError as error:
-            db.session.rollback()
-            form[error.field or "key"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             created = sum(result.created for result in results.values())

@@ -9,13 +9,14 @@ from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import PlanUploadForm, RolloverForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
-from gplan.forms import BaseForm
+from gplan.forms import BaseForm, show_input_error
 from gplan.models import Plan
 from gplan.models.user import ADMIN
 from gplan.plans import admin as plan_admin
 from gplan.plans import queries as plan_queries
 from gplan.plans.file import PlanFileError
 from gplan.templating import locale_code
+from gplan.validation import InputError
 
 
 def _plan_or_404(plan_id: int) -> Plan:
@@ -81,8 +82,8 @@ def roll_over(plan_id: int):
             return _imported(plan_admin.roll_over(current_user, plan, form.period, upload))
         except PlanFileError as error:
             problems = error
-        except plan_admin.PlanAdminError as error:
-            form[error.field or "start"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
     has_source = plan_admin.source_of(plan) is not None
     status = 422 if form.errors or problems else 200
     return render_template(
@@ -114,9 +115,8 @@ def plan_settings(plan_id: int):
         dates = {name: form[name].data for name in plan.due_days or {}}
         try:
             result = plan_admin.set_due_days(current_user, plan, dates)
-        except plan_admin.PlanAdminError as error:
-            db.session.rollback()
-            form[error.field].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             flash(gettext("Saved: %(updated)d tasks re-dated.", updated=result.updated), "success")

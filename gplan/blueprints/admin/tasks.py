@@ -9,11 +9,13 @@ from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import AdHocTaskForm, ExtensionForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.models import Body, Plan, Task
 from gplan.models.user import ADMIN, COORDINATOR
 from gplan.tasks import admin as task_admin
 from gplan.templating import locale_code
 from gplan.timeutil import local_today
+from gplan.validation import InputError
 
 
 def _body_choices(plan: Plan) -> list[tuple[int, str]]:
@@ -43,9 +45,8 @@ def ad_hoc_task(plan_id: int):
             tasks = task_admin.add_ad_hoc_task(
                 current_user, plan, body, form.title.data, form.due_on.data, form.note.data
             )
-        except task_admin.TaskAdminError as error:
-            db.session.rollback()
-            form[error.field or "title"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             flash(gettext("The task was assigned (%(n)d tasks created).", n=len(tasks)), "success")
@@ -64,9 +65,8 @@ def extend_deadline(task_id: int):
     if form.validate_on_submit():
         try:
             task_admin.extend_deadline(current_user, task, form.deadline.data, form.reason.data)
-        except task_admin.TaskAdminError as error:
-            db.session.rollback()
-            form[error.field or "deadline"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             flash(gettext("The deadline was extended."), "success")

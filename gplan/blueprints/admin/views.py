@@ -13,11 +13,12 @@ from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import ActionForm, UserEditForm, UserForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.models import Body, User
 from gplan.models.user import ADMIN, COORDINATOR, ROLES
-from gplan.ops import audit
 from gplan.plans import queries as plan_queries
 from gplan.templating import ROLE_LABELS, format_date
+from gplan.validation import InputError
 
 
 def _body_choices() -> list[tuple[int, str]]:
@@ -65,13 +66,11 @@ def new_user():
                 role=form.role.data,
                 body=_chosen_body(form),
                 locale=form.locale.data,
+                actor=current_user,
             )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form[error.field or "email"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
-            summary = f"{user.email} ({user.role})"
-            audit.record(audit.USER_CREATED, actor=current_user, subject=user, summary=summary)
             db.session.commit()
             accounts.send_password_link(user, kind="invite")
             flash(gettext("%(name)s was invited by email.", name=user.name), "success")
@@ -94,9 +93,8 @@ def edit_user(user_id: int):
                 body=_chosen_body(form),
                 locale=form.locale.data,
             )
-        except accounts.AccountError as error:
-            db.session.rollback()
-            form[error.field or "role"].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             flash(gettext("Saved."), "success")
@@ -111,9 +109,9 @@ def set_enabled(user_id: int, action: str):
     if ActionForm().validate_on_submit():
         try:
             user_admin.set_enabled(current_user, user, enabled=action == "enable")
-        except accounts.AccountError as error:
+        except InputError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error.message, "error")
         else:
             db.session.commit()
             if action == "enable":
@@ -133,9 +131,9 @@ def send_link(user_id: int, kind: str):
     if ActionForm().validate_on_submit():
         try:
             user_admin.send_link(current_user, user, kind)
-        except accounts.AccountError as error:
+        except InputError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(error.message, "error")
         else:
             flash(gettext("A link to set a password was emailed to %(email)s.", email=user.email), "success")
     return redirect(url_for(".edit_user", user_id=user.id))

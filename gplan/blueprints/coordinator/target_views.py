@@ -8,11 +8,13 @@ from gplan.accounts.access import require
 from gplan.blueprints.coordinator import bp
 from gplan.blueprints.coordinator.forms import ActualForm
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.models import TargetValue
 from gplan.plans.queries import get_plan_or_404
 from gplan.reporting import targets as target_data
 from gplan.reporting.actuals import can_enter_actual, record_actual
 from gplan.timeutil import local_today
+from gplan.validation import InputError
 
 
 @bp.route("/p/<int:plan_id>/targets")
@@ -44,6 +46,19 @@ def _actual_form(row, plan) -> ActualForm:
     return form
 
 
+def _saved(form: ActualForm, value: TargetValue) -> bool:
+    """Record the figures as typed; a refusal goes back on the form."""
+    data = {name: form[name].data for name in ("value", "value_women", "value_men", "source", "note")}
+    try:
+        record_actual(current_user, value, form.year.data, **data)
+    except InputError as error:
+        show_input_error(form, error)
+        return False
+    db.session.commit()
+    flash(gettext("The %(year)d figure was saved.", year=form.year.data), "success")
+    return True
+
+
 @bp.route("/p/<int:plan_id>/targets/<int:value_id>", methods=["GET", "POST"])
 @login_required
 def target(plan_id: int, value_id: int):
@@ -56,11 +71,7 @@ def target(plan_id: int, value_id: int):
     require(may_enter or request.method != "POST")
     row = target_data.target_row(value)
     form = _actual_form(row, plan) if may_enter else None
-    if form is not None and form.validate_on_submit():
-        data = {name: form[name].data for name in ("value", "value_women", "value_men", "source", "note")}
-        record_actual(current_user, value, form.year.data, **data)
-        db.session.commit()
-        flash(gettext("The %(year)d figure was saved.", year=form.year.data), "success")
+    if form is not None and form.validate_on_submit() and _saved(form, value):
         return redirect(url_for(".target", plan_id=plan.id, value_id=value.id))
     if form is not None and form.errors:
         flash(gettext("Nothing was saved: please correct what is marked below."), "error")

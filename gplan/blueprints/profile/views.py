@@ -9,7 +9,9 @@ from gplan.accounts.access import require
 from gplan.blueprints.profile import bp
 from gplan.blueprints.profile.forms import RevokeForm, TokenForm
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.models import ApiToken
+from gplan.validation import InputError
 
 
 def _page(form: TokenForm, secret: str | None = None, status: int = 200):
@@ -33,8 +35,8 @@ def create_token():
         return _page(form, status=422 if form.errors else 400)
     try:
         _token, secret = api_tokens.create_token(current_user, form.name.data)
-    except api_tokens.TokenError as error:
-        form.name.errors.append(str(error))
+    except InputError as error:
+        show_input_error(form, error)
         return _page(form, status=422)
     db.session.commit()
     # Shown in this answer only: never stored, flashed (the session cookie is signed, not secret)

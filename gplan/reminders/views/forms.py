@@ -44,7 +44,7 @@ class PolicyForm(BaseForm):
         return cls(data={**asdict(policy), "days_before": ", ".join(map(str, policy.days_before))})
 
     def to_policy(self) -> Policy:
-        """The policy as entered; raises PolicyError (naming the field) for a bad list of days."""
+        """The policy as entered; raises InputError (naming the field) for a bad list of days."""
         others = {name: self[name].data for name in asdict(Policy()) if name != "days_before"}
         return Policy(days_before=parse_days_before(self.days_before.data), **others)
 

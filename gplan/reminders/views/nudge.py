@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.mail.delivery import deliver_pending
 from gplan.models import Body
 from gplan.models.user import ADMIN, COORDINATOR
 from gplan.plans import queries as plan_queries
 from gplan.reminders.nudge import (
-    NudgeError,
     body_recipients,
     nudge_body,
     nudges_of,
@@ -20,6 +20,7 @@ from gplan.reminders.nudge import (
 from gplan.reminders.views import bp
 from gplan.reminders.views.forms import NudgeForm
 from gplan.timeutil import local_today
+from gplan.validation import InputError
 
 
 def _plan_and_body(plan_id: int, body_id: int):
@@ -39,9 +40,8 @@ def nudge(plan_id: int, body_id: int):
     if form.validate_on_submit():
         try:
             _, message_ids = nudge_body(plan, body, current_user, form.note.data, today)
-        except NudgeError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        except InputError as error:
+            show_input_error(form, error)
             status = 409
         else:
             db.session.commit()

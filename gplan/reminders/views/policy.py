@@ -7,14 +7,16 @@ from sqlalchemy import select
 
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
+from gplan.forms import show_input_error
 from gplan.models import ReminderRun
 from gplan.models.user import ADMIN
 from gplan.reminders.digest import section_titles
 from gplan.reminders.planner import due_reminders
-from gplan.reminders.policy import PolicyError, current_policy, save_policy
+from gplan.reminders.policy import current_policy, save_policy
 from gplan.reminders.views import bp
 from gplan.reminders.views.forms import PolicyForm, PreviewForm
 from gplan.timeutil import local_today
+from gplan.validation import InputError
 
 
 @bp.route("/admin/reminders", methods=["GET", "POST"])
@@ -24,9 +26,8 @@ def policy():
     if form.validate_on_submit():
         try:
             save_policy(form.to_policy(), current_user)
-        except PolicyError as error:
-            db.session.rollback()
-            form[error.field].errors.append(str(error))
+        except InputError as error:
+            show_input_error(form, error)
         else:
             db.session.commit()
             flash(gettext("The reminder policy was saved."), "success")
