@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, Task, TaskEvent, User
+from gplan.tasks.vocabulary import TaskEventKind
 from gplan.timeutil import LOCAL_TZ, to_local, utcnow
 
 LOGIN = "login"
@@ -96,7 +97,7 @@ def record(
 def _log_status_changes(session: Session, _context, _instances) -> None:
     """Every progress change becomes an audit entry, whichever way it came (web, API, script)."""
     for item in list(session.new):
-        if not isinstance(item, TaskEvent) or item.kind != "progress" or item.task is None:
+        if not isinstance(item, TaskEvent) or item.kind != TaskEventKind.PROGRESS or item.task is None:
             continue
         task: Task = item.task
         actor = session.get(User, item.user_id) if item.user_id else None

@@ -11,14 +11,12 @@ from gplan.accounts.access import require
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import ASSIGNEE
-from gplan.models.task import DONE
 from gplan.ops import audit
 from gplan.tasks.sync import sync_tasks
+from gplan.tasks.vocabulary import TaskEventKind
 from gplan.timeutil import utcnow
 
 AD_HOC_PARAGRAPH = "AH"
-EXTENSION = "extension"
-ASSIGNED = "assigned"
 
 
 class TaskAdminError(ValueError):
@@ -80,7 +78,9 @@ def add_ad_hoc_task(
     tasks = list(db.session.scalars(select(Task).where(Task.responsibility_id == responsibility.id)))
     now = utcnow()
     for task in tasks:
-        db.session.add(TaskEvent(task=task, user_id=actor.id, at=now, kind=ASSIGNED, note=note or None))
+        db.session.add(
+            TaskEvent(task=task, user_id=actor.id, at=now, kind=TaskEventKind.ASSIGNED, note=note or None)
+        )
     audit.record(
         audit.AD_HOC_TASK,
         actor=actor,
@@ -96,7 +96,7 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
     still measured against it) and recording the extension in the history. The caller commits."""
     require(actor.edits_all_progress)
     reason = (reason or "").strip()
-    if task.progress == DONE:
+    if not task.is_open:
         raise TaskAdminError(gettext("The task is already done."))
     if not reason:
         raise TaskAdminError(gettext("Give the reason for the extension."), "reason")
@@ -116,7 +116,7 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
         task=task,
         user_id=actor.id,
         at=task.updated_at,
-        kind=EXTENSION,
+        kind=TaskEventKind.EXTENSION,
         note=reason,
         details=details,
     )
