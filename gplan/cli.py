@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.plans.file import PlanFileError, read_plan_file
 from gplan.plans.importing import import_plan
@@ -83,7 +84,7 @@ def print_demo_accounts(plan, accounts, password: str) -> None:
 @click.option("--name", required=True)
 @click.option(
     "--role",
-    type=click.Choice(["admin", "coordinator", "focal_point", "observer"]),
+    type=click.Choice(Role.values()),
     required=True,
 )
 @click.option("--body", "body_key", help="Body key, for a focal point.")

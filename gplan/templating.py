@@ -1,45 +1,35 @@
-"""Jinja filters and globals: dd/mm/yyyy dates, local times, status labels."""
+"""Jinja filters and globals: dd/mm/yyyy dates, local times, and the vocabularies.
+
+Templates compare and label statuses, kinds and roles through the vocabularies exposed here
+(``TaskStatus.OVERDUE``, ``status.title``, ``status.css_class``), never through strings of
+their own.
+"""
 
 from datetime import date, datetime
 
 from flask import Flask, current_app
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale
 
-from gplan.models.task import (
-    DONE,
-    DONE_LATE,
-    DONE_ON_TIME,
-    IN_PROGRESS,
-    IN_PROGRESS_ON_TIME,
-    NOT_STARTED,
-    OVERDUE,
-)
-from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
+from gplan.accounts.vocabulary import Role
+from gplan.mail.vocabulary import MailKind, MailState
+from gplan.reminders.vocabulary import DigestSection, ReminderKind
+from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
+from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today, to_local
 
-STATUS_LABELS = {
-    DONE_ON_TIME: lazy_gettext("Done on time"),
-    DONE_LATE: lazy_gettext("Done late"),
-    IN_PROGRESS_ON_TIME: lazy_gettext("In progress, within deadline"),
-    OVERDUE: lazy_gettext("Overdue"),
-    NOT_STARTED: lazy_gettext("Not yet started"),
-}
-PROGRESS_LABELS = {
-    NOT_STARTED: lazy_gettext("Not yet started"),
-    IN_PROGRESS: lazy_gettext("In progress"),
-    DONE: lazy_gettext("Done"),
-}
-PROGRESS_ACTIONS = {
-    NOT_STARTED: lazy_gettext("Back to not started"),
-    IN_PROGRESS: lazy_gettext("Mark in progress"),
-    DONE: lazy_gettext("Mark done"),
-}
-ROLE_LABELS = {
-    ADMIN: lazy_gettext("Administrator"),
-    COORDINATOR: lazy_gettext("Coordinator"),
-    FOCAL_POINT: lazy_gettext("Focal point"),
-    OBSERVER: lazy_gettext("Observer"),
-}
+VOCABULARIES = (
+    TaskProgress,
+    TaskStatus,
+    TaskEventKind,
+    ReminderKind,
+    DigestSection,
+    MailState,
+    MailKind,
+    Role,
+    TargetStatus,
+    Comparator,
+    Horizon,
+)
 
 
 def format_date(value: date | None) -> str:
@@ -58,10 +48,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ddmmyyyy"] = format_date
     app.jinja_env.filters["localtime"] = format_instant
     app.jinja_env.globals.update(
-        STATUS_LABELS=STATUS_LABELS,
-        PROGRESS_LABELS=PROGRESS_LABELS,
-        PROGRESS_ACTIONS=PROGRESS_ACTIONS,
-        ROLE_LABELS=ROLE_LABELS,
+        {vocabulary.__name__: vocabulary for vocabulary in VOCABULARIES},
         local_today=local_today,
         locale_code=locale_code,
     )

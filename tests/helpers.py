@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gplan.accounts.users import create_user
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, Task, User
-from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
@@ -35,13 +35,17 @@ class Seed:
 
 def seed_plan_and_accounts() -> Seed:
     plan = import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name).plan
-    for email, role in ((ADMIN_EMAIL, ADMIN), (COORDINATOR_EMAIL, COORDINATOR), (OBSERVER_EMAIL, OBSERVER)):
-        create_user(email=email, name=role.title(), role=role, password=PASSWORD)
+    for email, role in (
+        (ADMIN_EMAIL, Role.ADMIN),
+        (COORDINATOR_EMAIL, Role.COORDINATOR),
+        (OBSERVER_EMAIL, Role.OBSERVER),
+    ):
+        create_user(email=email, name=role.value.title(), role=role, password=PASSWORD)
     for body in task_holding_bodies(plan):
         create_user(
             email=focal_email(body.key),
             name=f"Đầu mối {body.name}",
-            role=FOCAL_POINT,
+            role=Role.FOCAL_POINT,
             body=body,
             password=PASSWORD,
         )

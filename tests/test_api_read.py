@@ -5,8 +5,8 @@ from datetime import date, datetime
 import time_machine
 
 from gplan.extensions import db
-from gplan.models.task import DONE, IN_PROGRESS
 from gplan.tasks.progress import record_progress
+from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import LOCAL_TZ
 from tests.api_support import assert_json_error, bearer
 from tests.helpers import (
@@ -100,7 +100,7 @@ def test_status_filter_agrees_with_the_task(client, seed):
     with time_machine.travel(MID_2018, tick=False):
         done = task_of("finance", "IV.4.a", "2017")
         working = _finance_task_due_after(date(2018, 6, 1))
-        record_progress(working, user(focal_email("finance")), IN_PROGRESS)
+        record_progress(working, user(focal_email("finance")), TaskProgress.IN_PROGRESS)
         db.session.commit()
         headers = bearer(OBSERVER_EMAIL)
         base = f"/api/v1/tasks?body={body('finance').id}&per_page=200"
@@ -129,9 +129,9 @@ def test_a_focal_point_sees_only_its_own_body_tasks(client):
 def test_one_task_and_its_history(client):
     task = task_of("health", "IV.7.a", "2017:annual_report")
     with time_machine.travel(datetime(2017, 11, 20, 10, 0, tzinfo=LOCAL_TZ), tick=False):
-        record_progress(task, user(focal_email("health")), IN_PROGRESS, "Đang làm")
+        record_progress(task, user(focal_email("health")), TaskProgress.IN_PROGRESS, "Đang làm")
     with time_machine.travel(datetime(2017, 12, 1, 10, 0, tzinfo=LOCAL_TZ), tick=False):
-        record_progress(task, user(focal_email("health")), DONE, "Xong")
+        record_progress(task, user(focal_email("health")), TaskProgress.DONE, "Xong")
     db.session.commit()
     headers = bearer(focal_email("health"))
     got = client.get(f"/api/v1/tasks/{task.id}", headers=headers).get_json()
@@ -170,7 +170,7 @@ def test_progress_summaries_count_by_status(client, seed):
     with time_machine.travel(MID_2018, tick=False):
         today = date(2018, 6, 1)
         task = task_of("finance", "IV.4.a", "2017")
-        record_progress(task, user(focal_email("finance")), DONE)
+        record_progress(task, user(focal_email("finance")), TaskProgress.DONE)
         db.session.commit()
         headers = bearer(COORDINATOR_EMAIL)
         by_body = client.get(f"/api/v1/plans/{seed.plan_id}/progress/bodies", headers=headers).get_json()

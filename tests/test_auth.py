@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from gplan import create_app
 from gplan.extensions import db
+from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage, User
-from gplan.models.outbox import HELD
 from gplan.timeutil import LOCAL_TZ
 from tests.conftest import app_config
 from tests.helpers import ADMIN_EMAIL, PASSWORD, body, focal_email, login, submit, user
@@ -118,7 +118,7 @@ def test_admin_invites_a_focal_point_who_sets_a_password(app, client):
     invited = user("yte2@haiduong.gov.vn")
     assert invited.body_id == health.id and invited.password_hash is None
     message = db.session.scalar(select(MailMessage).where(MailMessage.recipient == "yte2@haiduong.gov.vn"))
-    assert message.status == HELD  # no SMTP server configured: kept in the in-app outbox
+    assert message.status == MailState.HELD  # no SMTP server configured: kept in the in-app outbox
     assert "Trần Văn Y Tế" in message.body_text and message.body_html
     link = _last_link("yte2@haiduong.gov.vn")
 

@@ -13,10 +13,10 @@ from sqlalchemy import event, func, select
 from gplan.extensions import db
 from gplan.mail.delivery import queue_mail
 from gplan.models import Body, Plan, Task
-from gplan.models.task import STATUSES
 from gplan.ops.demo import _record_plausible_progress
 from gplan.reporting import summary
 from gplan.tasks.sync import sync_tasks
+from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.coordinator_support import (
     HEALTH_COUNTS,
@@ -64,7 +64,7 @@ def test_overview_shows_what_the_focal_point_recorded(app, seed, coordinator):
     row = row_of(html, HEALTH)
     assert [first_number(cell) for cell in row[1:7]] == [
         HEALTH_COUNTS["total"],
-        *(HEALTH_COUNTS[s] for s in STATUSES),
+        *(HEALTH_COUNTS.get(s, 0) for s in TaskStatus),
     ]
     assert "13%" in row[7]  # 2 of 15 done
     total_row = row_of(html, "All bodies")
@@ -79,14 +79,16 @@ def test_every_total_agrees_with_the_tasks_in_the_database(seed, viewing_day):
         expected = python_counts(plan.id, TODAY, year=year)
         data = summary.overview(plan, TODAY, year)
         shown = {
-            row.body.id: {s: row.counts.count(s) for s in STATUSES} for row in data.rows if row.counts.total
+            row.body.id: {s: row.counts.count(s) for s in TaskStatus} for row in data.rows if row.counts.total
         }
-        assert shown == {b: {s: c[s] for s in STATUSES} for b, c in expected.items()}
+        assert shown == {b: {s: c[s] for s in TaskStatus} for b, c in expected.items()}
         assert data.total.total == sum(sum(c.values()) for c in expected.values())
     years = summary.year_matrix(plan, TODAY)
     by_year = python_counts(plan.id, TODAY, key=lambda t: (t.body_id, t.year))
     for (body_id, year), counts in by_year.items():
-        assert {s: years.cell(body_id, year).count(s) for s in STATUSES} == {s: counts[s] for s in STATUSES}
+        assert {s: years.cell(body_id, year).count(s) for s in TaskStatus} == {
+            s: counts[s] for s in TaskStatus
+        }
     assert years.total.total == db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == plan.id))
     for year in plan.years:
         assert years.column_total(year).total == db.session.scalar(
@@ -106,8 +108,8 @@ def test_objective_and_activity_views_count_each_task_under_what_it_serves(seed,
                 [(t.body_id, x.id) for x in getattr(t.responsibility, a)] or [(t.body_id, summary.NOT_LINKED)]
             ),
         )
-        shown = {key: {s: c.count(s) for s in STATUSES} for key, c in matrix.cells.items()}
-        assert shown == {key: {s: c[s] for s in STATUSES} for key, c in expected.items()}
+        shown = {key: {s: c.count(s) for s in TaskStatus} for key, c in matrix.cells.items()}
+        assert shown == {key: {s: c[s] for s in TaskStatus} for key, c in expected.items()}
         assert matrix.total.total == db.session.scalar(
             select(func.count(Task.id)).where(Task.plan_id == plan.id)
         )

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import Objective, Target, TargetActual, TargetValue
-from gplan.reporting.targets import MET, NO_DATA, OFF_TRACK, ON_TRACK, assess, meets
+from gplan.reporting.targets import assess, meets
+from gplan.reporting.vocabulary import TargetStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.api_support import assert_json_error, bearer
 from tests.coordinator_support import row_of, table_rows
@@ -62,32 +63,46 @@ def test_the_comparator_decides_what_meets_a_target(comparator, target, actual, 
 
 def test_status_from_the_latest_figure_and_the_pace():
     sex_ratio = made("<=", "116")
-    assert assess(sex_ratio, figures(figure(2016, "119"), figure(2017, "115.4")), PERIOD).status == MET
+    assert (
+        assess(sex_ratio, figures(figure(2016, "119"), figure(2017, "115.4")), PERIOD).status
+        == TargetStatus.MET
+    )
     on_pace = assess(sex_ratio, figures(figure(2016, "119"), figure(2017, "118")), PERIOD)
-    assert (on_pace.status, on_pace.year, on_pace.projected) == (ON_TRACK, 2017, [Decimal("115")])
+    assert (on_pace.status, on_pace.year, on_pace.projected) == (
+        TargetStatus.ON_TRACK,
+        2017,
+        [Decimal("115")],
+    )
     too_slow = assess(sex_ratio, figures(figure(2016, "119"), figure(2017, "118.8")), PERIOD)
-    assert too_slow.status == OFF_TRACK and too_slow.projected == [Decimal("118.2")]
-    assert assess(sex_ratio, figures(figure(2017, "118")), PERIOD).status == OFF_TRACK  # no pace to judge
-    assert assess(sex_ratio, figures(figure(2019, "120"), figure(2020, "117")), PERIOD).status == OFF_TRACK
+    assert too_slow.status == TargetStatus.OFF_TRACK and too_slow.projected == [Decimal("118.2")]
+    assert (
+        assess(sex_ratio, figures(figure(2017, "118")), PERIOD).status == TargetStatus.OFF_TRACK
+    )  # no pace to judge
+    assert (
+        assess(sex_ratio, figures(figure(2019, "120"), figure(2020, "117")), PERIOD).status
+        == TargetStatus.OFF_TRACK
+    )
 
 
 def test_the_baseline_gives_the_first_point_of_the_pace():
     women_in_committees = made(">=", "25", baseline=Decimal("18"), baseline_year=2015)
-    assert assess(women_in_committees, figures(figure(2017, "22")), PERIOD).status == ON_TRACK
+    assert assess(women_in_committees, figures(figure(2017, "22")), PERIOD).status == TargetStatus.ON_TRACK
     entered_baseline = figures(figure(2015, "21"), figure(2017, "22"))
-    assert assess(made(">=", "25"), entered_baseline, PERIOD).status == OFF_TRACK  # 23.5 in 2020
+    assert assess(made(">=", "25"), entered_baseline, PERIOD).status == TargetStatus.OFF_TRACK  # 23.5 in 2020
 
 
 def test_a_yearly_target_missed_is_off_track_and_each_sex_must_meet_it():
     new_jobs = made(">=", "40", horizon="yearly")
-    assert assess(new_jobs, figures(figure(2016, women="43.5", men="56.5")), PERIOD).status == MET
+    assert (
+        assess(new_jobs, figures(figure(2016, women="43.5", men="56.5")), PERIOD).status == TargetStatus.MET
+    )
     missed = figures(figure(2016, women="43.5", men="56.5"), figure(2017, women="38", men="62"))
-    assert assess(new_jobs, missed, PERIOD).status == OFF_TRACK
+    assert assess(new_jobs, missed, PERIOD).status == TargetStatus.OFF_TRACK
 
 
 def test_no_figure_in_the_period_is_no_data():
-    assert assess(made("<=", "116"), {}, PERIOD).status == NO_DATA
-    assert assess(made("<=", "116"), figures(figure(2015, "118")), PERIOD).status == NO_DATA
+    assert assess(made("<=", "116"), {}, PERIOD).status == TargetStatus.NO_DATA
+    assert assess(made("<=", "116"), figures(figure(2015, "118")), PERIOD).status == TargetStatus.NO_DATA
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, update
 
+from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage, Reminder, Task
-from gplan.models.outbox import SENT
 from gplan.timeutil import local_today
 from tests.smtp import SmtpServer
 
@@ -127,7 +127,7 @@ def _digests(deployment) -> int:
 
 
 def _sent(deployment) -> int:
-    return deployment.scalar(select(func.count(MailMessage.id)).where(MailMessage.status == SENT))
+    return deployment.scalar(select(func.count(MailMessage.id)).where(MailMessage.status == MailState.SENT))
 
 
 def _every_digest_sent(deployment) -> bool:

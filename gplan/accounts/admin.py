@@ -7,15 +7,16 @@ from sqlalchemy import func, select
 
 from gplan.accounts import users as accounts
 from gplan.accounts.tokens import revoke_all
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
+from gplan.mail.vocabulary import MailKind
 from gplan.models import Body, User
-from gplan.models.user import ADMIN, FOCAL_POINT, ROLES
 from gplan.ops import audit
 from gplan.validation import InputError
 
 
 def _enabled_admins() -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.role == ADMIN, User.is_enabled)) or 0
+    return db.session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN, User.is_enabled)) or 0
 
 
 def update_user(actor: User, user: User, *, name: str, role: str, body: Body | None, locale: str) -> None:
@@ -23,15 +24,15 @@ def update_user(actor: User, user: User, *, name: str, role: str, body: Body | N
 
     An admin cannot change their own role, so the installation always keeps an administrator.
     """
-    if role not in ROLES:
+    if role not in Role.values():
         raise InputError(gettext("Unknown role."), "role")
-    if role == FOCAL_POINT and body is None:
+    if role == Role.FOCAL_POINT and body is None:
         raise InputError(gettext("A focal point must belong to a body."), "body")
-    if role == FOCAL_POINT and body.is_group:
+    if role == Role.FOCAL_POINT and body.is_group:
         raise InputError(gettext("Choose one unit, not a group of bodies."), "body")
     if user.id == actor.id and role != user.role:
         raise InputError(gettext("You cannot change your own role."), "role")
-    body = body if role == FOCAL_POINT else None
+    body = body if role == Role.FOCAL_POINT else None
     before = {"role": user.role, "body": user.body.key if user.body else None}
     after = {"role": role, "body": body.key if body else None}
     user.name, user.locale = name.strip(), locale
@@ -54,7 +55,7 @@ def set_enabled(actor: User, user: User, enabled: bool) -> None:
     if not enabled:
         if user.id == actor.id:
             raise InputError(gettext("You cannot disable your own account."))
-        if user.role == ADMIN and _enabled_admins() <= 1:
+        if user.role == Role.ADMIN and _enabled_admins() <= 1:
             raise InputError(gettext("This is the last administrator: it cannot be disabled."))
         user.session_version += 1
         revoke_all(user)
@@ -68,6 +69,6 @@ def send_link(actor: User, user: User, kind: str) -> None:
     """Email ``user`` an invitation (no password yet) or a password reset link; commits."""
     if not user.is_enabled:
         raise InputError(gettext("The account is disabled: enable it first."))
-    action = audit.INVITE_SENT if kind == "invite" else audit.PASSWORD_RESET_SENT
+    action = audit.INVITE_SENT if kind == MailKind.INVITE else audit.PASSWORD_RESET_SENT
     audit.record(action, actor=actor, subject=user, summary=user.email)
     accounts.send_password_link(user, kind=kind)

@@ -10,10 +10,11 @@ from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.mail.delivery import deliver_pending, queue_mail, render_mail
+from gplan.mail.vocabulary import MailKind
 from gplan.models import Body, User
-from gplan.models.user import FOCAL_POINT, ROLES
 from gplan.ops import audit
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
@@ -40,9 +41,9 @@ def create_user(
     """Create an account and record it in the audit log, with ``actor`` as who did it (none
     from the command line). A focal point must belong to a body; other roles belong to none.
     The caller commits."""
-    if role not in ROLES:
+    if role not in Role.values():
         raise InputError(gettext("Unknown role."), "role")
-    if role == FOCAL_POINT and body is None:
+    if role == Role.FOCAL_POINT and body is None:
         raise InputError(gettext("A focal point must belong to a body."), "body")
     if find_user_by_email(email):
         raise InputError(gettext("An account with this email address already exists."), "email")
@@ -50,7 +51,7 @@ def create_user(
         email=email.strip().lower(),
         name=name.strip(),
         role=role,
-        body=body if role == FOCAL_POINT else None,
+        body=body if role == Role.FOCAL_POINT else None,
         locale=locale,
         created_at=utcnow(),
     )
@@ -83,13 +84,16 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def send_password_link(user: User, kind: str = "invite") -> None:
+def send_password_link(user: User, kind: str = MailKind.INVITE) -> None:
     """Email ``user`` a link to set a password: an invitation, or a reset."""
     link = current_app.config["BASE_URL"] + url_for("auth.set_password", token=password_token(user))
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     text, html = render_mail(kind, user.locale, user=user, link=link, hours=hours)
+    kind = MailKind(kind)
     with force_locale(user.locale):
-        subject = gettext("Your gplan account") if kind == "invite" else gettext("Reset your gplan password")
+        subject = (
+            gettext("Your gplan account") if kind == MailKind.INVITE else gettext("Reset your gplan password")
+        )
     message = queue_mail(kind=kind, recipient=user.email, subject=subject, text=text, html=html)
     db.session.commit()
     deliver_pending(only=[message.id])

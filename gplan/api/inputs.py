@@ -7,8 +7,8 @@ import re
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from gplan.models.task import PROGRESS_VALUES, STATUSES
 from gplan.reporting import figures
+from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
 # PostgreSQL refuses NUL in text; no other control character belongs in these fields either.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,7 +57,7 @@ class TaskQuerySchema(Strict):
     body = fields.Integer(validate=ID_RANGE, metadata={"description": "Body id."})
     year = fields.Integer(validate=YEAR_RANGE)
     status = fields.List(
-        fields.String(validate=validate.OneOf(STATUSES)),
+        fields.String(validate=validate.OneOf(TaskStatus.values())),
         metadata={"description": "Reporting status today; repeat for several."},
     )
     due_before = fields.Date(metadata={"description": "Deadline on or before this date."})
@@ -67,7 +67,7 @@ class TaskQuerySchema(Strict):
 
 
 class ProgressChangeSchema(Strict):
-    progress = fields.String(required=True, validate=validate.OneOf(PROGRESS_VALUES))
+    progress = fields.String(required=True, validate=validate.OneOf(TaskProgress.values()))
     note = Text(validate=validate.Length(max=4000), allow_none=True)
     evidence_url = fields.Url(schemes={"http", "https"}, validate=validate.Length(max=1000), allow_none=True)
     version = StrictInteger(

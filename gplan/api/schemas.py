@@ -6,8 +6,10 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
-from gplan.models.task import PROGRESS_VALUES, STATUSES
+from gplan.accounts.vocabulary import Role
 from gplan.plans.queries import participants
+from gplan.reporting.vocabulary import Comparator, Horizon
+from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today
 
 
@@ -46,7 +48,7 @@ class UserRefSchema(ma.Schema):
 
 class MeSchema(UserRefSchema):
     email = fields.String()
-    role = fields.String(metadata={"enum": ["admin", "coordinator", "focal_point", "observer"]})
+    role = fields.String(metadata={"enum": Role.values()})
     body = fields.Nested(BodyRefSchema, allow_none=True)
     locale = fields.String()
     authenticated_by = fields.String(metadata={"enum": ["token", "session"]})
@@ -144,10 +146,10 @@ class TaskSchema(ma.Schema):
     due_on = fields.Date(metadata={"description": "The original due date; on time is measured by it."})
     extended_due_on = fields.Date(allow_none=True)
     deadline = fields.Date(metadata={"description": "The due date after any extension."})
-    progress = fields.String(metadata={"enum": list(PROGRESS_VALUES)})
+    progress = fields.String(metadata={"enum": TaskProgress.values()})
     status = fields.Function(
         lambda task: task.status_on(local_today()),
-        metadata={"type": "string", "enum": list(STATUSES), "description": "Reporting status today."},
+        metadata={"type": "string", "enum": TaskStatus.values(), "description": "Reporting status today."},
     )
     completed_on = fields.Date(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
@@ -172,7 +174,7 @@ class TaskPageSchema(PageSchema):
 class TaskEventSchema(ma.Schema):
     id = fields.Integer()
     at = fields.DateTime()
-    kind = fields.String(metadata={"enum": ["progress", "extension", "assigned"]})
+    kind = fields.String(metadata={"enum": TaskEventKind.values()})
     user = fields.Nested(UserRefSchema, allow_none=True)
     from_progress = fields.String(allow_none=True)
     to_progress = fields.String(allow_none=True)
@@ -203,10 +205,10 @@ class TargetValueSchema(ma.Schema):
     key = fields.String()
     label = fields.String()
     label_en = fields.String(allow_none=True)
-    comparator = fields.String(metadata={"enum": [">=", "<=", "=", ">", "<"]})
+    comparator = fields.String(metadata={"enum": Comparator.values()})
     value = fields.Float()
     unit = fields.String()
-    horizon_kind = fields.String(metadata={"enum": ["end", "yearly", "term"]})
+    horizon_kind = fields.String(metadata={"enum": Horizon.values()})
     horizon_label = fields.String(allow_none=True)
     baseline = fields.Float(allow_none=True)
     baseline_year = fields.Integer(allow_none=True)
@@ -234,13 +236,10 @@ class TargetSchema(ma.Schema):
 # ---- progress summaries -----------------------------------------------------------------
 
 
-class CountsSchema(ma.Schema):
-    done_on_time = fields.Integer()
-    done_late = fields.Integer()
-    in_progress = fields.Integer()
-    overdue = fields.Integer()
-    not_started = fields.Integer()
-    total = fields.Integer()
+CountsSchema = ma.Schema.from_dict(
+    {status.value: fields.Integer() for status in TaskStatus} | {"total": fields.Integer()},
+    name="CountsSchema",
+)
 
 
 class BodyProgressSchema(ma.Schema):

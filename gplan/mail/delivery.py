@@ -13,12 +13,11 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gplan.extensions import db
+from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage
-from gplan.models.outbox import FAILED, HELD, PENDING, SENT
 from gplan.models.types import rows_affected
 from gplan.timeutil import utcnow
 
-SENDING = "sending"
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=10)  # default; MAIL_CLAIM_SECONDS changes it
 
@@ -77,7 +76,7 @@ def queue_mail(
         body_html=html,
         cc=", ".join(cc) if cc else None,
         dedupe_key=dedupe_key,
-        status=PENDING,
+        status=MailState.PENDING,
         created_at=utcnow(),
     )
     if dedupe_key is None:
@@ -111,7 +110,7 @@ def queue_mail_many(messages: list[dict]) -> dict[str, int]:
             "body_text": m["text"],
             "body_html": m.get("html"),
             "dedupe_key": m["dedupe_key"],
-            "status": PENDING,
+            "status": MailState.PENDING,
             "attempts": 0,
             "created_at": now,
         }
@@ -141,11 +140,11 @@ def _claim(message_id: int, now: datetime) -> bool:
         .where(
             MailMessage.id == message_id,
             or_(
-                MailMessage.status == PENDING,
-                (MailMessage.status == SENDING) & (MailMessage.next_attempt_at < now),
+                MailMessage.status == MailState.PENDING,
+                (MailMessage.status == MailState.SENDING) & (MailMessage.next_attempt_at < now),
             ),
         )
-        .values(status=SENDING, next_attempt_at=now + _claim_lease())
+        .values(status=MailState.SENDING, next_attempt_at=now + _claim_lease())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -178,7 +177,7 @@ def deliver_pending(
     due = list(
         db.session.scalars(
             query.where(
-                or_(MailMessage.status == PENDING, MailMessage.status == SENDING),
+                or_(MailMessage.status == MailState.PENDING, MailMessage.status == MailState.SENDING),
                 or_(
                     MailMessage.next_attempt_at.is_(None),
                     MailMessage.next_attempt_at <= now,
@@ -191,16 +190,16 @@ def deliver_pending(
     # Every write below starts its own transaction with the write itself: on SQLite a read
     # transaction that later writes fails outright if another connection committed meanwhile.
     db.session.commit()
-    counts = {SENT: 0, HELD: 0, "retry": 0, FAILED: 0}
+    counts = {MailState.SENT: 0, MailState.HELD: 0, "retry": 0, MailState.FAILED: 0}
     if not current_app.config.get("MAIL_SERVER"):
         if due:
             held = db.session.execute(
                 update(MailMessage)
-                .where(MailMessage.id.in_(due), MailMessage.status == PENDING)
-                .values(status=HELD)
+                .where(MailMessage.id.in_(due), MailMessage.status == MailState.PENDING)
+                .values(status=MailState.HELD)
                 .execution_options(synchronize_session=False)
             )
-            counts[HELD] = rows_affected(held)
+            counts[MailState.HELD] = rows_affected(held)
         db.session.commit()
         return counts
     connection = None
@@ -223,13 +222,15 @@ def deliver_pending(
                     message_id,
                     attempts=attempts,
                     last_error=f"{type(error).__name__}: {error}"[:2000],
-                    status=FAILED if gave_up else PENDING,
+                    status=MailState.FAILED if gave_up else MailState.PENDING,
                     next_attempt_at=None if gave_up else utcnow() + backoff(attempts),
                 )
-                counts[FAILED if gave_up else "retry"] += 1
+                counts[MailState.FAILED if gave_up else "retry"] += 1
             else:
-                _record(message_id, attempts=attempts, status=SENT, sent_at=utcnow(), last_error=None)
-                counts[SENT] += 1
+                _record(
+                    message_id, attempts=attempts, status=MailState.SENT, sent_at=utcnow(), last_error=None
+                )
+                counts[MailState.SENT] += 1
     finally:
         _close_quietly(connection)
     return counts
@@ -247,7 +248,7 @@ def _record(message_id: int, **values) -> None:
 
 def deliver_all(now: datetime | None = None, batch: int = 500) -> dict[str, int]:
     """Run :func:`deliver_pending` until nothing due is left (a message in backoff waits)."""
-    totals = {SENT: 0, HELD: 0, "retry": 0, FAILED: 0}
+    totals = {MailState.SENT: 0, MailState.HELD: 0, "retry": 0, MailState.FAILED: 0}
     while True:
         counts = deliver_pending(now=now, limit=batch)
         for key, value in counts.items():
@@ -263,8 +264,8 @@ def requeue(message_ids: list[int]) -> int:
     """
     result = db.session.execute(
         update(MailMessage)
-        .where(MailMessage.id.in_(message_ids), MailMessage.status.in_((HELD, FAILED)))
-        .values(status=PENDING, next_attempt_at=None, attempts=0)
+        .where(MailMessage.id.in_(message_ids), MailMessage.status.in_((MailState.HELD, MailState.FAILED)))
+        .values(status=MailState.PENDING, next_attempt_at=None, attempts=0)
         .execution_options(synchronize_session=False)
     )
     return rows_affected(result)

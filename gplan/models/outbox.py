@@ -8,12 +8,8 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gplan.extensions import Model
-from gplan.models.types import UTCDateTime
-
-PENDING = "pending"
-SENT = "sent"
-FAILED = "failed"  # gave up after the last retry
-HELD = "held"  # no SMTP server configured: kept in the in-app outbox
+from gplan.mail.vocabulary import MailKind, MailState
+from gplan.models.types import UTCDateTime, Vocabulary
 
 
 class MailMessage(Model):
@@ -22,13 +18,13 @@ class MailMessage(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Makes a message idempotent: the same key is never queued twice.
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[MailKind] = mapped_column(Vocabulary(MailKind, 40))
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     cc: Mapped[str | None] = mapped_column(String(1000))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=PENDING, index=True)
+    status: Mapped[MailState] = mapped_column(Vocabulary(MailState), default=MailState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import Model, db
 from gplan.models.body import Body
-from gplan.models.types import UTCDateTime
+from gplan.models.types import UTCDateTime, Vocabulary
+from gplan.reporting.vocabulary import Comparator, Horizon
 
 LEAD = "lead"
 COORDINATING = "coordinating"
@@ -171,10 +172,10 @@ class TargetValue(Model):
     position: Mapped[int] = mapped_column(default=0)
     label: Mapped[str] = mapped_column(String(500))
     label_en: Mapped[str | None] = mapped_column(String(500))
-    comparator: Mapped[str] = mapped_column(String(2))
+    comparator: Mapped[Comparator] = mapped_column(Vocabulary(Comparator, 2))
     value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     unit: Mapped[str] = mapped_column(String(80))
-    horizon_kind: Mapped[str] = mapped_column(String(20))
+    horizon_kind: Mapped[Horizon] = mapped_column(Vocabulary(Horizon))
     horizon_label: Mapped[str | None] = mapped_column(String(120))
     baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
     baseline_year: Mapped[int | None]

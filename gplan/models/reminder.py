@@ -8,18 +8,8 @@ from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import Model
-from gplan.models.types import UTCDateTime
-
-# Reminder kinds. The first four are what a focal point may switch off; escalations and the
-# coordinator's nudges always reach them.
-DUE_SOON = "due_soon"
-DUE_TODAY = "due_today"
-OVERDUE = "overdue"
-WINDOW = "window"  # a window (e.g. the Action Month) opens soon, or opens today
-ESCALATION = "escalation"
-NUDGE = "nudge"
-OPTIONAL_KINDS = (DUE_SOON, DUE_TODAY, OVERDUE, WINDOW)
-KINDS = (*OPTIONAL_KINDS, ESCALATION, NUDGE)
+from gplan.models.types import UTCDateTime, Vocabulary
+from gplan.reminders.vocabulary import ReminderKind
 
 
 class ReminderPolicy(Model):
@@ -61,7 +51,7 @@ class Reminder(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     recipient: Mapped[str] = mapped_column(String(254))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[ReminderKind] = mapped_column(Vocabulary(ReminderKind))
     on_date: Mapped[date] = mapped_column(Date)
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("mail_message.id", ondelete="SET NULL"), index=True
@@ -126,7 +116,7 @@ class ReminderOptOut(Model):
     __tablename__ = "reminder_opt_out"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    kind: Mapped[ReminderKind] = mapped_column(Vocabulary(ReminderKind), primary_key=True)
 
 
 class CalendarFeed(Model):

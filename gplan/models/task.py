@@ -13,26 +13,17 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    func,
+    literal,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import Model
 from gplan.models.body import Body
 from gplan.models.plan import Plan, Responsibility
-from gplan.models.types import UTCDateTime
-
-# What the focal point records.
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-DONE = "done"
-PROGRESS_VALUES = (NOT_STARTED, IN_PROGRESS, DONE)
-
-# What the task's state is, computed from its dates (the official reporting categories).
-DONE_ON_TIME = "done_on_time"
-DONE_LATE = "done_late"
-IN_PROGRESS_ON_TIME = "in_progress"
-OVERDUE = "overdue"
-STATUSES = (DONE_ON_TIME, DONE_LATE, IN_PROGRESS_ON_TIME, OVERDUE, NOT_STARTED)
+from gplan.models.types import UTCDateTime, Vocabulary
+from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 
 
 class Task(Model):
@@ -55,7 +46,7 @@ class Task(Model):
     ends_on: Mapped[date | None]
     due_on: Mapped[date]
     extended_due_on: Mapped[date | None]
-    progress: Mapped[str] = mapped_column(String(20), default=NOT_STARTED)
+    progress: Mapped[TaskProgress] = mapped_column(Vocabulary(TaskProgress), default=TaskProgress.NOT_STARTED)
     completed_on: Mapped[date | None]
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
@@ -76,36 +67,54 @@ class Task(Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
+    @hybrid_property
     def deadline(self) -> date:
-        """The date the task must be done by, after any extension."""
+        """The date the task must be done by: the extended due date, else the due date."""
         return self.extended_due_on or self.due_on
+
+    @deadline.inplace.expression
+    @classmethod
+    def _deadline_expression(cls):
+        return func.coalesce(cls.extended_due_on, cls.due_on)
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        """Not done yet."""
+        return self.progress != TaskProgress.DONE
 
     @property
     def is_window(self) -> bool:
         return self.starts_on is not None
 
-    def status_on(self, today: date) -> str:
+    def status_on(self, today: date) -> TaskStatus:
         """The reporting category on ``today``; on-time is measured against the original due date."""
-        if self.progress == DONE:
-            return DONE_ON_TIME if self.completed_on and self.completed_on <= self.due_on else DONE_LATE
+        if self.progress == TaskProgress.DONE:
+            on_time = self.completed_on and self.completed_on <= self.due_on
+            return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
         if today > self.deadline:
-            return OVERDUE
-        return IN_PROGRESS_ON_TIME if self.progress == IN_PROGRESS else NOT_STARTED
+            return TaskStatus.OVERDUE
+        return TaskStatus.IN_PROGRESS if self.progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
 
     def days_late(self, today: date) -> int:
         return max(0, (today - self.deadline).days)
 
 
 def status_expression(today: date):
-    """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database."""
-    deadline = case((Task.extended_due_on.is_not(None), Task.extended_due_on), else_=Task.due_on)
+    """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
+    values are read back as :class:`TaskStatus` members."""
+
+    def status(member: TaskStatus):
+        return literal(member, Vocabulary(TaskStatus))
+
     return case(
-        (and_(Task.progress == DONE, Task.completed_on <= Task.due_on), DONE_ON_TIME),
-        (Task.progress == DONE, DONE_LATE),
-        (deadline < today, OVERDUE),
-        (Task.progress == IN_PROGRESS, IN_PROGRESS_ON_TIME),
-        else_=NOT_STARTED,
+        (
+            and_(Task.progress == TaskProgress.DONE, Task.completed_on <= Task.due_on),
+            status(TaskStatus.DONE_ON_TIME),
+        ),
+        (Task.progress == TaskProgress.DONE, status(TaskStatus.DONE_LATE)),
+        (Task.deadline < today, status(TaskStatus.OVERDUE)),
+        (Task.progress == TaskProgress.IN_PROGRESS, status(TaskStatus.IN_PROGRESS)),
+        else_=status(TaskStatus.NOT_STARTED),
     )
 
 
@@ -118,9 +127,9 @@ class TaskEvent(Model):
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    kind: Mapped[str] = mapped_column(String(20), default="progress")
-    from_progress: Mapped[str | None] = mapped_column(String(20))
-    to_progress: Mapped[str | None] = mapped_column(String(20))
+    kind: Mapped[TaskEventKind] = mapped_column(Vocabulary(TaskEventKind), default=TaskEventKind.PROGRESS)
+    from_progress: Mapped[TaskProgress | None] = mapped_column(Vocabulary(TaskProgress))
+    to_progress: Mapped[TaskProgress | None] = mapped_column(Vocabulary(TaskProgress))
     note: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict | None] = mapped_column(JSON)
 

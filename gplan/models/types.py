@@ -1,9 +1,11 @@
 """Column types shared by the models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, DateTime, Result
+from sqlalchemy import CursorResult, DateTime, Result, String, event
+from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeDecorator
 
 
@@ -37,3 +39,42 @@ def rows_affected(result: Result[Any]) -> int:
     """The rows an UPDATE or DELETE changed (``Session.execute`` is typed as returning a plain
     ``Result``, though for these statements it is a ``CursorResult``)."""
     return cast(CursorResult[Any], result).rowcount
+
+
+class Vocabulary(TypeDecorator):
+    """A column holding a vocabulary's values (a :class:`~gplan.vocabulary.RichStrEnum`): stored
+    as the plain string, read back as the member, so code and templates get its label and CSS
+    class. A stored value outside the vocabulary is read back as it is, never as an error."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, vocabulary: type[StrEnum], length: int = 20):
+        super().__init__(length)
+        self.vocabulary = vocabulary
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else str(value)
+
+    def process_result_value(self, value, dialect):
+        return self.member(value)
+
+    def member(self, value):
+        """``value`` as the vocabulary's member when it is one of its values."""
+        if isinstance(value, str):
+            return self.vocabulary._value2member_map_.get(value, value)
+        return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _vocabulary_members_on_set(mapper: Mapper, class_) -> None:
+    """A plain string assigned to a vocabulary column becomes its member at once, so code and
+    templates see members whether the value was just set (from a form) or read back."""
+    for prop in mapper.column_attrs:
+        column_type = prop.columns[0].type
+        if isinstance(column_type, Vocabulary):
+
+            def coerce(_target, value, _old, _initiator, column_type=column_type):
+                return column_type.member(value)
+
+            event.listen(getattr(class_, prop.key), "set", coerce, retval=True)

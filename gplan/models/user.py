@@ -10,15 +10,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.models.body import Body
-from gplan.models.types import UTCDateTime
-
-ADMIN = "admin"
-COORDINATOR = "coordinator"
-FOCAL_POINT = "focal_point"
-OBSERVER = "observer"
-ROLES = (ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER)
+from gplan.models.types import UTCDateTime, Vocabulary
 
 
 class User(UserMixin, db.Model):
@@ -27,7 +22,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(Vocabulary(Role))
     body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     locale: Mapped[str] = mapped_column(String(5), default="vi")
@@ -58,12 +53,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_focal_point(self) -> bool:
-        return self.role == FOCAL_POINT
+        return self.role == Role.FOCAL_POINT
 
     @property
     def sees_all_bodies(self) -> bool:
-        return self.role in (ADMIN, COORDINATOR, OBSERVER)
+        return self.role in (Role.ADMIN, Role.COORDINATOR, Role.OBSERVER)
 
     @property
     def edits_all_progress(self) -> bool:
-        return self.role in (ADMIN, COORDINATOR)
+        return self.role in (Role.ADMIN, Role.COORDINATOR)

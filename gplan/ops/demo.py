@@ -11,14 +11,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gplan.accounts.users import create_user, find_user_by_email
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
-from gplan.models import Body, Plan, Task, TaskEvent, User
-from gplan.models.task import DONE, IN_PROGRESS, NOT_STARTED
-from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
+from gplan.models import Plan, Task, TaskEvent, User
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
 from gplan.reporting.actuals import record_actual
+from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import LOCAL_TZ, local_today
 
 DEMO_PLAN = Path(__file__).resolve().parents[2] / "plans" / "hai-duong-3002-2016-2020.yaml"
@@ -52,7 +52,9 @@ def _record_plausible_progress(
     """Most past tasks done (some late), a few in progress, a few forgotten."""
     rng = random.Random(seed)  # plausible demo data, repeatable on purpose; not security  # nosec B311
     tasks = db.session.scalars(
-        select(Task).where(Task.plan_id == plan.id, Task.progress == NOT_STARTED).order_by(Task.id)
+        select(Task)
+        .where(Task.plan_id == plan.id, Task.progress == TaskProgress.NOT_STARTED)
+        .order_by(Task.id)
     )
     for task in tasks:
         user = users_by_body.get(task.body_id)
@@ -62,25 +64,25 @@ def _record_plausible_progress(
         if task.deadline < today and roll < 0.8:
             done_on = task.due_on + timedelta(days=rng.choice([-20, -10, -5, -2, 0, 0, 3, 12]))
             done_on = min(done_on, today)
-            _set_progress(task, user, DONE, done_on, rng)
+            _set_progress(task, user, TaskProgress.DONE, done_on, rng)
         elif task.deadline < today + timedelta(days=60) and roll < 0.35:
             _set_progress(
                 task,
                 user,
-                IN_PROGRESS,
+                TaskProgress.IN_PROGRESS,
                 min(today, task.due_on) - timedelta(days=rng.randint(1, 20)),
                 rng,
             )
 
 
-def _set_progress(task: Task, user: User, progress: str, on: date, rng: random.Random) -> None:
+def _set_progress(task: Task, user: User, progress: TaskProgress, on: date, rng: random.Random) -> None:
     at = datetime.combine(on, time(9 + rng.randint(0, 7), rng.randint(0, 59)), LOCAL_TZ)
     notes = [
         "Đã hoàn thành, báo cáo gửi Sở LĐ-TB&XH.",
         "Đang triển khai theo kế hoạch.",
         None,
     ]
-    note = notes[0] if progress == DONE else rng.choice(notes[1:])
+    note = notes[0] if progress == TaskProgress.DONE else rng.choice(notes[1:])
     db.session.add(
         TaskEvent(
             task=task,
@@ -92,7 +94,7 @@ def _set_progress(task: Task, user: User, progress: str, on: date, rng: random.R
         )
     )
     task.progress, task.note, task.updated_at = progress, note, at
-    if progress == DONE:
+    if progress == TaskProgress.DONE:
         task.completed_on, task.completed_at = on, at
 
 
@@ -127,13 +129,14 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
     header = plan_file.plan.period
     period = period_containing(today, header.start, header.end - header.start + 1)
     plan = import_plan(plan_file, DEMO_PLAN.name, period=period).plan
-    accounts: list[tuple[str, str, str, Body | None]] = [
-        (f"admin@{DEMO_DOMAIN}", "Quản trị hệ thống", ADMIN, None),
-        (f"coordinator@{DEMO_DOMAIN}", "Nguyễn Thị Điều Phối", COORDINATOR, None),
-        (f"observer@{DEMO_DOMAIN}", "Văn phòng Phó Chủ tịch", OBSERVER, None),
+    accounts = [
+        (f"admin@{DEMO_DOMAIN}", "Quản trị hệ thống", Role.ADMIN, None),
+        (f"coordinator@{DEMO_DOMAIN}", "Nguyễn Thị Điều Phối", Role.COORDINATOR, None),
+        (f"observer@{DEMO_DOMAIN}", "Văn phòng Phó Chủ tịch", Role.OBSERVER, None),
     ]
     accounts += [
-        (f"{b.key}@{DEMO_DOMAIN}", f"Đầu mối {b.name}", FOCAL_POINT, b) for b in task_holding_bodies(plan)
+        (f"{b.key}@{DEMO_DOMAIN}", f"Đầu mối {b.name}", Role.FOCAL_POINT, b)
+        for b in task_holding_bodies(plan)
     ]
     created = [_demo_user(email, name, role, body) for email, name, role, body in accounts]
     db.session.flush()

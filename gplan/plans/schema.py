@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gplan.plans.schedule import parse_mmdd
+from gplan.reporting.vocabulary import Comparator
+from gplan.reporting.vocabulary import Horizon as HorizonKind
 
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
@@ -83,7 +85,7 @@ class BodyDef(Strict):
 
 
 class Horizon(Strict):
-    kind: Literal["end", "yearly", "term"]
+    kind: HorizonKind
     label: str | None = None
 
 
@@ -91,7 +93,7 @@ class ValueDef(Strict):
     key: Key
     label: Text
     label_en: str | None = None
-    comparator: Literal[">=", "<=", "=", ">", "<"]
+    comparator: Comparator
     value: Decimal
     unit: Text
     horizon: Horizon

@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
 from gplan.models import Body, CalendarFeed, Task, User
-from gplan.models.task import DONE
 from gplan.reminders.digest import external_url
 from gplan.timeutil import utcnow
 
@@ -86,7 +85,7 @@ def _body_events(tasks: list[Task], locale: str) -> list[Event]:
     events = []
     for task in tasks:
         title, url = _title(task, locale), external_url("focal.task", task_id=task.id)
-        done = "✓ " if task.progress == DONE else ""
+        done = "" if task.is_open else "✓ "
         description = f"{task.responsibility.ref} — {task.responsibility.text}\n{url}"
         if task.starts_on is not None and task.ends_on is not None:  # a window, e.g. the Action Month
             summary = f"{done}{title} ({task.responsibility.ref})"
@@ -115,9 +114,9 @@ def _overview_events(tasks: list[Task], locale: str) -> list[Event]:
     for (responsibility_id, is_window, starts_on, deadline), group in grouped.items():
         first = group[0]
         title, ref = _title(first, locale), first.responsibility.ref
-        open_count = sum(1 for t in group if t.progress != DONE)
+        open_count = sum(1 for t in group if t.is_open)
         names = "\n".join(
-            f"{'✓' if t.progress == DONE else '•'} {t.body.display_name(locale)}"
+            f"{'•' if t.is_open else '✓'} {t.body.display_name(locale)}"
             for t in sorted(group, key=lambda t: t.body.name)
         )
         counted = ngettext("%(num)d body", "%(num)d bodies", len(group))

@@ -8,20 +8,11 @@ from datetime import date
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext, ngettext
 
-from gplan.reminders.planner import (
-    ESCALATED,
-    LATE,
-    SECTIONS,
-    SOON,
-    TODAY,
-    WINDOWS,
-    Digest,
-    DueReminders,
-    Entry,
-)
+from gplan.mail.vocabulary import MailKind
+from gplan.reminders.planner import Digest, DueReminders, Entry
+from gplan.reminders.vocabulary import DigestSection
 from gplan.templating import format_date
 
-DIGEST_KIND = "reminder_digest"
 DEDUPE_KEY_MAX = 200  # MailMessage.dedupe_key
 
 
@@ -43,35 +34,26 @@ def digest_key(today: date, email: str) -> str:
     return dedupe_key("digest", today.isoformat(), email)
 
 
-def section_titles() -> dict[str, str]:
-    return {
-        ESCALATED: gettext("Long overdue, escalated to you (by body)"),
-        LATE: gettext("Overdue"),
-        TODAY: gettext("Due today"),
-        SOON: gettext("Due soon"),
-        WINDOWS: gettext("Periods opening"),
-    }
-
-
-def _counted(section: str, n: int) -> str:
+def _counted(section: DigestSection, n: int) -> str:
+    """The section counted in the subject; plural forms cannot be a fixed label."""
     phrases = {
-        ESCALATED: ngettext("%(num)d escalated to you", "%(num)d escalated to you", n),
-        LATE: ngettext("%(num)d overdue", "%(num)d overdue", n),
-        TODAY: ngettext("%(num)d due today", "%(num)d due today", n),
-        SOON: ngettext("%(num)d due soon", "%(num)d due soon", n),
-        WINDOWS: ngettext("%(num)d period opening", "%(num)d periods opening", n),
+        DigestSection.ESCALATED: ngettext("%(num)d escalated to you", "%(num)d escalated to you", n),
+        DigestSection.OVERDUE: ngettext("%(num)d overdue", "%(num)d overdue", n),
+        DigestSection.DUE_TODAY: ngettext("%(num)d due today", "%(num)d due today", n),
+        DigestSection.DUE_SOON: ngettext("%(num)d due soon", "%(num)d due soon", n),
+        DigestSection.WINDOWS: ngettext("%(num)d period opening", "%(num)d periods opening", n),
     }
     return phrases[section]
 
 
-def digest_subject(sections: dict[str, list[Entry]], today: date) -> str:
-    summary = ", ".join(_counted(name, len(sections[name])) for name in SECTIONS if sections[name])
+def digest_subject(sections: dict[DigestSection, list[Entry]], today: date) -> str:
+    summary = ", ".join(_counted(name, len(sections[name])) for name in DigestSection if sections[name])
     return gettext("[gplan] Reminders for %(date)s: %(summary)s", date=format_date(today), summary=summary)
 
 
 def when_text(entry: Entry, today: date) -> str:
     """How the deadline stands on ``today``, e.g. "3 days left", "7 days late"."""
-    if entry.section(today) == WINDOWS:
+    if entry.section(today) == DigestSection.WINDOWS:
         assert entry.starts_on is not None and entry.ends_on is not None  # a window has both
         if entry.starts_on > today:
             days = (entry.starts_on - today).days
@@ -101,8 +83,7 @@ def render_digest(digest: Digest, today: date) -> dict:
     context = {
         "digest": digest,
         "recipient": digest.recipient,
-        "sections": [(name, sections[name]) for name in SECTIONS if sections[name]],
-        "titles": section_titles(),
+        "sections": [(name, sections[name]) for name in DigestSection if sections[name]],
         "today": today,
         "when": lambda entry: when_text(entry, today),
         "deadline": deadline_text,
@@ -112,7 +93,7 @@ def render_digest(digest: Digest, today: date) -> dict:
         "several_bodies": len(digest.body_names) > 1 or any(e.copy for e in digest.entries.values()),
     }
     return {
-        "kind": DIGEST_KIND,
+        "kind": MailKind.REMINDER_DIGEST,
         "recipient": digest.recipient.email,
         "subject": digest_subject(sections, today),
         "text": render_template("reminders/email/reminder_digest.txt", **context),

@@ -6,19 +6,19 @@ from datetime import date, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from gplan.accounts.access import require
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.mail.delivery import insert_ignoring_duplicates, queue_mail
+from gplan.mail.vocabulary import MailKind
 from gplan.models import Body, Nudge, Plan, Reminder, Task, User
-from gplan.models.reminder import NUDGE
-from gplan.models.task import DONE
-from gplan.models.user import ADMIN, COORDINATOR
 from gplan.reminders.digest import dedupe_key, external_url
 from gplan.reminders.planner import Recipient
+from gplan.reminders.vocabulary import ReminderKind
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
@@ -26,13 +26,12 @@ NOTE_MAX = 1000
 
 
 def may_nudge(user: User) -> bool:
-    return user.role in (ADMIN, COORDINATOR)
+    return user.role in (Role.ADMIN, Role.COORDINATOR)
 
 
 def outstanding_tasks(plan: Plan, body: Body, today: date) -> list[Task]:
     """The body's open tasks worth a nudge: overdue, due within the "due soon" days, or in a
     window that is open now."""
-    deadline = func.coalesce(Task.extended_due_on, Task.due_on)
     soon = today + timedelta(days=current_app.config["DUE_SOON_DAYS"])
     return list(
         db.session.scalars(
@@ -40,11 +39,11 @@ def outstanding_tasks(plan: Plan, body: Body, today: date) -> list[Task]:
             .where(
                 Task.plan_id == plan.id,
                 Task.body_id == body.id,
-                Task.progress != DONE,
-                or_(deadline <= soon, and_(Task.starts_on <= today, Task.ends_on >= today)),
+                Task.is_open,
+                or_(Task.deadline <= soon, and_(Task.starts_on <= today, Task.ends_on >= today)),
             )
             .options(selectinload(Task.responsibility))
-            .order_by(deadline, Task.id)
+            .order_by(Task.deadline, Task.id)
         )
     )
 
@@ -137,7 +136,7 @@ def _queue(nudge: Nudge, person: Recipient, body: Body, by_user: User, tasks: li
             sender=by_user.name,
         )
     message = queue_mail(
-        kind=NUDGE,
+        kind=MailKind.NUDGE,
         recipient=person.email,
         subject=subject,
         text=text,
@@ -151,7 +150,7 @@ def _queue(nudge: Nudge, person: Recipient, body: Body, by_user: User, tasks: li
             {
                 "task_id": task.id,
                 "recipient": person.email,
-                "kind": NUDGE,
+                "kind": ReminderKind.NUDGE,
                 "on_date": today,
                 "message_id": message.id,
                 "created_at": now,

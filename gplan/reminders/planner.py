@@ -13,22 +13,13 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.models import Body, Reminder, ReminderOptOut, ReminderRun, Responsibility, Task, User
-from gplan.models.reminder import ESCALATION, OPTIONAL_KINDS, WINDOW
-from gplan.models.task import DONE
-from gplan.models.user import COORDINATOR
 from gplan.reminders.policy import Policy, current_policy, kinds_on
+from gplan.reminders.vocabulary import DigestSection, ReminderKind
 
 MAX_CATCH_UP_DAYS = 31
-
-# Digest sections, most urgent first.
-ESCALATED = "escalated"  # another body's task, late past the threshold: the coordinator's copy
-LATE = "overdue"
-TODAY = "due_today"
-SOON = "due_soon"
-WINDOWS = "windows"
-SECTIONS = (ESCALATED, LATE, TODAY, SOON, WINDOWS)
 
 
 @dataclass
@@ -56,14 +47,14 @@ class Entry:
     kinds: set[str] = field(default_factory=set)
     copy: bool = False  # the recipient is told about another body's task (escalation)
 
-    def section(self, today: date) -> str:
-        if self.copy:
-            return ESCALATED
-        if self.kinds <= {WINDOW}:
-            return WINDOWS
+    def section(self, today: date) -> DigestSection:
+        if self.copy:  # another body's task, late past the threshold: the coordinator's copy
+            return DigestSection.ESCALATED
+        if self.kinds <= {ReminderKind.WINDOW}:
+            return DigestSection.WINDOWS
         if self.deadline < today:
-            return LATE
-        return TODAY if self.deadline == today else SOON
+            return DigestSection.OVERDUE
+        return DigestSection.DUE_TODAY if self.deadline == today else DigestSection.DUE_SOON
 
     def display_title(self, locale: str) -> str:
         return self.title_en if locale == "en" and self.title_en else self.title
@@ -75,12 +66,12 @@ class Digest:
     entries: dict[int, Entry] = field(default_factory=dict)
     reminders: list[tuple[int, str, date]] = field(default_factory=list)  # (task, kind, day)
 
-    def sections(self, today: date) -> dict[str, list[Entry]]:
-        result: dict[str, list[Entry]] = {name: [] for name in SECTIONS}
+    def sections(self, today: date) -> dict[DigestSection, list[Entry]]:
+        result: dict[DigestSection, list[Entry]] = {name: [] for name in DigestSection}
         for entry in self.entries.values():
             result[entry.section(today)].append(entry)
         for name, entries in result.items():
-            if name == ESCALATED:  # the coordinator reads them body by body
+            if name == DigestSection.ESCALATED:  # the coordinator reads them body by body
                 entries.sort(key=lambda e: (e.body_name, e.deadline, e.ref, e.task_id))
             else:
                 entries.sort(key=lambda e: (e.deadline, e.body_name, e.ref, e.task_id))
@@ -141,7 +132,6 @@ def due_reminders(
 
 
 def _candidate_tasks(days: list[date], policy: Policy):
-    deadline = func.coalesce(Task.extended_due_on, Task.due_on)
     window_until = days[-1] + timedelta(days=policy.window_notice_days)
     return db.session.execute(
         select(
@@ -149,13 +139,13 @@ def _candidate_tasks(days: list[date], policy: Policy):
             Task.body_id,
             Task.responsibility_id,
             Task.due_on,
-            Task.extended_due_on,
+            Task.deadline.label("deadline"),
             Task.starts_on,
             Task.ends_on,
         ).where(
-            Task.progress != DONE,
+            Task.is_open,
             or_(
-                deadline <= days[-1] + timedelta(days=policy.look_ahead),
+                Task.deadline <= days[-1] + timedelta(days=policy.look_ahead),
                 and_(Task.starts_on >= days[0], Task.starts_on <= window_until),
             ),
         )
@@ -168,14 +158,14 @@ def _people_by_body() -> tuple[dict[int, list[Recipient]], list[Recipient]]:
     coordinators = []
     rows = db.session.execute(
         select(User.id, User.email, User.name, User.locale, User.body_id, User.role).where(
-            User.is_enabled.is_(True), or_(User.body_id.is_not(None), User.role == COORDINATOR)
+            User.is_enabled.is_(True), or_(User.body_id.is_not(None), User.role == Role.COORDINATOR)
         )
     )
     for user_id, email, name, locale, body_id, role in rows:
         person = Recipient(email.lower(), name, locale or "vi", user_id)
         if body_id is not None:
             by_body.setdefault(body_id, []).append(person)
-        elif role == COORDINATOR:
+        elif role == Role.COORDINATOR:
             coordinators.append(person)
     return by_body, coordinators
 
@@ -217,14 +207,13 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
         return []
 
     for task in tasks:
-        deadline = task.extended_due_on or task.due_on
         for day in days:
-            for kind in kinds_on(day, deadline, task.starts_on, policy):
+            for kind in kinds_on(day, task.deadline, task.starts_on, policy):
                 addressed = [(person, False) for person in recipients_of(task.body_id)]
-                if kind == ESCALATION:
+                if kind == ReminderKind.ESCALATION:
                     addressed += [(person, True) for person in coordinators]
                 for person, copy in addressed:
-                    if kind in OPTIONAL_KINDS and (person.user_id, kind) in opted_out:
+                    if kind.is_optional and (person.user_id, kind) in opted_out:
                         continue
                     if (task.id, person.email, kind, day) in sent:
                         already += 1
@@ -240,7 +229,7 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
                             responsibility.text,
                             responsibility.title_en,
                             task.due_on,
-                            deadline,
+                            task.deadline,
                             task.starts_on,
                             task.ends_on,
                             copy=copy,

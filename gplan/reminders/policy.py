@@ -9,7 +9,7 @@ from flask_babel import gettext
 
 from gplan.extensions import db
 from gplan.models import ReminderPolicy, User
-from gplan.models.reminder import DUE_SOON, DUE_TODAY, ESCALATION, OVERDUE, WINDOW
+from gplan.reminders.vocabulary import ReminderKind
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
@@ -82,7 +82,7 @@ def kinds_on(
     deadline: date,
     starts_on: date | None,
     policy: Policy,
-) -> list[str]:
+) -> list[ReminderKind]:
     """The reminder kinds an open task with this ``deadline`` (and window start) gets on ``day``.
 
     A window's own notices replace the before-deadline reminders until it has opened, so the
@@ -95,17 +95,17 @@ def kinds_on(
         if (notice and starts_on - timedelta(days=notice) == day) or (
             policy.window_open_notice and starts_on == day
         ):
-            kinds.append(WINDOW)
+            kinds.append(ReminderKind.WINDOW)
     ahead = (deadline - day).days
     if ahead > 0 and ahead in policy.days_before and (starts_on is None or day > starts_on):
-        kinds.append(DUE_SOON)
+        kinds.append(ReminderKind.DUE_SOON)
     elif ahead == 0 and policy.on_due_date:
-        kinds.append(DUE_TODAY)
+        kinds.append(ReminderKind.DUE_TODAY)
     elif ahead < 0:
         late, every, threshold = -ahead, policy.overdue_every_days, policy.escalate_after_days
         reminded = late % every == 0 if every else False
         if threshold and late > threshold and (reminded or (not every and late == threshold + 1)):
-            kinds.append(ESCALATION)
+            kinds.append(ReminderKind.ESCALATION)
         elif reminded:
-            kinds.append(OVERDUE)
+            kinds.append(ReminderKind.OVERDUE)
     return kinds

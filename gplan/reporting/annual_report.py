@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
 from gplan.models import Body, Plan, Task
-from gplan.models.task import DONE_LATE, DONE_ON_TIME, OVERDUE
 from gplan.reporting import summary
 from gplan.reporting import targets as target_data
+from gplan.tasks.vocabulary import TaskStatus
 
 
 @dataclass
@@ -42,7 +42,7 @@ class AnnualReport:
 
     @property
     def done_late(self) -> int:
-        return self.overview.total.done_late
+        return self.overview.total.count(TaskStatus.DONE_LATE)
 
     def actual(self, line: TargetLine):
         return line.row.actuals.get(self.year)
@@ -68,9 +68,9 @@ def annual_report(plan: Plan, year: int, today: date) -> AnnualReport:
         status = task.status_on(today)
         if section is None:
             continue
-        if status in (DONE_ON_TIME, DONE_LATE):
+        if status.is_done:
             section.done.append(task)
-        elif status == OVERDUE:
+        elif status == TaskStatus.OVERDUE:
             section.overdue.append(task)
     for section in sections.values():
         section.done.sort(key=lambda t: (t.completed_on or t.due_on, t.id))

@@ -1,7 +1,8 @@
 """The progress tables and the targets table as Excel (.xlsx) and CSV files.
 
 The headers and labels are the province's reporting language, Vietnamese, whatever the
-language of the screen: the files are handed on as they are. Numbers are numbers, shares are
+language of the screen: the files are handed on as they are (statuses take the Vietnamese of
+their vocabulary's label). Numbers are numbers, shares are
 fractions shown as percentages, deadlines are real date cells.
 """
 
@@ -14,30 +15,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gplan.models import Plan
-from gplan.models.task import IN_PROGRESS, STATUSES
 from gplan.reporting import summary
 from gplan.reporting import targets as target_data
 from gplan.tasks.lists import TaskQuery, all_tasks, body_contacts
+from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 from gplan.timeutil import to_local, utcnow
+from gplan.vocabulary import RichStrEnum
 
-STATUS_VI = {
-    "done_on_time": "Hoàn thành đúng hạn",
-    "done_late": "Hoàn thành quá hạn",
-    "in_progress": "Đang thực hiện trong hạn",
-    "overdue": "Quá hạn",
-    "not_started": "Chưa bắt đầu",
-}
-TARGET_STATUS_VI = {
-    target_data.MET: "Đã đạt",
-    target_data.ON_TRACK: "Đúng tiến độ",
-    target_data.OFF_TRACK: "Chậm tiến độ",
-    target_data.NO_DATA: "Chưa có số liệu",
-}
+REPORTING_LOCALE = "vi"
 TEXT, INT, PERCENT, NUMBER, DATE, DATETIME = "text", "int", "percent", "number", "date", "datetime"
 FORMATS = {PERCENT: "0.0%", DATE: "DD/MM/YYYY", DATETIME: "DD/MM/YYYY HH:MM", NUMBER: "#,##0.####", INT: "0"}
 WIDTHS = {TEXT: 40, INT: 12, PERCENT: 14, NUMBER: 14, DATE: 13, DATETIME: 17}
@@ -57,19 +48,25 @@ class Sheet:
     rows: list[list] = field(default_factory=list)
 
 
+def label(member: RichStrEnum) -> str:
+    """A vocabulary label in the reporting language."""
+    with force_locale(REPORTING_LOCALE):
+        return str(member.title)
+
+
 def _status_columns(prefix: str = "") -> list[Column]:
     columns = [Column(f"{prefix}Tổng số nhiệm vụ", INT)]
-    for status in STATUSES:
+    for status in TaskStatus:
         columns += [
-            Column(f"{prefix}{STATUS_VI[status]}", INT),
-            Column(f"{prefix}{STATUS_VI[status]} (%)", PERCENT),
+            Column(f"{prefix}{label(status)}", INT),
+            Column(f"{prefix}{label(status)} (%)", PERCENT),
         ]
     return [*columns, Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT)]
 
 
 def _status_values(counts: summary.StatusCounts) -> list:
     values: list = [counts.total]
-    for status in STATUSES:
+    for status in TaskStatus:
         values += [counts.count(status), counts.share(status)]
     return [*values, counts.completion]
 
@@ -140,7 +137,7 @@ def _local_naive(instant: datetime | None) -> datetime | None:
 
 
 def overdue_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
-    tasks = all_tasks(plan, today, TaskQuery(year=year, status="overdue"))
+    tasks = all_tasks(plan, today, TaskQuery(year=year, status=TaskStatus.OVERDUE))
     contacts = body_contacts({task.body_id for task in tasks})
     columns = [
         Column("STT", INT),
@@ -156,6 +153,7 @@ def overdue_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
         Column("Ghi chú gần nhất"),
     ]
     sheet = Sheet("overdue", "Nhiệm vụ quá hạn", columns)
+    in_progress = TaskStatus.IN_PROGRESS  # the wording the files have always used for the progress
     for number, task in enumerate(tasks, 1):
         mail = contacts.last_mail.get(task.body_id)
         sheet.rows.append(
@@ -168,7 +166,7 @@ def overdue_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
                 task.due_on,
                 task.extended_due_on,
                 task.days_late(today),
-                STATUS_VI[IN_PROGRESS] if task.progress == IN_PROGRESS else STATUS_VI["not_started"],
+                label(in_progress if task.progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED),
                 _local_naive(mail.at) if mail else None,
                 task.note,
             ]
@@ -205,7 +203,7 @@ def targets_sheet(plan: Plan) -> Sheet:
             target.ref,
             target.text,
             value.label,
-            target_data.COMPARATOR_SIGNS.get(value.comparator, value.comparator),
+            label(value.comparator),
             value.value,
             value.unit,
             baseline,
@@ -215,7 +213,7 @@ def targets_sheet(plan: Plan) -> Sheet:
             actual = row.actuals.get(year)
             cells += [actual.value, actual.value_women, actual.value_men] if actual else [None, None, None]
         owner = target.owner_body.name if target.owner_body else ""
-        sheet.rows.append([*cells, TARGET_STATUS_VI[row.assessment.status], owner])
+        sheet.rows.append([*cells, label(row.assessment.status), owner])
     return sheet
 
 

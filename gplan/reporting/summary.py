@@ -19,55 +19,61 @@ from sqlalchemy.orm import InstrumentedAttribute
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.task import STATUSES, status_expression
+from gplan.models.task import status_expression
 from gplan.plans.queries import task_holding_bodies
+from gplan.tasks.vocabulary import TaskStatus
 
 NOT_LINKED = 0  # the column of tasks serving no objective (or no activity)
 
 
-@dataclass
 class StatusCounts:
-    """How many tasks are in each reporting category; shares are of ``total``."""
+    """How many tasks are in each reporting category (every :class:`TaskStatus`, zero when
+    none); shares are of ``total``."""
 
-    done_on_time: int = 0
-    done_late: int = 0
-    in_progress: int = 0
-    overdue: int = 0
-    not_started: int = 0
+    __slots__ = ("_counts",)
+
+    def __init__(self) -> None:
+        self._counts = dict.fromkeys(TaskStatus, 0)
 
     def add(self, status: str, count: int) -> None:
-        setattr(self, status, getattr(self, status) + count)
+        self._counts[TaskStatus(status)] += count
 
     def merge(self, other: StatusCounts) -> None:
-        for status in STATUSES:
-            self.add(status, getattr(other, status))
+        for status, count in other._counts.items():
+            self._counts[status] += count
 
     def count(self, status: str) -> int:
-        return getattr(self, status)
+        return self._counts[TaskStatus(status)]
 
     @property
     def total(self) -> int:
-        return self.done_on_time + self.done_late + self.in_progress + self.overdue + self.not_started
+        return sum(self._counts.values())
 
     @property
     def done(self) -> int:
-        return self.done_on_time + self.done_late
+        return sum(count for status, count in self._counts.items() if status.is_done)
+
+    @property
+    def overdue(self) -> int:
+        return self._counts[TaskStatus.OVERDUE]
 
     def share(self, status: str) -> float | None:
-        return getattr(self, status) / self.total if self.total else None
+        total = self.total
+        return self.count(status) / total if total else None
 
     @property
     def completion(self) -> float | None:
         """Done (on time or late) out of all tasks; None when there are no tasks."""
-        return self.done / self.total if self.total else None
+        total = self.total
+        return self.done / total if total else None
 
     @property
     def nothing_due_yet(self) -> bool:
         """No task done and none past its deadline: too early to judge."""
         return self.total > 0 and self.done == 0 and self.overdue == 0
 
-    def items(self) -> list[tuple[str, int]]:
-        return [(status, getattr(self, status)) for status in STATUSES]
+    def items(self) -> list[tuple[TaskStatus, int]]:
+        return list(self._counts.items())
 
 
 def count_statuses(
@@ -130,7 +136,7 @@ def ordered_bodies(plan: Plan, with_tasks: Iterable[int]) -> list[Body]:
     return bodies
 
 
-SORT_KEYS = ("late", "body", "total", "completion", *STATUSES)
+SORT_KEYS = ("late", "body", "total", "completion", *TaskStatus.values())
 
 
 def sort_rows(rows: list[BodyRow], key: str, descending: bool) -> list[BodyRow]:
@@ -141,7 +147,7 @@ def sort_rows(rows: list[BodyRow], key: str, descending: bool) -> list[BodyRow]:
         return sorted(rows, key=lambda r: (r.counts.total, -r.position), reverse=descending)
     if key == "completion":
         return sorted(rows, key=lambda r: (r.counts.completion or 0, -r.position), reverse=descending)
-    if key in STATUSES:
+    if key in TaskStatus.values():
         return sorted(
             rows,
             key=lambda r: (r.counts.share(key) or 0, r.counts.count(key), -r.position),
@@ -150,9 +156,9 @@ def sort_rows(rows: list[BodyRow], key: str, descending: bool) -> list[BodyRow]:
     ranked = sorted(
         rows,
         key=lambda r: (
-            r.counts.share("overdue") or 0,
+            r.counts.share(TaskStatus.OVERDUE) or 0,
             r.counts.overdue,
-            r.counts.share("done_late") or 0,
+            r.counts.share(TaskStatus.DONE_LATE) or 0,
             -r.position,
         ),
         reverse=True,

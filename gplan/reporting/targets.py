@@ -20,24 +20,12 @@ from gplan.extensions import db
 from gplan.models import Objective, Plan, Target, TargetActual, TargetActualRevision, TargetValue, User
 from gplan.reporting.actuals import can_enter_actual
 from gplan.reporting.charts import TrendChart, trend_chart
-
-MET = "met"
-ON_TRACK = "on_track"
-OFF_TRACK = "off_track"
-NO_DATA = "no_data"
-TARGET_STATUSES = (MET, ON_TRACK, OFF_TRACK, NO_DATA)
-COMPARATOR_SIGNS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
 
 
 def meets(figure: Decimal, comparator: str, target: Decimal) -> bool:
     """Whether ``figure`` satisfies ``comparator target`` (for "<=", lower is better)."""
-    return {
-        ">=": figure >= target,
-        ">": figure > target,
-        "<=": figure <= target,
-        "<": figure < target,
-        "=": figure == target,
-    }[comparator]
+    return Comparator(comparator).holds(figure, target)
 
 
 def compared_figures(actual: TargetActual | None) -> list[Decimal]:
@@ -57,14 +45,14 @@ def figures_meet(actual: TargetActual | None, value: TargetValue) -> bool | None
 
 
 def _reaches(last: Decimal, projected: Decimal, comparator: str, target: Decimal) -> bool:
-    if comparator == "=":
+    if comparator == Comparator.EQUAL:
         return min(last, projected) <= target <= max(last, projected)
     return meets(projected, comparator, target)
 
 
 @dataclass
 class Assessment:
-    status: str
+    status: TargetStatus
     year: int | None = None  # the year of the figure judged
     projected: list[Decimal] = field(default_factory=list)  # at the period's end, when on/off track by trend
 
@@ -74,29 +62,30 @@ def assess(value: TargetValue, actuals: dict[int, TargetActual], period: tuple[i
     start, end = period
     years = sorted(y for y, a in actuals.items() if start <= y <= end and compared_figures(a))
     if not years:
-        return Assessment(NO_DATA)
+        return Assessment(TargetStatus.NO_DATA)
     last_year = years[-1]
     last = actuals[last_year]
     if figures_meet(last, value):
-        return Assessment(MET, last_year)
-    if value.horizon_kind == "yearly" or last_year >= end:
-        return Assessment(OFF_TRACK, last_year)
+        return Assessment(TargetStatus.MET, last_year)
+    if value.horizon_kind == Horizon.YEARLY or last_year >= end:
+        return Assessment(TargetStatus.OFF_TRACK, last_year)
     earlier = [y for y in actuals if y < last_year and compared_figures(actuals[y])]
     if earlier:
         first_year, first = max(earlier), compared_figures(actuals[max(earlier)])
     elif value.baseline is not None and value.baseline_year is not None and value.baseline_year < last_year:
         first_year, first = value.baseline_year, [value.baseline] * len(compared_figures(last))
     else:
-        return Assessment(OFF_TRACK, last_year)
+        return Assessment(TargetStatus.OFF_TRACK, last_year)
     latest = compared_figures(last)
     if len(first) != len(latest):
-        return Assessment(OFF_TRACK, last_year)
+        return Assessment(TargetStatus.OFF_TRACK, last_year)
     span, ahead = Decimal(last_year - first_year), Decimal(end - last_year)
     projected = [b + (b - a) * ahead / span for a, b in zip(first, latest, strict=True)]
     reached = all(
         _reaches(b, p, value.comparator, value.value) for b, p in zip(latest, projected, strict=True)
     )
-    return Assessment(ON_TRACK if reached else OFF_TRACK, last_year, projected)
+    status = TargetStatus.ON_TRACK if reached else TargetStatus.OFF_TRACK
+    return Assessment(status, last_year, projected)
 
 
 @dataclass
@@ -181,7 +170,7 @@ def target_rows(plan: Plan, owner_body_id: int | None = None, charts: str | None
     actuals = actuals_by_value([v.id for v in values])
     rows = []
     for value in values:
-        row = TargetRow(value, actuals.get(value.id, {}), Assessment(NO_DATA))
+        row = TargetRow(value, actuals.get(value.id, {}), Assessment(TargetStatus.NO_DATA))
         row.assessment = assess(value, row.actuals, (plan.period_start, plan.period_end))
         if charts:
             row.chart = chart_for(row, plan, compact=charts == "compact")
@@ -192,7 +181,7 @@ def target_rows(plan: Plan, owner_body_id: int | None = None, charts: str | None
 def target_row(value: TargetValue) -> TargetRow:
     plan = value.target.objective.plan
     rows = actuals_by_value([value.id])
-    row = TargetRow(value, rows.get(value.id, {}), Assessment(NO_DATA))
+    row = TargetRow(value, rows.get(value.id, {}), Assessment(TargetStatus.NO_DATA))
     row.assessment = assess(value, row.actuals, (plan.period_start, plan.period_end))
     row.chart = chart_for(row, plan)
     return row

@@ -11,15 +11,13 @@ from gplan.accounts.access import require
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import ASSIGNEE
-from gplan.models.task import DONE
 from gplan.ops import audit
 from gplan.tasks.sync import sync_tasks
+from gplan.tasks.vocabulary import TaskEventKind
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
 AD_HOC_PARAGRAPH = "AH"
-EXTENSION = "extension"
-ASSIGNED = "assigned"
 
 
 def _next_ad_hoc_ref(plan: Plan) -> tuple[str, int]:
@@ -75,7 +73,9 @@ def add_ad_hoc_task(
     tasks = list(db.session.scalars(select(Task).where(Task.responsibility_id == responsibility.id)))
     now = utcnow()
     for task in tasks:
-        db.session.add(TaskEvent(task=task, user_id=actor.id, at=now, kind=ASSIGNED, note=note or None))
+        db.session.add(
+            TaskEvent(task=task, user_id=actor.id, at=now, kind=TaskEventKind.ASSIGNED, note=note or None)
+        )
     audit.record(
         audit.AD_HOC_TASK,
         actor=actor,
@@ -91,7 +91,7 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
     still measured against it) and recording the extension in the history. The caller commits."""
     require(actor.edits_all_progress)
     reason = (reason or "").strip()
-    if task.progress == DONE:
+    if not task.is_open:
         raise InputError(gettext("The task is already done."))
     if not reason:
         raise InputError(gettext("Give the reason for the extension."), "reason")
@@ -111,7 +111,7 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
         task=task,
         user_id=actor.id,
         at=task.updated_at,
-        kind=EXTENSION,
+        kind=TaskEventKind.EXTENSION,
         note=reason,
         details=details,
     )

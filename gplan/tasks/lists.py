@@ -8,15 +8,15 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
+from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS
 from gplan.models import Body, MailMessage, Plan, Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.task import OVERDUE, status_expression
-from gplan.models.user import FOCAL_POINT
+from gplan.models.task import status_expression
+from gplan.tasks.vocabulary import TaskStatus
 
 PER_PAGE = 100
-# Mail about accounts (invitations, password resets) is not a reminder.
-ACCOUNT_MAIL_KINDS = ("invite", "reset")
 
 
 @dataclass
@@ -53,10 +53,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-
-def deadline_column():
-    return func.coalesce(Task.extended_due_on, Task.due_on)
 
 
 def _filtered(plan: Plan, today: date, query: TaskQuery) -> Select:
@@ -107,7 +103,7 @@ def find_tasks(plan: Plan, today: date, query: TaskQuery, page: int = 1, per_pag
     page = max(1, min(page, max(1, -(-total // per_page))))
     items = db.session.scalars(
         statement.options(*_list_options())
-        .order_by(deadline_column(), Task.body_id, Task.id)
+        .order_by(Task.deadline, Task.body_id, Task.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
@@ -116,13 +112,13 @@ def find_tasks(plan: Plan, today: date, query: TaskQuery, page: int = 1, per_pag
 
 def overdue_tasks(plan: Plan, today: date, year: int | None = None, page: int = 1) -> Page:
     """Every task past its deadline and not done, the longest overdue first."""
-    return find_tasks(plan, today, TaskQuery(year=year, status=OVERDUE), page)
+    return find_tasks(plan, today, TaskQuery(year=year, status=TaskStatus.OVERDUE), page)
 
 
 def all_tasks(plan: Plan, today: date, query: TaskQuery) -> list[Task]:
     """Every task matching ``query`` in the list's order, for exports (no paging)."""
     statement = _filtered(plan, today, query).options(*_list_options())
-    return list(db.session.scalars(statement.order_by(deadline_column(), Task.body_id, Task.id)))
+    return list(db.session.scalars(statement.order_by(Task.deadline, Task.body_id, Task.id)))
 
 
 def body_tasks_with_history(plan: Plan, body: Body, year: int | None = None) -> list[Task]:
@@ -168,7 +164,7 @@ def body_contacts(body_ids: set[int]) -> BodyContacts:
     owners: dict[str, set[int]] = {}
     people = db.session.execute(
         select(User.body_id, User.email).where(
-            User.body_id.in_(body_ids), User.role == FOCAL_POINT, User.is_enabled.is_(True)
+            User.body_id.in_(body_ids), User.role == Role.FOCAL_POINT, User.is_enabled.is_(True)
         )
     )
     contacts = db.session.execute(

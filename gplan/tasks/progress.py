@@ -12,8 +12,8 @@ from gplan.accounts.access import can_change_task, require
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.task import DONE, IN_PROGRESS, NOT_STARTED, PROGRESS_VALUES
 from gplan.ops import audit
+from gplan.tasks.vocabulary import TaskEventKind, TaskProgress
 from gplan.timeutil import local_today, utcnow
 
 
@@ -44,15 +44,14 @@ def record_progress(
     ``evidence`` is a stored upload as (stored name, display name). The caller commits.
     """
     require(can_change_task(user, task))
-    if progress not in PROGRESS_VALUES:
-        raise ValueError(f"unknown progress '{progress}'")
+    progress = TaskProgress(progress)  # ValueError for anything else
     _audit(task, user, progress, note or None)
     now = utcnow()
     event = TaskEvent(
         task=task,
         user_id=user.id,
         at=now,
-        kind="progress",
+        kind=TaskEventKind.PROGRESS,
         from_progress=task.progress,
         to_progress=progress,
         note=note or None,
@@ -66,9 +65,9 @@ def record_progress(
     event.details = details or None
     if note:
         task.note = note
-    if progress == DONE and task.progress != DONE:
+    if progress == TaskProgress.DONE and task.is_open:
         task.completed_at, task.completed_on = now, local_today()
-    elif progress != DONE:
+    elif progress != TaskProgress.DONE:
         task.completed_at = task.completed_on = None
     task.progress = progress
     task.updated_at = now
@@ -133,7 +132,7 @@ def group_tasks(tasks: list[Task], today: date, due_soon_days: int, year: int | 
     groups = TaskGroups()
     soon = today + timedelta(days=due_soon_days)
     for task in tasks:
-        if task.progress == DONE:
+        if not task.is_open:
             if (
                 year is not None
                 or task.year >= today.year
@@ -154,4 +153,4 @@ def group_tasks(tasks: list[Task], today: date, due_soon_days: int, year: int | 
 
 def next_progress_choices(task: Task) -> list[str]:
     """What the task can move to from where it is: every other state."""
-    return [p for p in (NOT_STARTED, IN_PROGRESS, DONE) if p != task.progress]
+    return [p for p in TaskProgress if p != task.progress]

@@ -48,7 +48,6 @@ def search_tasks(user: User, search: TaskSearch, today: date, page: int, per_pag
     Status is the reporting status on ``today``; due_before/due_after bound the deadline (after
     any extension), both inclusive.
     """
-    deadline = func.coalesce(Task.extended_due_on, Task.due_on)
     query = select(Task)
     allowed = visible_body_ids(user)
     if allowed is not None:
@@ -62,13 +61,13 @@ def search_tasks(user: User, search: TaskSearch, today: date, page: int, per_pag
     if search.statuses:
         query = query.where(status_expression(today).in_(search.statuses))
     if search.due_before is not None:
-        query = query.where(deadline <= search.due_before)
+        query = query.where(Task.deadline <= search.due_before)
     if search.due_after is not None:
-        query = query.where(deadline >= search.due_after)
+        query = query.where(Task.deadline >= search.due_after)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
         query.options(selectinload(Task.responsibility), selectinload(Task.body))
-        .order_by(deadline, Task.id)
+        .order_by(Task.deadline, Task.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import Plan, Responsibility, Task, TaskEvent
-from gplan.models.task import NOT_STARTED
 from gplan.plans.schedule import occurrences
+from gplan.tasks.vocabulary import TaskProgress
 
 
 @dataclass
@@ -64,7 +64,7 @@ def sync_tasks(plan: Plan) -> TaskSyncResult:
                             due_on=occ.due_on,
                             starts_on=occ.starts_on,
                             ends_on=occ.ends_on,
-                            progress=NOT_STARTED,
+                            progress=TaskProgress.NOT_STARTED,
                         )
                     )
                     result.created += 1
@@ -84,7 +84,7 @@ def sync_tasks(plan: Plan) -> TaskSyncResult:
     for key, task in existing.items():
         if key in wanted:
             continue
-        if task.progress == NOT_STARTED and task.id not in with_history:
+        if task.progress == TaskProgress.NOT_STARTED and task.id not in with_history:
             db.session.delete(task)
             result.removed += 1
         else:

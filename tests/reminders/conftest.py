@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from gplan.extensions import db
 from gplan.models import Task
-from gplan.models.task import DONE
+from gplan.tasks.vocabulary import TaskProgress
 
 
 @pytest.fixture
@@ -27,11 +27,10 @@ def smtp(app, smtp_server):
 
 def settle_before(day: date) -> None:
     """Mark every task whose deadline is before ``day`` done on time, and commit."""
-    deadline = func.coalesce(Task.extended_due_on, Task.due_on)
     db.session.execute(
         update(Task)
-        .where(deadline < day, Task.progress != DONE)
-        .values(progress=DONE, completed_on=Task.due_on)
+        .where(Task.deadline < day, Task.progress != TaskProgress.DONE)
+        .values(progress=TaskProgress.DONE, completed_on=Task.due_on)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -40,11 +39,10 @@ def settle_before(day: date) -> None:
 
 def reopen(task: Task, deadline: date) -> Task:
     """Make ``task`` open again with an extended deadline (as after an agreed extension)."""
-    task.progress, task.completed_on, task.extended_due_on = "not_started", None, deadline
+    task.progress, task.completed_on, task.extended_due_on = TaskProgress.NOT_STARTED, None, deadline
     db.session.commit()
     return task
 
 
 def open_tasks_due(day: date) -> list[Task]:
-    deadline = func.coalesce(Task.extended_due_on, Task.due_on)
-    return list(db.session.scalars(select(Task).where(deadline == day, Task.progress != DONE)))
+    return list(db.session.scalars(select(Task).where(Task.deadline == day, Task.is_open)))

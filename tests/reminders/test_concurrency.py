@@ -8,9 +8,9 @@ import time_machine
 from sqlalchemy import func, select
 
 from gplan.accounts.users import create_user
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.models import MailMessage, Reminder, ReminderRun
-from gplan.models.user import COORDINATOR, FOCAL_POINT
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
@@ -33,8 +33,8 @@ def smtp_app(fresh_app, smtp_server):
     with fresh_app.app_context():
         plan = import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name).plan
         for body in task_holding_bodies(plan):
-            create_user(email=f"{body.key}@haiduong.gov.vn", name=body.name, role=FOCAL_POINT, body=body)
-        create_user(email="coordinator@haiduong.gov.vn", name="Điều phối", role=COORDINATOR)
+            create_user(email=f"{body.key}@haiduong.gov.vn", name=body.name, role=Role.FOCAL_POINT, body=body)
+        create_user(email="coordinator@haiduong.gov.vn", name="Điều phối", role=Role.COORDINATOR)
         db.session.commit()
         db.session.remove()
     yield fresh_app, smtp_server

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.mail.delivery import deliver_pending
+from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage, Reminder
-from gplan.models.outbox import PENDING, SENT
 from gplan.reminders.run import COVERED, run_reminders
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import COORDINATOR_EMAIL, focal_email, task_of, user
@@ -73,7 +73,7 @@ def test_each_recipient_gets_exactly_their_tasks_in_one_digest(smtp, june_12):
         (digest,) = smtp.to(address)
         assert links(digest) == {str(task_id) for task_id in task_ids}, address
     assert smtp.to(focal_email("justice")) == []  # nothing due: no mail at all
-    sent = db.session.scalar(select(func.count(MailMessage.id)).where(MailMessage.status == SENT))
+    sent = db.session.scalar(select(func.count(MailMessage.id)).where(MailMessage.status == MailState.SENT))
     assert sent == len(expected)
 
 
@@ -121,13 +121,13 @@ def test_server_refusing_loses_nothing_and_each_arrives_once(smtp, june_12):
     assert smtp.received == []
     waiting = db.session.scalars(select(MailMessage).order_by(MailMessage.id)).all()
     assert len(waiting) == result.digests == 7
-    assert all(m.status == PENDING and m.attempts == 1 and "451" in m.last_error for m in waiting)
+    assert all(m.status == MailState.PENDING and m.attempts == 1 and "451" in m.last_error for m in waiting)
 
     smtp.refuse = None
-    assert deliver_pending()[SENT] == 0  # backing off: not yet
+    assert deliver_pending()[MailState.SENT] == 0  # backing off: not yet
     traveller.shift(timedelta(minutes=3))
-    assert deliver_pending()[SENT] == 7
-    assert deliver_pending()[SENT] == 0
+    assert deliver_pending()[MailState.SENT] == 7
+    assert deliver_pending()[MailState.SENT] == 0
     assert len(smtp.received) == 7 and len(set(smtp.recipients())) == 7
     assert run_reminders(TUESDAY).digests == 0 and len(smtp.received) == 7
 

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 
-from gplan.models.reminder import DUE_SOON, DUE_TODAY, OVERDUE, WINDOW
 from gplan.reminders.prefs import received_kinds
 from gplan.reminders.run import run_reminders
+from gplan.reminders.vocabulary import ReminderKind
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
 from tests.reminders.conftest import reopen, settle_before
@@ -39,8 +39,12 @@ def _ticked(page: str, name: str) -> bool:
 
 def test_opting_out_of_overdue_reminders_works(client, smtp, late_tasks):
     login(client, focal_email("police"))
-    _keep_only(client, {DUE_SOON, DUE_TODAY, WINDOW})
-    assert received_kinds(user(focal_email("police"))) == {DUE_SOON, DUE_TODAY, WINDOW}
+    _keep_only(client, {ReminderKind.DUE_SOON, ReminderKind.DUE_TODAY, ReminderKind.WINDOW})
+    assert received_kinds(user(focal_email("police"))) == {
+        ReminderKind.DUE_SOON,
+        ReminderKind.DUE_TODAY,
+        ReminderKind.WINDOW,
+    }
 
     run_reminders(DAY)
 
@@ -64,13 +68,20 @@ def test_escalation_reaches_the_coordinator_and_the_late_body_whatever_it_chose(
 def test_the_profile_page_shows_the_choices(client, late_tasks):
     login(client, focal_email("police"))
     page = client.get("/profile/reminders").get_data(as_text=True)
-    assert all(_ticked(page, kind) for kind in (DUE_SOON, DUE_TODAY, OVERDUE, WINDOW))  # all by default
+    assert all(
+        _ticked(page, kind)
+        for kind in (ReminderKind.DUE_SOON, ReminderKind.DUE_TODAY, ReminderKind.OVERDUE, ReminderKind.WINDOW)
+    )  # all by default
 
-    _keep_only(client, {DUE_TODAY})
+    _keep_only(client, {ReminderKind.DUE_TODAY})
 
     page = client.get("/profile/reminders").get_data(as_text=True)
-    assert _ticked(page, DUE_TODAY) and not _ticked(page, OVERDUE) and not _ticked(page, DUE_SOON)
-    assert OVERDUE not in received_kinds(user(focal_email("police")))
+    assert (
+        _ticked(page, ReminderKind.DUE_TODAY)
+        and not _ticked(page, ReminderKind.OVERDUE)
+        and not _ticked(page, ReminderKind.DUE_SOON)
+    )
+    assert ReminderKind.OVERDUE not in received_kinds(user(focal_email("police")))
 
 
 def test_the_coordinator_cannot_switch_escalations_off(client):

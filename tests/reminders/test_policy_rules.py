@@ -7,10 +7,10 @@ import time_machine
 from sqlalchemy import event
 
 from gplan.extensions import db
-from gplan.models.reminder import DUE_SOON, DUE_TODAY, ESCALATION, OVERDUE, WINDOW
-from gplan.reminders.planner import SOON, WINDOWS, due_reminders
+from gplan.reminders.planner import due_reminders
 from gplan.reminders.policy import Policy, kinds_on, save_policy
 from gplan.reminders.run import WEEKEND, run_reminders
+from gplan.reminders.vocabulary import DigestSection, ReminderKind
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import ADMIN_EMAIL, focal_email, task_of, user
 from tests.reminders.conftest import reopen, settle_before
@@ -22,15 +22,15 @@ DEFAULT = Policy()
 @pytest.mark.parametrize(
     ("day", "kinds"),
     [
-        (date(2018, 11, 26), [DUE_SOON]),  # 14 days before
+        (date(2018, 11, 26), [ReminderKind.DUE_SOON]),  # 14 days before
         (date(2018, 11, 27), []),
-        (date(2018, 12, 7), [DUE_SOON]),  # 3 days before
-        (date(2018, 12, 10), [DUE_TODAY]),
+        (date(2018, 12, 7), [ReminderKind.DUE_SOON]),  # 3 days before
+        (date(2018, 12, 10), [ReminderKind.DUE_TODAY]),
         (date(2018, 12, 11), []),
-        (date(2018, 12, 17), [OVERDUE]),  # weekly while overdue
-        (date(2018, 12, 24), [OVERDUE]),
-        (date(2018, 12, 31), [ESCALATION]),  # 21 days: more than 14, the coordinator is copied
-        (date(2019, 1, 7), [ESCALATION]),
+        (date(2018, 12, 17), [ReminderKind.OVERDUE]),  # weekly while overdue
+        (date(2018, 12, 24), [ReminderKind.OVERDUE]),
+        (date(2018, 12, 31), [ReminderKind.ESCALATION]),  # 21 days: more than 14, the coordinator is copied
+        (date(2019, 1, 7), [ReminderKind.ESCALATION]),
     ],
 )
 def test_the_default_rhythm_of_a_due_date(day, kinds):
@@ -40,12 +40,12 @@ def test_the_default_rhythm_of_a_due_date(day, kinds):
 @pytest.mark.parametrize(
     ("day", "kinds"),
     [
-        (date(2018, 11, 1), [WINDOW]),  # 14 days before the Action Month opens
-        (date(2018, 11, 15), [WINDOW]),  # it opens
+        (date(2018, 11, 1), [ReminderKind.WINDOW]),  # 14 days before the Action Month opens
+        (date(2018, 11, 15), [ReminderKind.WINDOW]),  # it opens
         (date(2018, 12, 1), []),
-        (date(2018, 12, 17), [DUE_SOON]),  # its report is due 31/12, 14 days after it closes
-        (date(2018, 12, 28), [DUE_SOON]),
-        (date(2018, 12, 31), [DUE_TODAY]),
+        (date(2018, 12, 17), [ReminderKind.DUE_SOON]),  # its report is due 31/12, 14 days after it closes
+        (date(2018, 12, 28), [ReminderKind.DUE_SOON]),
+        (date(2018, 12, 31), [ReminderKind.DUE_TODAY]),
     ],
 )
 def test_the_action_month_is_announced_then_its_report_reminded(day, kinds):
@@ -58,7 +58,7 @@ def test_the_action_month_reaches_its_body_as_a_period_opening():
         d for d in due_reminders(date(2018, 11, 1), ignore_history=True).digests if task.id in d.entries
     ]
     assert digest.recipient.email == focal_email("culture-sports-tourism")
-    assert digest.sections(date(2018, 11, 1))[WINDOWS][0].task_id == task.id
+    assert digest.sections(date(2018, 11, 1))[DigestSection.WINDOWS][0].task_id == task.id
 
 
 def test_skipped_weekends_move_their_reminders_to_friday(smtp):
@@ -87,7 +87,7 @@ def test_a_digest_groups_by_urgency():
     (digest,) = [d for d in plan.digests if d.recipient.email == focal_email("dolisa")]
     sections = digest.sections(date(2018, 6, 12))
     assert [e.task_id for e in sections["overdue"]] == [late.id]
-    assert {e.ref for e in sections[SOON]} == {"IV.1.c", "IV.1.d"}
+    assert {e.ref for e in sections[DigestSection.DUE_SOON]} == {"IV.1.c", "IV.1.d"}
 
 
 def _queries_to_plan(day: date) -> tuple[int, int]:

@@ -3,10 +3,10 @@
 from flask import Response, render_template, request, url_for
 from flask_babel import gettext
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import AuditFilterForm
 from gplan.blueprints.decorators import roles_required
-from gplan.models.user import ADMIN
 from gplan.ops import audit
 from gplan.timeutil import local_today
 
@@ -30,7 +30,7 @@ def _filters() -> tuple[AuditFilterForm, audit.AuditFilter]:
 
 
 @bp.route("/audit")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def audit_log():
     form, filters = _filters()
     page = max(1, min(request.args.get("page", 1, type=int), 100_000))
@@ -54,7 +54,7 @@ def audit_log():
 
 
 @bp.route("/audit.csv")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def audit_csv():
     _form, filters = _filters()
     filename = f"gplan-audit-{local_today().isoformat()}.csv"

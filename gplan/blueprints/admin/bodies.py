@@ -6,19 +6,19 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import BodyForm, MemberForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body
-from gplan.models.user import ADMIN
 from gplan.plans import bodies as body_admin
 from gplan.validation import InputError
 
 
 @bp.route("/bodies")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def bodies():
     query = (
         select(Body)
@@ -35,7 +35,7 @@ def _page(body: Body, form: BodyForm, member_form: MemberForm | None):
 
 
 @bp.route("/bodies/<int:body_id>", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def body(body_id: int):
     found = db.session.get(Body, body_id) or abort(404)
     form = BodyForm(obj=found)
@@ -53,7 +53,7 @@ def body(body_id: int):
 
 
 @bp.post("/bodies/<int:body_id>/members")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def add_member(body_id: int):
     group = db.session.get(Body, body_id) or abort(404)
     if not group.is_group:

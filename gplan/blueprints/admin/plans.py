@@ -5,13 +5,13 @@ from flask_babel import gettext
 from flask_login import current_user
 from wtforms import StringField, SubmitField
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import PlanUploadForm, RolloverForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import BaseForm, show_input_error
 from gplan.models import Plan
-from gplan.models.user import ADMIN
 from gplan.plans import admin as plan_admin
 from gplan.plans import queries as plan_queries
 from gplan.plans.file import PlanFileError
@@ -24,7 +24,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 
 
 @bp.route("/plans")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def plans():
     return render_template("admin/plans.html", plans=plan_queries.all_plans())
 
@@ -54,7 +54,7 @@ def _imported(result):
 
 
 @bp.route("/plans/import", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def import_plan():
     form = PlanUploadForm()
     problems = None
@@ -69,7 +69,7 @@ def import_plan():
 
 
 @bp.route("/plans/<int:plan_id>/roll-over", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def roll_over(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = RolloverForm()
@@ -107,7 +107,7 @@ def _due_days_form(plan: Plan) -> BaseForm:
 
 
 @bp.route("/plans/<int:plan_id>/settings", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def plan_settings(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = _due_days_form(plan)

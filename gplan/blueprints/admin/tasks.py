@@ -5,13 +5,13 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import AdHocTaskForm, ExtensionForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body, Plan, Task
-from gplan.models.user import ADMIN, COORDINATOR
 from gplan.tasks import admin as task_admin
 from gplan.templating import locale_code
 from gplan.timeutil import local_today
@@ -34,7 +34,7 @@ def _body_choices(plan: Plan) -> list[tuple[int, str]]:
 
 
 @bp.route("/plans/<int:plan_id>/ad-hoc", methods=["GET", "POST"])
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def ad_hoc_task(plan_id: int):
     plan = db.session.get(Plan, plan_id) or abort(404)
     form = AdHocTaskForm()
@@ -58,7 +58,7 @@ def ad_hoc_task(plan_id: int):
 
 
 @bp.route("/tasks/<int:task_id>/extend", methods=["GET", "POST"])
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def extend_deadline(task_id: int):
     task = db.session.get(Task, task_id) or abort(404)
     form = ExtensionForm()

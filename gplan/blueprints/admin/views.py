@@ -9,15 +9,16 @@ from sqlalchemy import select
 
 from gplan.accounts import admin as user_admin
 from gplan.accounts import users as accounts
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import ActionForm, UserEditForm, UserForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import show_input_error
+from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind
 from gplan.models import Body, User
-from gplan.models.user import ADMIN, COORDINATOR, ROLES
 from gplan.plans import queries as plan_queries
-from gplan.templating import ROLE_LABELS, format_date
+from gplan.templating import format_date
 from gplan.validation import InputError
 
 
@@ -31,14 +32,14 @@ def _user_or_404(user_id: int) -> User:
 
 
 @bp.route("/")
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def index():
     return render_template("admin/index.html", all_plans=plan_queries.all_plans())
 
 
 def _with_choices(form):
     """A user form with the roles and the bodies a focal point may belong to."""
-    form.role.choices = [(role, ROLE_LABELS[role]) for role in ROLES]
+    form.role.choices = Role.choices()
     form.body.choices = _body_choices()
     return form
 
@@ -48,14 +49,14 @@ def _chosen_body(form) -> Body | None:
 
 
 @bp.route("/users")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def users():
     rows = db.session.scalars(select(User).order_by(User.role, User.name))
     return render_template("admin/users.html", users=list(rows))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def new_user():
     form = _with_choices(UserForm())
     if form.validate_on_submit():
@@ -72,14 +73,14 @@ def new_user():
             show_input_error(form, error)
         else:
             db.session.commit()
-            accounts.send_password_link(user, kind="invite")
+            accounts.send_password_link(user, kind=MailKind.INVITE)
             flash(gettext("%(name)s was invited by email.", name=user.name), "success")
             return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def edit_user(user_id: int):
     user = _user_or_404(user_id)
     form = _with_choices(UserEditForm(obj=user, body=user.body_id or 0))
@@ -103,7 +104,7 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/<any(disable, enable):action>")
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def set_enabled(user_id: int, action: str):
     user = _user_or_404(user_id)
     if ActionForm().validate_on_submit():
@@ -124,8 +125,8 @@ def set_enabled(user_id: int, action: str):
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
-@bp.post("/users/<int:user_id>/<any(invite, reset):kind>")
-@roles_required(ADMIN)
+@bp.post(f"/users/<int:user_id>/<any({', '.join(ACCOUNT_MAIL_KINDS)}):kind>")
+@roles_required(Role.ADMIN)
 def send_link(user_id: int, kind: str):
     user = _user_or_404(user_id)
     if ActionForm().validate_on_submit():

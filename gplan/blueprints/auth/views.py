@@ -17,6 +17,7 @@ from gplan.accounts import users as accounts
 from gplan.blueprints.auth import bp
 from gplan.blueprints.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from gplan.extensions import db, limiter
+from gplan.mail.vocabulary import MailKind
 from gplan.ops import audit
 from gplan.security import start_session_clock
 from gplan.templating import format_instant
@@ -116,7 +117,7 @@ def forgot_password():
     if form.validate_on_submit():
         user = accounts.find_user_by_email(form.email.data)
         if user is not None and user.is_enabled:
-            accounts.send_password_link(user, kind="reset")
+            accounts.send_password_link(user, kind=MailKind.RESET)
         # The same answer either way, so the page does not reveal who has an account.
         flash(
             gettext("If an account uses this address, a link to set a new password is on its way."),

@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility
-from gplan.models.task import STATUSES
-from gplan.models.user import ADMIN, COORDINATOR, OBSERVER
 from gplan.reporting.summary import SORT_KEYS
 from gplan.tasks.lists import TaskQuery
+from gplan.tasks.vocabulary import TaskStatus
 
 # Who sees the coordinator's pages: everyone who sees all bodies (the observer read-only).
-coordinator_pages = roles_required(ADMIN, COORDINATOR, OBSERVER)
+coordinator_pages = roles_required(Role.ADMIN, Role.COORDINATOR, Role.OBSERVER)
 
 THEMES = {"objective": _l("By objective"), "activity": _l("By activity")}
 
@@ -53,8 +53,8 @@ def _owned(model, plan: Plan, value: int | None):
 def chosen_task_query(plan: Plan) -> TaskQuery:
     """The task list's filters; a body, objective, activity or duty from another plan is a 404."""
     args = request.args
-    status = args.get("status") or None
-    if status is not None and status not in STATUSES:
+    status = TaskStatus.get(args.get("status"))
+    if args.get("status") and status is None:
         abort(404)
     unlinked = args.get("unlinked") or None
     if unlinked is not None and unlinked not in THEMES:

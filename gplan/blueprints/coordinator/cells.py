@@ -10,9 +10,8 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from gplan.blueprints.coordinator import bp
-from gplan.models.task import STATUSES
 from gplan.reporting.summary import StatusCounts
-from gplan.templating import STATUS_LABELS
+from gplan.tasks.vocabulary import TaskStatus
 
 
 def share_text(share: float | None) -> str:
@@ -44,7 +43,7 @@ def count_link(plan_id: int, count: int, args: dict) -> Markup:
 def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
     """Five table cells: each status's count (opening its tasks) and its share."""
     cells = []
-    for status in STATUSES:
+    for status in TaskStatus:
         link = count_link(plan_id, counts.count(status), {**args, "status": status})
         cells.append(
             f'<td class="n">{link} <span class="share">{share_text(counts.share(status))}</span></td>'
@@ -55,7 +54,7 @@ def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
 def _labels() -> dict[str, str]:
     labels = g.get("_status_labels")
     if labels is None:
-        labels = g._status_labels = {status: str(escape(label)) for status, label in STATUS_LABELS.items()}
+        labels = g._status_labels = {status: str(escape(status.title)) for status in TaskStatus}
     return labels
 
 
@@ -73,7 +72,7 @@ def status_bar(counts: StatusCounts, width: int = 120) -> Markup:
         if count:
             w = width * count / counts.total
             parts.append(
-                f'<rect class="seg-{status}" x="{x:.2f}" y="0" width="{w:.2f}" height="14">'
+                f'<rect class="seg {status.css_class}" x="{x:.2f}" y="0" width="{w:.2f}" height="14">'
                 f"<title>{labels[status]}: {count}</title></rect>"
             )
             x += w

@@ -20,7 +20,6 @@ from gplan.models import Body, Task
 from gplan.plans import queries as plan_queries
 from gplan.tasks import evidence as evidence_files
 from gplan.tasks.progress import body_tasks, group_tasks, next_progress_choices, record_progress
-from gplan.templating import PROGRESS_ACTIONS, PROGRESS_LABELS
 from gplan.timeutil import local_today
 
 
@@ -78,8 +77,8 @@ def task(task_id: int):
         require(can_change_task(current_user, task))
     form = None
     if can_change_task(current_user, task):
-        keep = (task.progress, gettext("Keep: %(state)s", state=PROGRESS_LABELS[task.progress]))
-        moves = [(p, PROGRESS_ACTIONS[p]) for p in next_progress_choices(task)]
+        keep = (task.progress, gettext("Keep: %(state)s", state=task.progress.title))
+        moves = [(p, p.action) for p in next_progress_choices(task)]
         form = ProgressForm(current=task.progress, choices=[keep, *moves])
         if form.validate_on_submit():
             upload = form.evidence_file.data

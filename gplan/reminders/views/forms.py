@@ -9,6 +9,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from gplan.forms import BaseForm
 from gplan.reminders.nudge import NOTE_MAX
 from gplan.reminders.policy import MAX_DAYS, Policy, parse_days_before
+from gplan.reminders.vocabulary import ReminderKind
 
 _DAYS = [InputRequired(), NumberRange(min=0, max=MAX_DAYS)]
 
@@ -57,11 +58,13 @@ class PreviewForm(BaseForm):
 
 
 class PreferencesForm(BaseForm):
-    due_soon = BooleanField(_l("Before a due date (as set by the administrator, e.g. 14 and 3 days before)"))
-    due_today = BooleanField(_l("On the due date"))
-    overdue = BooleanField(_l("While a task is overdue"))
-    window = BooleanField(_l("Before and when a period such as the Action Month opens"))
+    """One box per reminder kind a focal point may switch off, named by the kind."""
+
     submit = SubmitField(_l("Save my choices"))
+
+
+for _kind in ReminderKind.optional():
+    setattr(PreferencesForm, _kind.value, BooleanField(_kind.preference))
 
 
 class NudgeForm(BaseForm):

@@ -4,12 +4,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.mail.delivery import deliver_pending
 from gplan.models import Body
-from gplan.models.user import ADMIN, COORDINATOR
 from gplan.plans import queries as plan_queries
 from gplan.reminders.nudge import (
     body_recipients,
@@ -33,7 +33,7 @@ def _plan_and_body(plan_id: int, body_id: int):
 
 
 @bp.route("/p/<int:plan_id>/bodies/<int:body_id>/nudge", methods=["GET", "POST"])
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def nudge(plan_id: int, body_id: int):
     plan, body = _plan_and_body(plan_id, body_id)
     form, today, status = NudgeForm(), local_today(), 200

@@ -3,27 +3,20 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.mail.delivery import deliver_pending, requeue
-from gplan.mail.outbox import (
-    KIND_LABELS,
-    REMINDER_KIND_LABELS,
-    STATUS_LABELS,
-    STATUSES,
-    content_visible,
-    outbox_page,
-    reminders_of,
-)
+from gplan.mail.outbox import content_visible, outbox_page, reminders_of
+from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage
-from gplan.models.user import ADMIN, COORDINATOR
 from gplan.reminders.views import bp
 
 
 @bp.route("/outbox")
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def outbox():
-    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    status = MailState.get(request.args.get("status"))
     search = (request.args.get("q") or "").strip()[:100]
     page = outbox_page(status, search, request.args.get("page", 1, type=int))
     return render_template(
@@ -31,15 +24,12 @@ def outbox():
         page=page,
         status=status,
         search=search,
-        statuses=STATUSES,
-        STATUS_LABELS=STATUS_LABELS,
-        KIND_LABELS=KIND_LABELS,
         mail_server=current_app.config.get("MAIL_SERVER"),
     )
 
 
 @bp.route("/outbox/<int:message_id>")
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def outbox_message(message_id: int):
     message = db.session.get(MailMessage, message_id) or abort(404)
     return render_template(
@@ -47,14 +37,11 @@ def outbox_message(message_id: int):
         message=message,
         visible=content_visible(message),
         reminders=reminders_of(message),
-        REMINDER_KIND_LABELS=REMINDER_KIND_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
-        KIND_LABELS=KIND_LABELS,
     )
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
-@roles_required(ADMIN, COORDINATOR)
+@roles_required(Role.ADMIN, Role.COORDINATOR)
 def retry_message(message_id: int):
     message = db.session.get(MailMessage, message_id) or abort(404)
     if not current_app.config.get("MAIL_SERVER"):

@@ -5,12 +5,11 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from gplan.accounts.vocabulary import Role
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import ReminderRun
-from gplan.models.user import ADMIN
-from gplan.reminders.digest import section_titles
 from gplan.reminders.planner import due_reminders
 from gplan.reminders.policy import current_policy, save_policy
 from gplan.reminders.views import bp
@@ -20,7 +19,7 @@ from gplan.validation import InputError
 
 
 @bp.route("/admin/reminders", methods=["GET", "POST"])
-@roles_required(ADMIN)
+@roles_required(Role.ADMIN)
 def policy():
     form = PolicyForm.for_policy(current_policy())
     if form.validate_on_submit():
@@ -47,5 +46,4 @@ def _render(form: PolicyForm):
         preview=due_reminders(day, ignore_history=True) if day else None,
         runs=list(runs),
         today=local_today(),
-        titles=section_titles(),
     )

@@ -5,12 +5,12 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from gplan.extensions import db
-from gplan.models.reminder import OPTIONAL_KINDS
 from gplan.reminders.calendar import feed_of, feed_url, new_feed, revoke_feed
 from gplan.reminders.policy import current_policy
 from gplan.reminders.prefs import received_kinds, set_received_kinds
 from gplan.reminders.views import bp
 from gplan.reminders.views.forms import PreferencesForm
+from gplan.reminders.vocabulary import ReminderKind
 
 
 def _render(form: PreferencesForm):
@@ -28,7 +28,7 @@ def _render(form: PreferencesForm):
 @login_required
 def profile():
     received = received_kinds(current_user)
-    return _render(PreferencesForm(data={kind: kind in received for kind in OPTIONAL_KINDS}))
+    return _render(PreferencesForm(data={kind: kind in received for kind in ReminderKind.optional()}))
 
 
 @bp.route("/profile/reminders", methods=["POST"])
@@ -37,7 +37,7 @@ def save_preferences():
     form = PreferencesForm()
     if not form.validate_on_submit():
         return _render(form), 400
-    set_received_kinds(current_user, {kind for kind in OPTIONAL_KINDS if form[kind].data})
+    set_received_kinds(current_user, {kind for kind in ReminderKind.optional() if form[kind].data})
     db.session.commit()
     flash(gettext("Your reminder choices were saved."), "success")
     return redirect(url_for(".profile"))

@@ -1,0 +1,60 @@
+"""The words of tasks: what a focal point records, the reporting status computed from the dates,
+and the kinds of history entry. Each value is written here once, with its label and CSS class.
+
+The CSS classes are tones (``tone-ok``, ``tone-late``, ``tone-progress``, ``tone-overdue``,
+``tone-idle``, styled in static/css), so a new status takes a colour without new CSS.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from gplan.vocabulary import RichStrEnum
+
+
+class TaskProgress(RichStrEnum):
+    """What the focal point records (``Task.progress``)."""
+
+    NOT_STARTED = "not_started", _l("Not yet started"), "tone-idle"
+    IN_PROGRESS = "in_progress", _l("In progress"), "tone-progress"
+    DONE = "done", _l("Done"), "tone-ok"
+
+    @property
+    def action(self):
+        """The label of the choice that moves a task to this progress."""
+        return _PROGRESS_ACTIONS[self]
+
+
+_PROGRESS_ACTIONS = {
+    TaskProgress.NOT_STARTED: _l("Back to not started"),
+    TaskProgress.IN_PROGRESS: _l("Mark in progress"),
+    TaskProgress.DONE: _l("Mark done"),
+}
+
+
+class TaskStatus(RichStrEnum):
+    """The official reporting category on a day, computed from the dates by
+    ``Task.status_on`` and its SQL twin ``status_expression`` (gplan.models.task)."""
+
+    DONE_ON_TIME = "done_on_time", _l("Done on time"), "tone-ok"
+    DONE_LATE = "done_late", _l("Done late"), "tone-late"
+    IN_PROGRESS = "in_progress", _l("In progress, within deadline"), "tone-progress"
+    OVERDUE = "overdue", _l("Overdue"), "tone-overdue"
+    NOT_STARTED = "not_started", _l("Not yet started"), "tone-idle"
+
+    @property
+    def is_done(self) -> bool:
+        """Counted as done in completion shares."""
+        return self in _DONE_STATUSES
+
+
+_DONE_STATUSES = frozenset({TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE})
+
+
+class TaskEventKind(RichStrEnum):
+    """The kinds of entry in a task's history (``TaskEvent.kind``); templates/history/_events.html
+    renders each, and any other kind by its label and note."""
+
+    PROGRESS = "progress", _l("Progress recorded")
+    EXTENSION = "extension", _l("Deadline extended")
+    ASSIGNED = "assigned", _l("Task assigned")
