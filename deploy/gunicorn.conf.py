@@ -6,6 +6,9 @@ Web workers never run the reminder scheduler; it runs as its own process
 
 import multiprocessing
 import os
+from pathlib import Path
+
+from gunicorn.http import wsgi as gunicorn_http
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
@@ -18,3 +21,22 @@ max_requests_jitter = 200
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-"
 errorlog = "-"
+
+# gunicorn's control socket (for `gunicornc`) defaults to one path per user, which two
+# installations on one host would share: keep it in this installation's instance folder
+# (GUNICORN_CONTROL_SOCKET=off turns it off).
+_instance = Path(os.environ.get("GPLAN_INSTANCE") or Path(__file__).resolve().parent.parent / "instance")
+_control = os.environ.get("GUNICORN_CONTROL_SOCKET", str(_instance / "gunicorn.ctl"))
+control_socket_disable = _control.lower() in ("", "0", "off", "no")
+control_socket = _control if not control_socket_disable else str(_instance / "gunicorn.ctl")
+control_socket_mode = 0o600
+
+# No "Server: gunicorn" header: gunicorn has no setting for it, so leave its line out.
+_default_headers = gunicorn_http.Response.default_headers
+
+
+def _without_server_header(response):
+    return [line for line in _default_headers(response) if not line.startswith("Server:")]
+
+
+gunicorn_http.Response.default_headers = _without_server_header

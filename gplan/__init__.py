@@ -10,6 +10,7 @@ from flask import Flask
 from gplan.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
+FORM_MARGIN_BYTES = 2 * 1024 * 1024  # the rest of a form that carries an evidence file
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -35,8 +36,10 @@ def register_config(app: Flask, test_config: dict | None) -> None:
     if test_config:
         app.config.from_mapping(test_config)
     # Room above the evidence limit so an oversized file is refused by the form, with the
-    # rest of what the user typed kept, instead of by a bare 413.
-    app.config.setdefault("MAX_CONTENT_LENGTH", app.config["EVIDENCE_MAX_BYTES"] + 2 * 1024 * 1024)
+    # rest of what the user typed kept, instead of by a bare 413. Anything larger is refused
+    # before its body is read. (Flask defines the key as None, so setdefault would do nothing.)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["EVIDENCE_MAX_BYTES"] + FORM_MARGIN_BYTES
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

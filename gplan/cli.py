@@ -127,20 +127,29 @@ def register(app: Flask) -> None:
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, writable=True))
 def backup_command(target: str) -> None:
-    """Write the whole database and the evidence files to a zip file."""
-    from gplan.ops.backup import write_backup
+    """Write the whole database and the evidence files to a zip file (owner-readable only),
+    read in one snapshot and checked before it counts as written."""
+    from gplan.ops.backup import BackupError, write_backup
 
-    counts = write_backup(target)
+    try:
+        counts = write_backup(target)
+    except BackupError as error:
+        raise click.ClickException(f"no backup was written: {error}") from None
+    missing = counts.pop("missing files")
     click.echo(
-        f"Wrote {target}: {sum(counts.values())} rows in {len(counts)} tables, with the evidence files."
+        f"Wrote {target}: {sum(counts.values())} rows in {len(counts)} tables, with the evidence files; "
+        "every reference checked."
     )
+    if missing:
+        click.echo(f"Warning: {missing} evidence files named by tasks were already missing.", err=True)
 
 
 @click.command("restore")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False))
 def restore_command(source: str) -> None:
     """Load a backup into a freshly migrated, empty database."""
-    from gplan.ops.backup import BackupError, restore_backup
+    from gplan.ops.backup import BackupError
+    from gplan.ops.restore import restore_backup
 
     try:
         counts = restore_backup(source)

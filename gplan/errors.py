@@ -3,8 +3,9 @@
 from flask import Flask, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from gplan.accounts.access import AccessDenied
 from gplan.api.errors import input_error_response, is_api_request, json_error
@@ -28,6 +29,11 @@ def _messages() -> dict[int, str]:
 def render_error(code: int, message: str | None = None):
     text = message or _messages().get(code, gettext("An error occurred."))
     return render_template("errors/error.html", code=code, message=text), code
+
+
+def _bad_value(error: StatementError) -> bool:
+    """Whether the database (or the driver, binding it) refused a value as out of range."""
+    return isinstance(error, DataError) or isinstance(error.orig, OverflowError)
 
 
 def register(app: Flask) -> None:
@@ -61,6 +67,18 @@ def register(app: Flask) -> None:
     def _stale(error: StaleDataError):
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(OverflowError)  # a date such as 31/12/9999 moved past the calendar's end
+    @app.errorhandler(RecursionError)  # JSON or YAML nested thousands deep
+    @app.errorhandler(StatementError)  # a value the database's column cannot hold
+    def _out_of_range(error: Exception):
+        if isinstance(error, StatementError) and not _bad_value(error):
+            raise error  # a fault of ours: the 500 page below
+        db.session.rollback()
+        app.logger.info("Refused out-of-range input on %s %s: %r", request.method, request.path, error)
+        if is_api_request():
+            return json_error(BadRequest())
+        return render_error(400)
 
     @app.errorhandler(500)
     def _server_error(error):

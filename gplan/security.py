@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
@@ -28,6 +29,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+PUBLIC_ASSETS = {"static", "api_pages.asset"}
+
+
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -38,9 +42,10 @@ def _security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user and current_user.is_authenticated:
-        # Pages behind a login may hold other bodies' work: never keep them in shared caches.
-        headers.setdefault("Cache-Control", "no-store")
+    if current_user and current_user.is_authenticated and request.endpoint not in PUBLIC_ASSETS:
+        # Pages and files behind a login (evidence, exports) may hold other bodies' work: no
+        # cache may keep them, not even the browser's (send_file would say only no-cache).
+        headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -84,6 +89,31 @@ def _refuse_nul_characters():
         abort(400)
 
 
+# Integers in the address (ids, years, pages) stay within ±(2**53 - 1): far beyond any real
+# one, and small enough that neither a 64-bit column nor page × page size can overflow.
+MAX_INT_ARG = 2**53 - 1
+_INTEGER = re.compile(r"\s*[+-]?\d[\d_]*\s*")
+
+
+def _out_of_range(value) -> bool:
+    if isinstance(value, int):
+        return abs(value) > MAX_INT_ARG
+    if isinstance(value, str) and len(value) < 4000 and _INTEGER.fullmatch(value):
+        try:
+            return abs(int(value)) > MAX_INT_ARG
+        except ValueError:
+            return False
+    return False
+
+
+def _refuse_out_of_range_numbers():
+    """An id or page number beyond what any record could have is bad input: 400, not a
+    database overflow deep inside a query (PostgreSQL refuses numbers beyond int8)."""
+    values = [*request.args.values(), *(request.view_args or {}).values()]
+    if any(_out_of_range(value) for value in values):
+        abort(400)
+
+
 def register(app: Flask) -> None:
     if app.config["PROXY_FIX"]:
         hops = app.config["PROXY_FIX"]
@@ -91,5 +121,6 @@ def register(app: Flask) -> None:
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_MAX_HOURS"])
     limiter.init_app(app)
     app.before_request(_refuse_nul_characters)
+    app.before_request(_refuse_out_of_range_numbers)
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)

@@ -48,7 +48,7 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
         click.echo(f"Scheduler: {describe_schedule(app)} (see /outbox).")
     click.echo(f"gplan is running on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
-        serve(app, host=host, port=port, threads=threads)
+        serve(app, host=host, port=port, threads=threads, ident="")  # no Server header
     finally:
         if clock is not None:
             clock.shutdown(wait=False)

@@ -23,18 +23,21 @@ def enable_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _will_write() else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _will_write(connection) else "BEGIN")
 
 
-def _will_write() -> bool:
+def _will_write(connection) -> bool:
     """Whether the transaction about to start may write.
 
     A deferred transaction that reads and then writes fails at once with "database is locked"
     when another connection committed in between (SQLite cannot upgrade a stale snapshot), so
     writers take the write lock up front and wait their turn (busy_timeout) instead. Page
     views (GET) only read and keep the cheaper deferred BEGIN; form posts, CLI commands and
-    background jobs write.
+    background jobs write. A connection opened with ``read_only=True`` (the backup's snapshot)
+    only reads, and must not hold the write lock for as long as it reads.
     """
+    if connection.get_execution_options().get("read_only"):
+        return False
     if has_request_context():
         return request.method not in ("GET", "HEAD", "OPTIONS")
     return True

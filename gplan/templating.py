@@ -5,7 +5,10 @@ Templates compare and label statuses, kinds and roles through the vocabularies e
 their own.
 """
 
+import hashlib
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 
 from flask import Flask, current_app
 from flask_babel import get_locale
@@ -44,7 +47,31 @@ def locale_code() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+@lru_cache(maxsize=512)
+def _content_hash(path: Path, _modified: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def _static_version(folder: str, filename: str) -> str | None:
+    """A short hash of a static file's content, computed again only when the file changes."""
+    path = Path(folder) / filename
+    try:
+        return _content_hash(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+def _versioned_static(endpoint: str, values: dict) -> None:
+    """``url_for('static', ...)`` adds ``?v=<content hash>``: caches (nginx's 7 days) keep a
+    file only until its content changes."""
+    if endpoint == "static" and "v" not in values and "filename" in values:
+        version = _static_version(current_app.static_folder, values["filename"])
+        if version:
+            values["v"] = version
+
+
 def register(app: Flask) -> None:
+    app.url_defaults(_versioned_static)
     app.jinja_env.filters["ddmmyyyy"] = format_date
     app.jinja_env.filters["localtime"] = format_instant
     app.jinja_env.globals.update(

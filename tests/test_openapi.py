@@ -99,6 +99,14 @@ def test_the_docs_page_is_served_without_a_cdn(client):
     assert client.get("/api/v1/docs/assets/..%2fsecret").status_code == 404
 
 
+def test_the_docs_page_serves_a_current_swagger_ui(client):
+    """Swagger UI 4.15 bundled a DOMPurify with published advisories (fixed by 3.2.4)."""
+    with client.get("/api/v1/docs/assets/swagger-ui-bundle.js") as response:
+        bundle = response.get_data(as_text=True)
+    purify = re.search(r'DOMPurify\.version="(\d+)\.(\d+)\.(\d+)"', bundle)
+    assert purify and tuple(int(part) for part in purify.groups()) >= (3, 2, 4)
+
+
 def _operations(app):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     return [result.ok() for result in schema.get_all_operations()]

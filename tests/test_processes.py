@@ -171,3 +171,72 @@ def test_a_scheduler_killed_mid_batch_loses_no_reminder(deployment, smtp_server)
     assert len(per_recipient) == digests  # everybody got theirs
     # At most the one message in flight when it died may come twice (sent, not yet marked).
     assert sum(count - 1 for count in per_recipient.values()) <= 1
+
+
+def _serve(command: list[str], folder: Path, port: int, extra: dict | None = None) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'gplan.db'}",
+        "SECRET_KEY": "process-test",
+        "GPLAN_INSTANCE": str(folder),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        **(extra or {}),
+    }
+    env.pop("GUNICORN_CONTROL_SOCKET", None)
+    folder.mkdir(parents=True, exist_ok=True)
+    log = open(folder / "server.log", "w")  # noqa: SIM115
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _get(port: int, path: str = "/login", seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
+def _stop(*processes: subprocess.Popen) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def test_two_gunicorn_installations_on_one_host_name_no_server_and_keep_their_own_control_socket(tmp_path):
+    gunicorn = [str(BIN / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"]
+    ports = [_free_port(), _free_port()]
+    servers = [_serve(gunicorn, tmp_path / name, port) for name, port in zip("ab", ports, strict=True)]
+    try:
+        for name, port in zip("ab", ports, strict=True):
+            with _get(port) as page:
+                assert page.status == 200
+                assert page.headers.get("Server") is None
+            socket_path = tmp_path / name / "gunicorn.ctl"
+            deadline = time.monotonic() + 30
+            while not socket_path.exists() and time.monotonic() < deadline:
+                time.sleep(0.25)
+            assert socket_path.is_socket()
+            assert (socket_path.stat().st_mode & 0o777) == 0o600
+        assert all(server.poll() is None for server in servers)  # neither took the other's socket
+    finally:
+        _stop(*servers)
+
+
+def test_waitress_names_no_server(tmp_path):
+    port = _free_port()
+    command = [str(BIN / "flask"), "--app", "wsgi", "serve", "--no-scheduler", "--port", str(port)]
+    server = _serve(command, tmp_path / "embedded", port)
+    try:
+        with _get(port) as page:
+            assert page.status == 200
+            assert page.headers.get("Server") is None
+    finally:
+        _stop(server)

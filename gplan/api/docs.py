@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import flask_swagger_ui
 from flask import Blueprint, abort, current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
-from swagger_ui_bundle import swagger_ui_path
 
 from gplan.extensions import db
 
 bp = Blueprint("api_pages", __name__)
 
-# Only what the page loads: Swagger UI, Apache-2.0, vendored as the swagger-ui-bundle package.
+# Only what the page loads: Swagger UI's own dist files (Apache-2.0), as the flask-swagger-ui
+# package ships them (its blueprint, with an inline script, is not used: the CSP forbids it).
+SWAGGER_UI = Path(flask_swagger_ui.__file__).parent / "dist"
 ASSETS = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"}
 
 
@@ -24,14 +28,12 @@ def docs():
 def asset(name: str):
     if name not in ASSETS:
         abort(404)
-    return send_from_directory(str(swagger_ui_path), name, max_age=86400)
+    return send_from_directory(SWAGGER_UI, name, max_age=86400)
 
 
 @bp.get("/api/v1/docs/assets/LICENSE")
 def licence():
-    from importlib.metadata import distribution
-
-    text_ = distribution("swagger-ui-bundle").read_text("LICENSE") or ""
+    text_ = (SWAGGER_UI / "LICENSE").read_text(encoding="utf-8")
     return current_app.response_class(text_, mimetype="text/plain")
 
 

@@ -2,28 +2,41 @@
 
 A logical backup does not depend on the database engine, so a backup of the embedded SQLite
 database restores into PostgreSQL (and back), as long as both are at the same migration.
+Every table is read in one snapshot (a read-only REPEATABLE READ transaction on PostgreSQL, one
+read transaction on SQLite), so rows written meanwhile are either wholly in or wholly out; the
+zip is read back and every foreign key checked before the backup counts as written.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import tempfile
 import zipfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 
 from gplan.extensions import db
-from gplan.tasks.evidence import upload_folder
+from gplan.models import Task
+from gplan.tasks import evidence
 
 FORMAT = 1
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 1024 * 1024
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one row: far above any real one (texts are short)
+BATCH = 1000
 
 
 class BackupError(Exception):
-    """A backup that cannot be restored here; the message says why."""
+    """A backup that cannot be written or restored; the message says why."""
 
 
 def _encode(value):
@@ -38,7 +51,7 @@ def _encode(value):
     return value
 
 
-def _decode(value):
+def decode(value):
     if isinstance(value, dict) and len(value) == 1:
         ((key, raw),) = value.items()
         if key == "$dt":
@@ -52,95 +65,154 @@ def _decode(value):
     return value
 
 
-def _revision() -> str | None:
+def table_entry(name: str) -> str:
+    return f"tables/{name}.jsonl"
+
+
+def rows_of(archive: zipfile.ZipFile, name: str) -> Iterator[dict]:
+    """The rows of one table entry, read line by line (never the whole entry at once)."""
+    entry = table_entry(name)
+    try:
+        with archive.open(entry) as stream:
+            number = 0
+            while line := stream.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_LINE_BYTES:
+                    raise BackupError(f"{entry}, line {number}: longer than {MAX_LINE_BYTES} bytes")
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    if not isinstance(row, dict):
+                        raise ValueError("not an object")
+                    yield {key: decode(value) for key, value in row.items()}
+                except (ValueError, TypeError, AttributeError) as error:
+                    raise BackupError(f"{entry}, line {number} is not a valid row ({error})") from None
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise BackupError(f"{entry} is damaged ({error})") from None
+
+
+def read_manifest(archive: zipfile.ZipFile) -> dict:
+    try:
+        info = archive.getinfo(MANIFEST)
+        if info.file_size > MAX_MANIFEST_BYTES:
+            raise ValueError("too large")
+        manifest = json.loads(archive.read(info))
+        if not isinstance(manifest, dict) or not isinstance(manifest.get("counts"), dict):
+            raise ValueError("no row counts")
+    except (KeyError, ValueError, zipfile.BadZipFile, OSError):
+        raise BackupError(f"the backup has no valid {MANIFEST}") from None
+    return manifest
+
+
+@contextmanager
+def _snapshot():
+    """One connection that sees the whole database as of one instant, and never writes."""
     with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if connection.dialect.name == "postgresql":
+            connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        else:
+            connection.execution_options(read_only=True)  # a deferred BEGIN: see gplan.sqlite
+        with connection.begin():
+            yield connection
 
 
 def write_backup(target: str | Path) -> dict[str, int]:
-    """Write every table and every evidence file to the zip ``target``; return row counts."""
-    counts: dict[str, int] = {}
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with db.engine.connect() as connection:
-            for table in db.metadata.sorted_tables:
-                rows = connection.execute(select(table).order_by(*table.primary_key.columns)).mappings()
-                lines = [
-                    json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False) for row in rows
-                ]
-                archive.writestr(f"tables/{table.name}.jsonl", "\n".join(lines))
-                counts[table.name] = len(lines)
-        for path in sorted(upload_folder().iterdir()):
-            if path.is_file():
-                archive.write(path, f"uploads/{path.name}")
-        manifest = {"format": FORMAT, "revision": _revision(), "counts": counts}
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+    """Write every table and the evidence files they name to the zip ``target``.
+
+    Returns the row counts, and under "missing files" how many evidence files tasks name but
+    the upload folder lacked (lost before the backup ran; the manifest lists them). The file is
+    created readable by its owner only (it holds password hashes and sign-in links) and
+    appears under its name only once it has been verified.
+    """
+    target = Path(target)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            counts = _write(stream)
+        verify_backup(partial)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
     return counts
 
 
-def _tables_with_rows() -> list[str]:
-    with db.engine.connect() as connection:
-        return [
-            table.name
-            for table in db.metadata.sorted_tables
-            if connection.execute(select(func.count()).select_from(table)).scalar()
-        ]
+def _write(stream) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    with (
+        evidence.files_kept() as folder,
+        _snapshot() as connection,
+        zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for table in db.metadata.sorted_tables:
+            query = select(table).order_by(*table.primary_key.columns)
+            rows = connection.execute(query.execution_options(yield_per=BATCH)).mappings()
+            counts[table.name] = 0
+            with archive.open(table_entry(table.name), "w", force_zip64=True) as entry:
+                for row in rows:
+                    line = json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False)
+                    entry.write(line.encode() + b"\n")
+                    counts[table.name] += 1
+        missing = []
+        for name in connection.scalars(_evidence_files()):
+            path = folder / Path(name).name
+            if path.is_file():
+                archive.write(path, f"uploads/{path.name}")
+            else:
+                missing.append(name)
+        revision = MigrationContext.configure(connection).get_current_revision()
+        manifest = {"format": FORMAT, "revision": revision, "counts": counts, "missing_files": missing}
+        archive.writestr(MANIFEST, json.dumps(manifest, indent=2))
+    return {**counts, "missing files": len(missing)}
 
 
-def restore_backup(source: str | Path) -> dict[str, int]:
-    """Load a backup into this (migrated, empty) database and put back the evidence files."""
+def _evidence_files():
+    return select(Task.evidence_file).where(Task.evidence_file.is_not(None)).distinct()
+
+
+def verify_backup(source: str | Path) -> None:
+    """Read the backup back: every row parses, the counts match and every foreign key
+    resolves within the backup; raise :class:`BackupError` naming what does not."""
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as error:
         raise BackupError(f"{source} is not a gplan backup ({error})") from None
     with archive:
-        try:
-            manifest = json.loads(archive.read("manifest.json"))
-        except (KeyError, ValueError):
-            raise BackupError(f"{source} has no valid manifest.json") from None
-        if manifest.get("format") != FORMAT:
-            raise BackupError(f"{source} is backup format {manifest.get('format')}, expected {FORMAT}")
-        if manifest.get("revision") != _revision():
-            raise BackupError(
-                f"the backup is at migration {manifest.get('revision')}, this database at {_revision()}: "
-                "run `flask db upgrade` (or use the matching gplan version) first"
-            )
-        if filled := _tables_with_rows():
-            raise BackupError(
-                f"the database is not empty ({', '.join(filled)} have rows): "
-                "restore only into a freshly migrated database"
-            )
-        counts = _load_tables(archive)
-        folder = upload_folder()
-        for name in archive.namelist():
-            if name.startswith("uploads/") and not name.endswith("/"):
-                (folder / Path(name).name).write_bytes(archive.read(name))
-    return counts
+        manifest = read_manifest(archive)
+        tables = [t for t in db.metadata.sorted_tables if t.name in manifest["counts"]]
+        referenced = {(fk.column.table.name, fk.column.name) for t in tables for fk in t.foreign_keys}
+        keys: dict[tuple[str, str], set] = {ref: set() for ref in referenced}
+        counted = Counter()
+        for table in tables:
+            for row in rows_of(archive, table.name):
+                counted[table.name] += 1
+                for ref in referenced:
+                    if ref[0] == table.name and row.get(ref[1]) is not None:
+                        keys[ref].add(row[ref[1]])
+        wrong = [name for name, count in manifest["counts"].items() if counted[name] != count]
+        if wrong:
+            raise BackupError(f"row counts differ from the manifest in {', '.join(wrong)}")
+        dangling = Counter()
+        for table in tables:
+            links = [(fk.parent.name, (fk.column.table.name, fk.column.name)) for fk in table.foreign_keys]
+            for row in rows_of(archive, table.name) if links else ():
+                for column, ref in links:
+                    if row.get(column) is not None and row[column] not in keys.get(ref, ()):
+                        dangling[f"{table.name}.{column}"] += 1
+        if dangling:
+            found = ", ".join(f"{name} × {count}" for name, count in sorted(dangling.items()))
+            raise BackupError(f"the backup is not consistent: rows point at rows it lacks ({found})")
+        _verify_files(archive, manifest)
 
 
-def _load_tables(archive: zipfile.ZipFile) -> dict[str, int]:
-    counts = {}
-    with db.engine.begin() as connection:
-        for table in db.metadata.sorted_tables:
-            try:
-                raw = archive.read(f"tables/{table.name}.jsonl").decode()
-            except KeyError:
-                continue
-            rows = [{k: _decode(v) for k, v in json.loads(line).items()} for line in raw.splitlines() if line]
-            if rows:
-                connection.execute(table.insert(), rows)
-            counts[table.name] = len(rows)
-        if connection.dialect.name == "postgresql":
-            _reset_sequences(connection)
-    return counts
-
-
-def _reset_sequences(connection) -> None:
-    """Inserting explicit ids leaves PostgreSQL's sequences behind; move them past the data."""
-    for table in db.metadata.sorted_tables:
-        for column in table.primary_key.columns:
-            sequence = connection.execute(
-                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
-            ).scalar()
-            if sequence:
-                highest = connection.execute(select(func.max(column))).scalar() or 0
-                connection.execute(text("SELECT setval(:s, :v, false)"), {"s": sequence, "v": highest + 1})
+def _verify_files(archive: zipfile.ZipFile, manifest: dict) -> None:
+    names = set(archive.namelist())
+    missing = set(manifest.get("missing_files") or [])
+    lacking = [
+        name
+        for row in rows_of(archive, Task.__tablename__)
+        if (name := row.get("evidence_file")) and f"uploads/{name}" not in names and name not in missing
+    ]
+    if lacking:
+        raise BackupError(f"evidence files named by tasks are not in the backup: {', '.join(lacking[:5])}")

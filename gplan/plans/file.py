@@ -49,6 +49,8 @@ def parse_plan_text(text: str, source: str) -> PlanFile:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error)
         raise PlanFileError(source, [f"{where}not valid YAML ({problem})"]) from None
+    except RecursionError:
+        raise PlanFileError(source, ["not valid YAML (nested too deeply to be a plan file)"]) from None
     if not isinstance(raw, dict):
         raise PlanFileError(source, ["the file must be a YAML mapping with 'plan', 'bodies', …"])
     try:

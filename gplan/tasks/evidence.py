@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
+
+try:
+    import fcntl
+except ImportError:  # Windows (the embedded mode): no backup runs beside the server there
+    fcntl = None
 
 ALLOWED_EXTENSIONS = {
     "pdf",
@@ -50,8 +58,82 @@ def store(upload: FileStorage) -> tuple[str, str]:
     """Save ``upload``; return (stored name, display name). Callers validate size and type first."""
     stored = f"{secrets.token_hex(16)}.{extension_of(upload.filename or '')}"
     upload.save(upload_folder() / stored)
+    _pending(_NEW).append(stored)
     return stored, display_name(upload.filename or "")
 
 
 def path_of(stored: str) -> Path:
     return upload_folder() / Path(stored).name
+
+
+# A stored file becomes real when the row naming it is committed: files stored by a transaction
+# that rolls back are removed, and files a committed change replaced are deleted.
+_NEW, _REPLACED = "gplan_evidence_new", "gplan_evidence_replaced"
+_LOCK, _DELETING, _DEFERRED = ".backup-lock", ".delete-lock", ".replaced"
+
+
+def _pending(kind: str, session=None) -> list[str]:
+    from gplan.extensions import db
+
+    return (session or db.session).info.setdefault(kind, [])
+
+
+def discard_after_commit(stored: str | None) -> None:
+    """Delete the file ``stored`` once the change that stopped referring to it is committed."""
+    if stored:
+        _pending(_REPLACED).append(stored)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session) -> None:
+    session.info.pop(_NEW, None)
+    if replaced := session.info.pop(_REPLACED, None):
+        delete_files(replaced)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session) -> None:
+    session.info.pop(_REPLACED, None)
+    if new := session.info.pop(_NEW, None):
+        delete_files(new)
+
+
+def _lock_file(folder: Path, name: str = _LOCK):
+    return open(folder / name, "a+b")
+
+
+@contextmanager
+def files_kept():
+    """While a backup copies the files its snapshot names, no replaced file is deleted: the
+    deletion is put off (to the next one) instead, so the snapshot's files are all there."""
+    folder = upload_folder()
+    if fcntl is None:
+        yield folder
+        return
+    with _lock_file(folder) as lock:
+        fcntl.flock(lock, fcntl.LOCK_SH)
+        yield folder
+    delete_files([])
+
+
+def delete_files(names: list[str]) -> None:
+    """Delete these stored files now, or as soon as no backup is copying files."""
+    folder = upload_folder()
+    deferred = folder / _DEFERRED
+    if fcntl is None:
+        for name in names:
+            path_of(name).unlink(missing_ok=True)
+        return
+    with _lock_file(folder, _DELETING) as deleting, _lock_file(folder) as lock:
+        fcntl.flock(deleting, fcntl.LOCK_EX)  # one deleter at a time, so only a backup can block
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a backup is running: leave a note for later
+            deferred.mkdir(exist_ok=True)
+            for name in names:
+                (deferred / Path(name).name).touch()
+            return
+        waiting = [note.name for note in deferred.iterdir()] if deferred.is_dir() else []
+        for name in [*names, *waiting]:
+            path_of(name).unlink(missing_ok=True)
+            (deferred / Path(name).name).unlink(missing_ok=True)

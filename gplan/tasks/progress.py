@@ -13,6 +13,7 @@ from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
 from gplan.ops import audit
+from gplan.tasks import evidence as evidence_files
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress
 from gplan.timeutil import local_today, utcnow
 
@@ -60,6 +61,8 @@ def record_progress(
     if evidence_url:
         task.evidence_url = details["evidence_url"] = evidence_url
     if evidence:
+        if task.evidence_file != evidence[0]:
+            evidence_files.discard_after_commit(task.evidence_file)
         task.evidence_file, task.evidence_name = evidence
         details["evidence_name"] = evidence[1]
     event.details = details or None
