@@ -15,6 +15,7 @@ from gplan.models.task import (
     OVERDUE,
 )
 from gplan.models.user import ADMIN, COORDINATOR, FOCAL_POINT, OBSERVER
+from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.timeutil import local_today, to_local
 
 STATUS_LABELS = {
@@ -64,4 +65,6 @@ def register(app: Flask) -> None:
         ROLE_LABELS=ROLE_LABELS,
         local_today=local_today,
         locale_code=locale_code,
+        DEFAULT_PER_PAGE=DEFAULT_PER_PAGE,
+        PER_PAGE_CHOICES=PER_PAGE_CHOICES,
     )

@@ -179,7 +179,9 @@ def test_overdue_list_shows_days_late_and_the_last_reminder(app, seed, coordinat
     expected = sum(c["overdue"] for c in python_counts(seed.plan_id, TODAY).values())
     rows = []
     for page in range(1, -(-expected // 100) + 1):
-        html = coordinator.get(f"/p/{seed.plan_id}/progress/overdue?page={page}").get_data(as_text=True)
+        html = coordinator.get(f"/p/{seed.plan_id}/progress/overdue?page={page}&per_page=100").get_data(
+            as_text=True
+        )
         assert f"Page {page} of {-(-expected // 100)}" in html
         rows += [r for r in table_rows(html) if len(r) == 5 and r[3].isdigit()]
     assert f"{expected} overdue tasks" in html

@@ -13,6 +13,7 @@ from gplan.mail.delivery import SENDING
 from gplan.models import MailMessage, Reminder, Task
 from gplan.models.outbox import FAILED, HELD, PENDING, SENT
 from gplan.models.reminder import DUE_SOON, DUE_TODAY, ESCALATION, NUDGE, OVERDUE, WINDOW
+from gplan.paging import DEFAULT_PER_PAGE, Page, paginate
 from gplan.reminders.digest import DIGEST_KIND
 
 # Mail carrying a personal sign-in link: whoever reads it could take over the account.
@@ -39,15 +40,11 @@ REMINDER_KIND_LABELS = {
     ESCALATION: lazy_gettext("Escalated"),
     NUDGE: lazy_gettext("Nudge"),
 }
-PER_PAGE = 50
 
 
 @dataclass
 class OutboxPage:
-    messages: list[MailMessage]
-    total: int
-    page: int
-    pages: int
+    page: Page[MailMessage]
     counts: dict[str, int]
 
 
@@ -55,7 +52,9 @@ def content_visible(message: MailMessage) -> bool:
     return message.kind not in PRIVATE_KINDS
 
 
-def outbox_page(status: str | None, search: str | None, page: int) -> OutboxPage:
+def outbox_page(
+    status: str | None, search: str | None, page: int, per_page: int = DEFAULT_PER_PAGE
+) -> OutboxPage:
     """Newest first, filtered by status and by a piece of the address or subject."""
     query = select(MailMessage)
     if status in STATUSES:
@@ -67,16 +66,11 @@ def outbox_page(status: str | None, search: str | None, page: int) -> OutboxPage
                 func.lower(MailMessage.recipient).like(pattern), func.lower(MailMessage.subject).like(pattern)
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
-    messages = db.session.scalars(
-        query.order_by(MailMessage.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    )
+    messages = paginate(query.order_by(MailMessage.id.desc()), page, per_page)
     counts = dict.fromkeys(STATUSES, 0)
     by_status = select(MailMessage.status, func.count()).group_by(MailMessage.status)
     counts.update(db.session.execute(by_status).tuples().all())
-    return OutboxPage(list(messages), total, page, pages, counts)
+    return OutboxPage(messages, counts)
 
 
 def reminders_of(message: MailMessage) -> list[Reminder]:

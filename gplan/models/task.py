@@ -13,7 +13,9 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import db
@@ -76,10 +78,15 @@ class Task(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    @property
+    @hybrid_property
     def deadline(self) -> date:
         """The date the task must be done by, after any extension."""
         return self.extended_due_on or self.due_on
+
+    @deadline.inplace.expression
+    @classmethod
+    def _deadline_expression(cls):
+        return func.coalesce(cls.extended_due_on, cls.due_on)
 
     @property
     def is_window(self) -> bool:

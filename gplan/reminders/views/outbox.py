@@ -17,6 +17,7 @@ from gplan.mail.outbox import (
 )
 from gplan.models import MailMessage
 from gplan.models.user import ADMIN, COORDINATOR
+from gplan.paging import requested_page
 from gplan.reminders.views import bp
 
 
@@ -25,10 +26,11 @@ from gplan.reminders.views import bp
 def outbox():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     search = (request.args.get("q") or "").strip()[:100]
-    page = outbox_page(status, search, request.args.get("page", 1, type=int))
+    listing = outbox_page(status, search, *requested_page(request.args))
     return render_template(
         "reminders/outbox.html",
-        page=page,
+        page=listing.page,
+        counts=listing.counts,
         status=status,
         search=search,
         statuses=STATUSES,
