@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -73,20 +74,23 @@ def requested_page(args: MultiDict) -> tuple[int, int]:
     return min(max(1, page), MAX_PAGE), min(max(1, per_page), MAX_PER_PAGE)
 
 
-def paginate(
-    statement: Select, page: int, per_page: int, total: int | None = None, *, rows: bool = False
-) -> Page:
-    """Page ``page`` of ``statement``'s results (ordered by the caller): its first column's
-    values, or with ``rows`` whole rows as tuples.
-
-    Counts the results unless ``total`` is given; fetches only the page's rows, and nothing
-    for a page past the last.
-    """
+def paginate(statement: Select, page: int, per_page: int, total: int | None = None) -> Page:
+    """Page ``page`` of ``statement``'s results (ordered by the caller), counting them unless
+    ``total`` is given."""
     if total is None:
         counted = select(func.count()).select_from(statement.order_by(None).subquery())
         total = db.session.scalar(counted) or 0
+
+    def fetch(limit: int, offset: int):
+        return db.session.scalars(statement.limit(limit).offset(offset))
+
+    return fetch_page(fetch, page, per_page, total)
+
+
+def fetch_page(fetch: Callable[[int, int], Iterable], page: int, per_page: int, total: int) -> Page:
+    """Page ``page`` of ``total`` results; ``fetch(limit, offset)`` reads its items, and is not
+    called for a page holding none (past the last)."""
     result = Page([], page, per_page, total)
     if result.offset < total:
-        found = db.session.execute(statement.limit(per_page).offset(result.offset))
-        result.items = list(found.tuples() if rows else found.scalars())
+        result.items = list(fetch(per_page, result.offset))
     return result

@@ -271,7 +271,7 @@ def test_a_focal_point_only_ever_gets_its_own_tasks(client, seed, june_2018):
     ):
         query = TaskQuery(focal_point, filters, TODAY)
         assert query.count() == 0 and query.page(1, 50).items == []
-        assert sum(query.status_counts().values()) == 0
+        assert sum(query.section_counts().values()) == 0
     own = TaskQuery(focal_point, TaskFilters(plan_id=seed.plan_id), TODAY)
     assert {t.body_id for t in own.all()} == {health.id}
     assert own.count() == len(body_tasks("health"))

@@ -18,8 +18,8 @@ from gplan.accounts.access import visible_body_ids
 from gplan.extensions import db
 from gplan.models import Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.task import DONE, STATUSES, status_expression
-from gplan.paging import Page, paginate
+from gplan.models.task import DONE, status_expression
+from gplan.paging import Page, fetch_page
 
 # The focal point's sections, in the order its list shows them. "Due soon" holds what is due
 # within DUE_SOON_DAYS and the windows open now (the Action Month).
@@ -100,7 +100,7 @@ class TaskQuery:
 
     # ---- what matches ------------------------------------------------------------------
 
-    def conditions(self, *, statuses: bool = True, section: bool = True) -> list:
+    def conditions(self, *, section: bool = True) -> list:
         """The WHERE clauses: the viewer's scope first, then every filter."""
         f = self.filters
         allowed = visible_body_ids(self.viewer)
@@ -127,7 +127,7 @@ class TaskQuery:
             where.append(Task.deadline >= f.due_after)
         if f.due_before is not None:
             where.append(Task.deadline <= f.due_before)
-        if statuses and f.statuses:
+        if f.statuses:
             where.append(status_expression(self.today).in_(f.statuses))
         if section and f.section is not None:
             where.append(self.section_expression() == f.section)
@@ -169,13 +169,6 @@ class TaskQuery:
         rows = select(expression.label("key")).where(*where).subquery()
         return dict(db.session.execute(select(rows.c.key, func.count()).group_by(rows.c.key)).tuples().all())
 
-    def status_counts(self) -> dict[str, int]:
-        """Tasks per reporting status (one GROUP BY), whatever statuses are chosen: what each
-        choice would show."""
-        counts = dict.fromkeys(STATUSES, 0)
-        counts.update(self._grouped(status_expression(self.today), self.conditions(statuses=False)))
-        return counts
-
     def section_counts(self) -> dict[str, int]:
         """Tasks per section, the counted-only ones too (one GROUP BY), whatever section is
         chosen."""
@@ -185,24 +178,27 @@ class TaskQuery:
 
     # ---- rows --------------------------------------------------------------------------
 
-    def _statement(self, *, order: str, load: str):
-        statement = select(Task).where(*self.conditions())
+    def _where(self, order: str) -> list:
+        where = self.conditions()
         if order == BY_SECTION:
-            names = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
-            rank = self.section_expression({name: i for i, name in enumerate(names)})
-            done = Task.progress == DONE
-            statement = (
-                statement.add_columns(self.section_expression())
-                .where(self.section_expression().in_(self.listed_sections()))
-                .order_by(
-                    rank,
-                    case((~done, Task.deadline)),
-                    case((done, func.coalesce(Task.completed_on, Task.due_on))).desc(),
-                    Task.id,
-                )
-            )
-        else:
-            statement = statement.order_by(Task.deadline, Task.body_id, Task.id)
+            where.append(self.section_expression().in_(self.listed_sections()))
+        return where
+
+    def _ordering(self, order: str) -> list:
+        if order == BY_DEADLINE:
+            return [Task.deadline, Task.body_id, Task.id]  # what ix_task_plan_deadline holds
+        names = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
+        done = Task.progress == DONE
+        return [
+            self.section_expression({name: i for i, name in enumerate(names)}),
+            case((~done, Task.deadline)),
+            case((done, func.coalesce(Task.completed_on, Task.due_on))).desc(),
+            Task.id,
+        ]
+
+    def _rows(self, order: str, load: str, where: list):
+        """The tasks (with their section in section order) and what ``load`` names."""
+        columns = [Task, self.section_expression()] if order == BY_SECTION else [Task]
         duty = joinedload(Task.responsibility).load_only(
             Responsibility.id, Responsibility.ref, Responsibility.text, Responsibility.ad_hoc
         )
@@ -212,21 +208,30 @@ class TaskQuery:
             options = [duty, selectinload(Task.events).joinedload(TaskEvent.user)]
         else:
             options = [duty, joinedload(Task.body)]
-        return statement.options(*options)
+        return select(*columns).where(*where).order_by(*self._ordering(order)).options(*options)
 
-    def page(self, number: int, per_page: int, *, load: str = ROWS, total: int | None = None) -> Page:
-        """One page of the matching tasks, earliest deadline first (``total`` saves the count
-        when it is already known)."""
-        statement = self._statement(order=BY_DEADLINE, load=load)
-        return paginate(statement, number, per_page, self.count() if total is None else total)
+    def _page(self, order: str, load: str, number: int, per_page: int, total: int) -> Page:
+        # The page's ids first, then only their rows: skipping to a far page reads index
+        # entries, not tasks with their duties and bodies.
+        def fetch(limit: int, offset: int):
+            ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
+            found = db.session.execute(
+                self._rows(order, load, [Task.id.in_(ids.limit(limit).offset(offset))])
+            )
+            return found.tuples() if order == BY_SECTION else found.scalars()
+
+        return fetch_page(fetch, number, per_page, total)
+
+    def page(self, number: int, per_page: int, *, load: str = ROWS) -> Page:
+        """One page of the matching tasks, earliest deadline first."""
+        return self._page(BY_DEADLINE, load, number, per_page, self.count())
 
     def sectioned_page(self, number: int, per_page: int) -> SectionedPage:
         """One page of the focal point's list: overdue first, then due soon or open now, later,
         done (the most recently done first); three queries whatever the number of tasks."""
         counts = self.section_counts()
         listed = self.listed_sections()
-        statement = self._statement(order=BY_SECTION, load=CARDS)
-        rows = paginate(statement, number, per_page, sum(counts[s] for s in listed), rows=True)
+        rows = self._page(BY_SECTION, CARDS, number, per_page, sum(counts[s] for s in listed))
         page = Page([task for task, _section in rows.items], rows.page, rows.per_page, rows.total)
         result = SectionedPage(page, counts, listed, {name: [] for name in SECTIONS})
         for task, section in rows.items:
@@ -235,4 +240,4 @@ class TaskQuery:
 
     def all(self, *, load: str = ROWS) -> list[Task]:
         """Every matching task, earliest deadline first, for exports."""
-        return list(db.session.scalars(self._statement(order=BY_DEADLINE, load=load)))
+        return list(db.session.scalars(self._rows(BY_DEADLINE, load, self._where(BY_DEADLINE))))

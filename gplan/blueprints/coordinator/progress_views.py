@@ -13,7 +13,7 @@ from gplan.blueprints.coordinator.args import (
 )
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Responsibility
-from gplan.models.task import OVERDUE, STATUSES
+from gplan.models.task import OVERDUE
 from gplan.paging import requested_page
 from gplan.plans.queries import get_plan_or_404
 from gplan.reporting import summary
@@ -72,15 +72,11 @@ def themes(plan_id: int, by: str):
 def tasks(plan_id: int):
     plan = get_plan_or_404(plan_id)
     filters, today = chosen_task_filters(plan), local_today()
-    query = TaskQuery(current_user, filters, today)
-    counts = query.status_counts()
-    total = sum(counts[status] for status in filters.statuses or STATUSES)
     return render_template(
         "coordinator/tasks.html",
         plan=plan,
         query=filters,
-        counts=counts,
-        page=query.page(*requested_page(request.args), total=total),
+        page=TaskQuery(current_user, filters, today).page(*requested_page(request.args)),
         bodies=summary.ordered_bodies(plan, [filters.body_id] if filters.body_id else []),
         responsibility=db.session.get(Responsibility, filters.responsibility_id)
         if filters.responsibility_id
