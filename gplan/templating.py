@@ -15,6 +15,7 @@ from flask_babel import get_locale
 
 from gplan.accounts.vocabulary import Role
 from gplan.mail.vocabulary import MailKind, MailState
+from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
 from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
@@ -78,4 +79,6 @@ def register(app: Flask) -> None:
         {vocabulary.__name__: vocabulary for vocabulary in VOCABULARIES},
         local_today=local_today,
         locale_code=locale_code,
+        DEFAULT_PER_PAGE=DEFAULT_PER_PAGE,
+        PER_PAGE_CHOICES=PER_PAGE_CHOICES,
     )

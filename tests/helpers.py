@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from gplan.accounts.users import create_user
 from gplan.accounts.vocabulary import Role
@@ -99,3 +99,19 @@ def task_of(body_key: str, ref: str, occurrence: str, plan_id: int | None = None
     task = db.session.scalar(query)
     assert task is not None, f"no task {ref} {occurrence} for {body_key}"
     return task
+
+
+def count_statements(client, url: str, headers: dict | None = None) -> int:
+    """How many SQL statements answering ``url`` takes (transaction control left out)."""
+    seen = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url, headers=headers).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return len(seen)

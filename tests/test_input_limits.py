@@ -8,7 +8,7 @@ import io
 import pytest
 
 from gplan import create_app
-from tests.api_support import assert_json_error, bearer, user_found_per_request  # noqa: F401
+from tests.api_support import assert_json_error, bearer
 from tests.conftest import app_config
 from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, focal_email, login, submit, task_of
 

@@ -24,3 +24,10 @@ def can_change_task(user: User, task: Task) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise AccessDenied
+
+
+def visible_body_ids(user: User) -> set[int] | None:
+    """The bodies whose tasks ``user`` may see; None means every body."""
+    if user.sees_all_bodies:
+        return None
+    return {user.body_id} if user.is_focal_point and user.body_id else set()

@@ -7,6 +7,7 @@ import re
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from gplan.paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from gplan.reporting import figures
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
@@ -62,8 +63,8 @@ class TaskQuerySchema(Strict):
     )
     due_before = fields.Date(metadata={"description": "Deadline on or before this date."})
     due_after = fields.Date(metadata={"description": "Deadline on or after this date."})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 class ProgressChangeSchema(Strict):

@@ -161,10 +161,10 @@ class TaskSchema(ma.Schema):
 
 
 class PageSchema(ma.Schema):
-    page = fields.Integer()
+    page = fields.Integer(metadata={"description": "This page; past the last it holds nothing."})
     per_page = fields.Integer()
-    total = fields.Integer()
-    pages = fields.Integer()
+    total = fields.Integer(metadata={"description": "How many match, on every page."})
+    pages = fields.Integer(metadata={"description": "At least 1: no match is one page holding nothing."})
 
 
 class TaskPageSchema(PageSchema):

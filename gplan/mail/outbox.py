@@ -10,16 +10,12 @@ from sqlalchemy.orm import selectinload
 from gplan.extensions import db
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailState
 from gplan.models import MailMessage, Reminder, Task
-
-PER_PAGE = 50
+from gplan.paging import DEFAULT_PER_PAGE, Page, paginate
 
 
 @dataclass
 class OutboxPage:
-    messages: list[MailMessage]
-    total: int
-    page: int
-    pages: int
+    page: Page[MailMessage]
     counts: dict[str, int]
 
 
@@ -27,7 +23,9 @@ def content_visible(message: MailMessage) -> bool:
     return message.kind not in ACCOUNT_MAIL_KINDS
 
 
-def outbox_page(status: str | None, search: str | None, page: int) -> OutboxPage:
+def outbox_page(
+    status: str | None, search: str | None, page: int, per_page: int = DEFAULT_PER_PAGE
+) -> OutboxPage:
     """Newest first, filtered by status and by a piece of the address or subject."""
     query = select(MailMessage)
     if status in MailState.values():
@@ -39,16 +37,11 @@ def outbox_page(status: str | None, search: str | None, page: int) -> OutboxPage
                 func.lower(MailMessage.recipient).like(pattern), func.lower(MailMessage.subject).like(pattern)
             )
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
-    messages = db.session.scalars(
-        query.order_by(MailMessage.id.desc()).offset((page - 1) * PER_PAGE).limit(PER_PAGE)
-    )
+    messages = paginate(query.order_by(MailMessage.id.desc()), page, per_page)
     counts = dict.fromkeys(MailState, 0)
     by_status = select(MailMessage.status, func.count()).group_by(MailMessage.status)
     counts.update(db.session.execute(by_status).tuples().all())
-    return OutboxPage(list(messages), total, page, pages, counts)
+    return OutboxPage(messages, counts)
 
 
 def reminders_of(message: MailMessage) -> list[Reminder]:

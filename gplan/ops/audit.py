@@ -12,9 +12,11 @@ from datetime import date, datetime, time, timedelta
 from flask import has_request_context, request
 from flask_babel import lazy_gettext
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, User
+from gplan.paging import DEFAULT_PER_PAGE, Page, paginate
 from gplan.timeutil import LOCAL_TZ, to_local, utcnow
 
 LOGIN = "login"
@@ -118,12 +120,9 @@ def _query(filters: AuditFilter):
     return query
 
 
-def entries(filters: AuditFilter, page: int = 1, per_page: int = 50) -> tuple[list[AuditEntry], int]:
-    """One page of matching entries, newest first, and the number of matches."""
-    query = _query(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page))
-    return list(rows), total or 0
+def entries(filters: AuditFilter, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> Page[AuditEntry]:
+    """One page of matching entries, newest first, with who made them."""
+    return paginate(_query(filters).options(selectinload(AuditEntry.actor)), page, per_page)
 
 
 def _csv_rows(filters: AuditFilter) -> Iterable[list]:

@@ -20,10 +20,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from gplan.models import Plan
+from gplan.models import Plan, User
 from gplan.reporting import summary
 from gplan.reporting import targets as target_data
-from gplan.tasks.lists import TaskQuery, all_tasks, body_contacts
+from gplan.tasks.lists import body_contacts
+from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 from gplan.timeutil import to_local, utcnow
 from gplan.vocabulary import RichStrEnum
@@ -136,8 +137,9 @@ def _local_naive(instant: datetime | None) -> datetime | None:
     return to_local(instant).replace(tzinfo=None) if instant else None
 
 
-def overdue_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
-    tasks = all_tasks(plan, today, TaskQuery(year=year, status=TaskStatus.OVERDUE))
+def overdue_sheet(plan: Plan, today: date, year: int | None, viewer: User) -> Sheet:
+    overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,))
+    tasks = TaskQuery(viewer, overdue, today).all()
     contacts = body_contacts({task.body_id for task in tasks})
     columns = [
         Column("STT", INT),
@@ -217,13 +219,14 @@ def targets_sheet(plan: Plan) -> Sheet:
     return sheet
 
 
-SHEETS: dict[str, Callable[[Plan, date, int | None], Sheet]] = {
-    "overview": overview_sheet,
-    "years": lambda plan, today, year: years_sheet(plan, today),
-    "objectives": lambda plan, today, year: theme_sheet(plan, today, "objective", year),
-    "activities": lambda plan, today, year: theme_sheet(plan, today, "activity", year),
+# Each sheet from (plan, today, year, viewer): the lists hold only what the viewer may see.
+SHEETS: dict[str, Callable[[Plan, date, int | None, User], Sheet]] = {
+    "overview": lambda plan, today, year, viewer: overview_sheet(plan, today, year),
+    "years": lambda plan, today, year, viewer: years_sheet(plan, today),
+    "objectives": lambda plan, today, year, viewer: theme_sheet(plan, today, "objective", year),
+    "activities": lambda plan, today, year, viewer: theme_sheet(plan, today, "activity", year),
     "overdue": overdue_sheet,
-    "targets": lambda plan, today, year: targets_sheet(plan),
+    "targets": lambda plan, today, year, viewer: targets_sheet(plan),
 }
 
 
@@ -262,11 +265,12 @@ def _write_sheet(worksheet, sheet: Sheet) -> None:
     worksheet.auto_filter.ref = worksheet.dimensions
 
 
-def workbook(plan: Plan, today: date, year: int | None) -> bytes:
+def workbook(plan: Plan, today: date, year: int | None, viewer: User) -> bytes:
     """Every progress view and the targets table, one sheet each, and a sheet describing them."""
     book = Workbook()
     book.remove(book.active)
-    for sheet in [*(make(plan, today, year) for make in SHEETS.values()), info_sheet(plan, today, year)]:
+    sheets = [make(plan, today, year, viewer) for make in SHEETS.values()]
+    for sheet in [*sheets, info_sheet(plan, today, year)]:
         _write_sheet(book.create_sheet(sheet.name), sheet)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -283,10 +287,10 @@ def _csv_value(value, kind: str):
     return value
 
 
-def csv_file(plan: Plan, today: date, year: int | None, key: str) -> bytes:
+def csv_file(plan: Plan, today: date, year: int | None, key: str, viewer: User) -> bytes:
     """One view as CSV: UTF-8 with a byte-order mark so that Excel reads Vietnamese correctly;
     shares in percent, dates as YYYY-MM-DD."""
-    sheet = SHEETS[key](plan, today, year)
+    sheet = SHEETS[key](plan, today, year, viewer)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([column.header for column in sheet.columns])

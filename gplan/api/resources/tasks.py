@@ -13,7 +13,7 @@ from gplan.api.schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
 from gplan.extensions import db
 from gplan.models import Body, Plan, Task
 from gplan.tasks.progress import record_progress
-from gplan.tasks.search import TaskSearch, search_tasks
+from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.timeutil import local_today
 
 bp = resource_blueprint("Tasks", __name__, "Dated tasks of the bodies, their history and progress.")
@@ -32,7 +32,8 @@ def viewable_task(task_id: int) -> Task:
 def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before=None, due_after=None):
     """Tasks the caller may see, earliest deadline first, a page at a time.
 
-    A focal point sees its own body's tasks only; asking for another body gives 403.
+    A focal point sees its own body's tasks only; asking for another body gives 403. No task
+    matching is one page holding nothing; a page past the last holds nothing.
     """
     if plan is not None and db.session.get(Plan, plan) is None:
         api_abort(404, message=gettext("There is no plan %(id)d.", id=plan))
@@ -41,8 +42,15 @@ def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before
         if chosen is None:
             api_abort(404, message=gettext("There is no body %(id)d.", id=body))
         require(can_view_body(api_user(), chosen))
-    search = TaskSearch(plan, body, year, list(status or ()), due_before, due_after)
-    return search_tasks(api_user(), search, local_today(), page, per_page)
+    filters = TaskFilters(
+        plan_id=plan,
+        body_id=body,
+        year=year,
+        statuses=tuple(status or ()),
+        due_after=due_after,
+        due_before=due_before,
+    )
+    return TaskQuery(api_user(), filters, local_today()).page(page, per_page)
 
 
 @bp.get("/tasks/<int(max=2147483647):task_id>")

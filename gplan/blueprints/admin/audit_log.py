@@ -1,6 +1,6 @@
 """Administration: the audit log, filtered, and as CSV."""
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, request
 from flask_babel import gettext
 
 from gplan.accounts.vocabulary import Role
@@ -8,9 +8,8 @@ from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import AuditFilterForm
 from gplan.blueprints.decorators import roles_required
 from gplan.ops import audit
+from gplan.paging import requested_page
 from gplan.timeutil import local_today
-
-PER_PAGE = 50
 
 
 def _filters() -> tuple[AuditFilterForm, audit.AuditFilter]:
@@ -33,24 +32,18 @@ def _filters() -> tuple[AuditFilterForm, audit.AuditFilter]:
 @roles_required(Role.ADMIN)
 def audit_log():
     form, filters = _filters()
-    page = max(1, min(request.args.get("page", 1, type=int), 100_000))
-    rows, total = audit.entries(filters, page, PER_PAGE)
-    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-    args = request.args.to_dict()
-
-    def page_url(number: int) -> str:
-        return url_for(".audit_log", **(args | {"page": number}))
-
     return render_template(
         "admin/audit.html",
         form=form,
-        entries=rows,
-        total=total,
-        page=page,
-        pages=pages,
-        page_url=page_url,
+        page=audit.entries(filters, *requested_page(request.args)),
+        args=_filter_args(form),
         labels=audit.ACTION_LABELS,
     )
+
+
+def _filter_args(form: AuditFilterForm) -> dict[str, str]:
+    """The filters as typed, for links that keep them."""
+    return {name: request.args[name] for name in form.data if request.args.get(name)}
 
 
 @bp.route("/audit.csv")

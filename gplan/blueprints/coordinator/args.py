@@ -10,7 +10,7 @@ from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility
 from gplan.reporting.summary import SORT_KEYS
-from gplan.tasks.lists import TaskQuery
+from gplan.tasks.query import TaskFilters
 from gplan.tasks.vocabulary import TaskStatus
 
 # Who sees the coordinator's pages: everyone who sees all bodies (the observer read-only).
@@ -27,10 +27,6 @@ def chosen_year(plan: Plan) -> int | None:
     if year not in plan.years:
         abort(404)
     return year
-
-
-def chosen_page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
 
 
 def chosen_sort() -> tuple[str, bool]:
@@ -50,19 +46,20 @@ def _owned(model, plan: Plan, value: int | None):
     return record
 
 
-def chosen_task_query(plan: Plan) -> TaskQuery:
-    """The task list's filters; a body, objective, activity or duty from another plan is a 404."""
+def chosen_task_filters(plan: Plan) -> TaskFilters:
+    """The task list's filters; a body, objective, activity or duty from another plan, or an
+    unknown status, is a 404."""
     args = request.args
-    status = TaskStatus.get(args.get("status"))
-    if args.get("status") and status is None:
+    statuses = tuple(status for status in args.getlist("status") if status)
+    if any(TaskStatus.get(status) is None for status in statuses):
         abort(404)
     unlinked = args.get("unlinked") or None
     if unlinked is not None and unlinked not in THEMES:
         abort(404)
-    query = TaskQuery(year=chosen_year(plan), status=status, unlinked=unlinked)
+    filters = TaskFilters(plan_id=plan.id, year=chosen_year(plan), statuses=statuses, unlinked=unlinked)
     body = _owned(Body, plan, args.get("body", type=int))
-    query.body_id = body.id if body else None
+    filters.body_id = body.id if body else None
     for name, model in (("objective", Objective), ("activity", Activity), ("responsibility", Responsibility)):
         record = _owned(model, plan, args.get(name, type=int))
-        setattr(query, f"{name}_id", record.id if record else None)
-    return query
+        setattr(filters, f"{name}_id", record.id if record else None)
+    return filters

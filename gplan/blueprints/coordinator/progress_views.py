@@ -1,21 +1,24 @@
 """Progress at a glance: overview per body, heatmaps, the overdue list and the drill-downs."""
 
-from flask import abort, render_template
+from flask import abort, render_template, request
+from flask_login import current_user
 
 from gplan.blueprints.coordinator import bp
 from gplan.blueprints.coordinator.args import (
     THEMES,
-    chosen_page,
     chosen_sort,
-    chosen_task_query,
+    chosen_task_filters,
     chosen_year,
     coordinator_pages,
 )
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Responsibility
+from gplan.paging import requested_page
 from gplan.plans.queries import get_plan_or_404
 from gplan.reporting import summary
 from gplan.tasks import lists as task_lists
+from gplan.tasks.query import HISTORY, TaskFilters, TaskQuery
+from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import local_today
 
 
@@ -68,15 +71,15 @@ def themes(plan_id: int, by: str):
 @coordinator_pages
 def tasks(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    query, today = chosen_task_query(plan), local_today()
+    filters, today = chosen_task_filters(plan), local_today()
     return render_template(
         "coordinator/tasks.html",
         plan=plan,
-        query=query,
-        page=task_lists.find_tasks(plan, today, query, chosen_page()),
-        bodies=summary.ordered_bodies(plan, [query.body_id] if query.body_id else []),
-        responsibility=db.session.get(Responsibility, query.responsibility_id)
-        if query.responsibility_id
+        query=filters,
+        page=TaskQuery(current_user, filters, today).page(*requested_page(request.args)),
+        bodies=summary.ordered_bodies(plan, [filters.body_id] if filters.body_id else []),
+        responsibility=db.session.get(Responsibility, filters.responsibility_id)
+        if filters.responsibility_id
         else None,
         today=today,
     )
@@ -87,7 +90,8 @@ def tasks(plan_id: int):
 def overdue(plan_id: int):
     plan = get_plan_or_404(plan_id)
     year, today = chosen_year(plan), local_today()
-    page = task_lists.overdue_tasks(plan, today, year, chosen_page())
+    overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,))
+    page = TaskQuery(current_user, overdue, today).page(*requested_page(request.args))
     contacts = task_lists.body_contacts({task.body_id for task in page.items})
     return render_template(
         "coordinator/overdue.html", plan=plan, year=year, page=page, contacts=contacts, today=today
@@ -103,13 +107,14 @@ def body(plan_id: int, body_id: int):
     by_year = summary.body_years(plan, body, today)
     if not by_year and body not in summary.ordered_bodies(plan, ()):
         abort(404)
+    query = TaskQuery(current_user, TaskFilters(plan_id=plan.id, body_id=body.id, year=year), today)
     return render_template(
         "coordinator/body.html",
         plan=plan,
         body=body,
         year=year,
         by_year=by_year,
-        tasks=task_lists.body_tasks_with_history(plan, body, year),
+        page=query.page(*requested_page(request.args), load=HISTORY),
         contacts=task_lists.body_contacts({body.id}),
         today=today,
     )

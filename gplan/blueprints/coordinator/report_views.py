@@ -1,6 +1,7 @@
 """Exports (.xlsx, CSV) and the printable annual summary report."""
 
 from flask import Response, abort, redirect, render_template, url_for
+from flask_login import current_user
 
 from gplan.blueprints.coordinator import bp
 from gplan.blueprints.coordinator.args import chosen_year, coordinator_pages
@@ -31,7 +32,7 @@ def exports_page(plan_id: int):
 def export_xlsx(plan_id: int):
     plan = get_plan_or_404(plan_id)
     year = chosen_year(plan)
-    content = exports.workbook(plan, local_today(), year)
+    content = exports.workbook(plan, local_today(), year, current_user)
     return _download(content, XLSX, exports.file_name(plan, year, ".xlsx"))
 
 
@@ -42,7 +43,7 @@ def export_csv(plan_id: int, view: str):
     if view not in CSV_VIEWS:
         abort(404)
     year = chosen_year(plan)
-    content = exports.csv_file(plan, local_today(), year, view)
+    content = exports.csv_file(plan, local_today(), year, view, current_user)
     return _download(content, "text/csv; charset=utf-8", exports.file_name(plan, year, f"-{view}.csv"))
 
 

@@ -4,11 +4,11 @@ from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from gplan.blueprints.focal.forms import TaskFilterForm
-from gplan.models import Plan
-from gplan.tasks.progress import TaskFilter
+from gplan.models import Body, Plan
+from gplan.tasks.query import SECTIONS, TaskFilters
 
 
-def task_filter_from_args(plan: Plan, args: MultiDict) -> tuple[TaskFilterForm, TaskFilter]:
+def task_filter_from_args(plan: Plan, body: Body, args: MultiDict) -> tuple[TaskFilterForm, TaskFilters]:
     form = TaskFilterForm(args, meta={"csrf": False})
     form.year.choices = [(0, gettext("Now (overdue, due soon, this year)"))] + [
         (y, str(y)) for y in plan.years
@@ -19,9 +19,11 @@ def task_filter_from_args(plan: Plan, args: MultiDict) -> tuple[TaskFilterForm, 
     form.activity.choices = [(0, gettext("All activities"))] + [
         (a.id, f"{a.number}. {a.title[:60]}") for a in plan.activities
     ]
-    filters = TaskFilter()
+    filters = TaskFilters(plan_id=plan.id, body_id=body.id)
     if form.validate():
         filters.year = form.year.data or None
         filters.objective_id = form.objective.data or None
         filters.activity_id = form.activity.data or None
+    if args.get("section") in SECTIONS:
+        filters.section = args["section"]
     return form, filters

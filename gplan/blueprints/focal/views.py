@@ -17,9 +17,11 @@ from gplan.blueprints.focal.filters import task_filter_from_args
 from gplan.blueprints.focal.forms import ProgressForm
 from gplan.extensions import db
 from gplan.models import Body, Task
+from gplan.paging import requested_page
 from gplan.plans import queries as plan_queries
 from gplan.tasks import evidence as evidence_files
-from gplan.tasks.progress import body_tasks, group_tasks, next_progress_choices, record_progress
+from gplan.tasks.progress import next_progress_choices, record_progress
+from gplan.tasks.query import TaskQuery
 from gplan.timeutil import local_today
 
 
@@ -49,19 +51,14 @@ def tasks(plan_id: int):
             participants=plan_queries.participants(plan),
         )
     require(can_view_body(current_user, body))
-    form, filters = task_filter_from_args(plan, request.args)
+    form, filters = task_filter_from_args(plan, body, request.args)
     today = local_today()
-    groups = group_tasks(
-        body_tasks(plan, body, filters),
-        today,
-        current_app.config["DUE_SOON_DAYS"],
-        filters.year,
-    )
+    query = TaskQuery(current_user, filters, today, current_app.config["DUE_SOON_DAYS"])
     return render_template(
         "focal/tasks.html",
         plan=plan,
         body=body,
-        groups=groups,
+        listing=query.sectioned_page(*requested_page(request.args)),
         form=form,
         filters=filters,
         today=today,

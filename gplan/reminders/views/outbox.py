@@ -10,6 +10,7 @@ from gplan.mail.delivery import deliver_pending, requeue
 from gplan.mail.outbox import content_visible, outbox_page, reminders_of
 from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage
+from gplan.paging import requested_page
 from gplan.reminders.views import bp
 
 
@@ -18,10 +19,11 @@ from gplan.reminders.views import bp
 def outbox():
     status = MailState.get(request.args.get("status"))
     search = (request.args.get("q") or "").strip()[:100]
-    page = outbox_page(status, search, request.args.get("page", 1, type=int))
+    listing = outbox_page(status, search, *requested_page(request.args))
     return render_template(
         "reminders/outbox.html",
-        page=page,
+        page=listing.page,
+        counts=listing.counts,
         status=status,
         search=search,
         mail_server=current_app.config.get("MAIL_SERVER"),

@@ -1,0 +1,244 @@
+"""One way to ask for tasks: what the viewer may see, filters, sections, order, pages, counts.
+
+Every task list asks through :class:`TaskQuery` — the focal point's list, the coordinator's
+lists and drill-downs, the overdue list, the API and the exports — so they agree on what a
+filter means, how pages are counted, and that a focal point only ever gets its own body's
+tasks, whatever the filters say.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from gplan.accounts.access import visible_body_ids
+from gplan.extensions import db
+from gplan.models import Responsibility, ResponsibilityBody, Task, TaskEvent, User
+from gplan.models.plan import responsibility_activity, responsibility_objective
+from gplan.models.task import status_expression
+from gplan.paging import Page, fetch_page
+from gplan.tasks.vocabulary import TaskProgress
+
+# The focal point's sections, in the order its list shows them. "Due soon" holds what is due
+# within DUE_SOON_DAYS and the windows open now (the Action Month).
+OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION = "overdue", "due_soon", "later", "done"
+SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION)
+# Without a chosen year the list is "what matters now": these are counted, never listed.
+LATER_YEARS, DONE_BEFORE = "later_years", "done_before"
+
+# How a list is ordered: by deadline (after any extension), or section by section.
+BY_DEADLINE, BY_SECTION = "deadline", "section"
+# What a list loads with its tasks: the duty and the body (one query), the duty's lead and
+# coordinating bodies for the focal point's cards (one more), or the history (one more).
+ROWS, CARDS, HISTORY = "rows", "cards", "history"
+UNLINKED_CHOICES = ("objective", "activity")
+
+
+@dataclass
+class TaskFilters:
+    """What a list is narrowed to, as the address gives it; every field is optional."""
+
+    plan_id: int | None = None
+    body_id: int | None = None
+    year: int | None = None
+    statuses: tuple[str, ...] = ()
+    objective_id: int | None = None
+    activity_id: int | None = None
+    responsibility_id: int | None = None
+    unlinked: str | None = None  # "objective" or "activity": duties serving none of them
+    due_after: date | None = None  # inclusive, on the deadline after any extension
+    due_before: date | None = None
+    section: str | None = None
+
+    def as_args(self) -> dict[str, object]:
+        """The filters under the address's names, for links that keep them (the plan is in
+        the path)."""
+        args = {
+            "body": self.body_id,
+            "year": self.year,
+            "status": list(self.statuses) or None,
+            "objective": self.objective_id,
+            "activity": self.activity_id,
+            "responsibility": self.responsibility_id,
+            "unlinked": self.unlinked,
+            "due_after": self.due_after.isoformat() if self.due_after else None,
+            "due_before": self.due_before.isoformat() if self.due_before else None,
+            "section": self.section,
+        }
+        return {name: value for name, value in args.items() if value is not None}
+
+
+@dataclass
+class SectionedPage:
+    """A page of the focal point's list: its tasks by section, and every section's count."""
+
+    page: Page[Task]
+    counts: dict[str, int]
+    listed: tuple[str, ...]
+    tasks: dict[str, list[Task]] = field(default_factory=dict)
+
+    def pages_of(self, section: str) -> tuple[int, int] | None:
+        """The first and last page holding ``section``'s tasks; None when it has none listed."""
+        if section not in self.listed or not self.counts[section]:
+            return None
+        start = sum(self.counts[s] for s in self.listed[: self.listed.index(section)])
+        per_page = self.page.per_page
+        return start // per_page + 1, (start + self.counts[section] - 1) // per_page + 1
+
+
+class TaskQuery:
+    """The tasks ``viewer`` may see that match ``filters``, with statuses and sections as
+    they stand on ``today``."""
+
+    def __init__(self, viewer: User, filters: TaskFilters, today: date, due_soon_days: int = 14):
+        self.viewer = viewer
+        self.filters = filters
+        self.today = today
+        self.due_soon_days = due_soon_days
+
+    # ---- what matches ------------------------------------------------------------------
+
+    def conditions(self, *, section: bool = True) -> list:
+        """The WHERE clauses: the viewer's scope first, then every filter."""
+        f = self.filters
+        allowed = visible_body_ids(self.viewer)
+        where = [] if allowed is None else [Task.body_id.in_(sorted(allowed))]
+        for column, value in (
+            (Task.plan_id, f.plan_id),
+            (Task.body_id, f.body_id),
+            (Task.year, f.year),
+            (Task.responsibility_id, f.responsibility_id),
+        ):
+            if value is not None:
+                where.append(column == value)
+        for theme, value in (
+            (responsibility_objective.c.objective_id, f.objective_id),
+            (responsibility_activity.c.activity_id, f.activity_id),
+        ):
+            if value is not None:
+                serving = select(theme.table.c.responsibility_id).where(theme == value)
+                where.append(Task.responsibility_id.in_(serving))
+        if f.unlinked in UNLINKED_CHOICES:
+            link = responsibility_objective if f.unlinked == "objective" else responsibility_activity
+            where.append(Task.responsibility_id.not_in(select(link.c.responsibility_id)))
+        if f.due_after is not None:
+            where.append(Task.deadline >= f.due_after)
+        if f.due_before is not None:
+            where.append(Task.deadline <= f.due_before)
+        if f.statuses:
+            where.append(status_expression(self.today).in_(f.statuses))
+        if section and f.section is not None:
+            where.append(self.section_expression() == f.section)
+        return where
+
+    def section_expression(self, outputs: dict[str, object] | None = None):
+        """The SQL for a task's section (or, with ``outputs``, a value per section)."""
+        out = outputs or {name: name for name in (*SECTIONS, LATER_YEARS, DONE_BEFORE)}
+        today, done = self.today, Task.progress == TaskProgress.DONE
+        soon = today + timedelta(days=self.due_soon_days)
+        open_now = or_(Task.deadline <= soon, and_(Task.starts_on.is_not(None), Task.starts_on <= today))
+        branches = []
+        if self.filters.year is None:
+            this_year = Task.completed_on.between(date(today.year, 1, 1), date(today.year, 12, 31))
+            recent = or_(Task.year >= today.year, this_year)
+            branches += [(and_(done, recent), out[DONE_SECTION]), (done, out[DONE_BEFORE])]
+        branches += [
+            (done, out[DONE_SECTION]),
+            (Task.deadline < today, out[OVERDUE_SECTION]),
+            (open_now, out[DUE_SOON_SECTION]),
+        ]
+        if self.filters.year is None:
+            branches.append((Task.deadline > date(today.year, 12, 31), out[LATER_YEARS]))
+        return case(*branches, else_=out[LATER_SECTION])
+
+    def listed_sections(self) -> tuple[str, ...]:
+        if self.filters.section in SECTIONS:
+            return (self.filters.section,)
+        return SECTIONS
+
+    # ---- counts ------------------------------------------------------------------------
+
+    def count(self) -> int:
+        return db.session.scalar(select(func.count()).select_from(Task).where(*self.conditions())) or 0
+
+    def _grouped(self, expression, where: list) -> dict[str, int]:
+        # Grouped by name through a subquery: PostgreSQL cannot match a GROUP BY expression
+        # whose date parameters are bound twice.
+        rows = select(expression.label("key")).where(*where).subquery()
+        return dict(db.session.execute(select(rows.c.key, func.count()).group_by(rows.c.key)).tuples().all())
+
+    def section_counts(self) -> dict[str, int]:
+        """Tasks per section, the counted-only ones too (one GROUP BY), whatever section is
+        chosen."""
+        counts = dict.fromkeys((*SECTIONS, LATER_YEARS, DONE_BEFORE), 0)
+        counts.update(self._grouped(self.section_expression(), self.conditions(section=False)))
+        return counts
+
+    # ---- rows --------------------------------------------------------------------------
+
+    def _where(self, order: str) -> list:
+        where = self.conditions()
+        if order == BY_SECTION:
+            where.append(self.section_expression().in_(self.listed_sections()))
+        return where
+
+    def _ordering(self, order: str) -> list:
+        if order == BY_DEADLINE:
+            return [Task.deadline, Task.body_id, Task.id]  # what ix_task_plan_deadline holds
+        names = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
+        done = Task.progress == TaskProgress.DONE
+        return [
+            self.section_expression({name: i for i, name in enumerate(names)}),
+            case((~done, Task.deadline)),
+            case((done, func.coalesce(Task.completed_on, Task.due_on))).desc(),
+            Task.id,
+        ]
+
+    def _rows(self, order: str, load: str, where: list):
+        """The tasks (with their section in section order) and what ``load`` names."""
+        columns = [Task, self.section_expression()] if order == BY_SECTION else [Task]
+        duty = joinedload(Task.responsibility).load_only(
+            Responsibility.id, Responsibility.ref, Responsibility.text, Responsibility.ad_hoc
+        )
+        if load == CARDS:
+            options = [duty.selectinload(Responsibility.body_roles).joinedload(ResponsibilityBody.body)]
+        elif load == HISTORY:
+            options = [duty, selectinload(Task.events).joinedload(TaskEvent.user)]
+        else:
+            options = [duty, joinedload(Task.body)]
+        return select(*columns).where(*where).order_by(*self._ordering(order)).options(*options)
+
+    def _page(self, order: str, load: str, number: int, per_page: int, total: int) -> Page:
+        # The page's ids first, then only their rows: skipping to a far page reads index
+        # entries, not tasks with their duties and bodies.
+        def fetch(limit: int, offset: int):
+            ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
+            found = db.session.execute(
+                self._rows(order, load, [Task.id.in_(ids.limit(limit).offset(offset))])
+            )
+            return found.tuples() if order == BY_SECTION else found.scalars()
+
+        return fetch_page(fetch, number, per_page, total)
+
+    def page(self, number: int, per_page: int, *, load: str = ROWS) -> Page:
+        """One page of the matching tasks, earliest deadline first."""
+        return self._page(BY_DEADLINE, load, number, per_page, self.count())
+
+    def sectioned_page(self, number: int, per_page: int) -> SectionedPage:
+        """One page of the focal point's list: overdue first, then due soon or open now, later,
+        done (the most recently done first); three queries whatever the number of tasks."""
+        counts = self.section_counts()
+        listed = self.listed_sections()
+        rows = self._page(BY_SECTION, CARDS, number, per_page, sum(counts[s] for s in listed))
+        page = Page([task for task, _section in rows.items], rows.page, rows.per_page, rows.total)
+        result = SectionedPage(page, counts, listed, {name: [] for name in SECTIONS})
+        for task, section in rows.items:
+            result.tasks[section].append(task)
+        return result
+
+    def all(self, *, load: str = ROWS) -> list[Task]:
+        """Every matching task, earliest deadline first, for exports."""
+        return list(db.session.scalars(self._rows(BY_DEADLINE, load, self._where(BY_DEADLINE))))

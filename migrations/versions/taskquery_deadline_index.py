@@ -1,0 +1,27 @@
+"""an index on the deadline after any extension, for the lists ordered by it
+
+Revision ID: taskquery_1
+Revises: 0005_admin_api
+Create Date: 2026-12-01 03:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "taskquery_1"
+down_revision = "0005_admin_api"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index(
+        "ix_task_plan_deadline",
+        "task",
+        ["plan_id", sa.text("coalesce(extended_due_on, due_on)"), "body_id", "id"],
+    )
+
+
+def downgrade():
+    op.drop_index("ix_task_plan_deadline", table_name="task")
