@@ -159,8 +159,32 @@ def test_each_view_downloads_as_csv(seed, recorded, coordinator):
     assert health[2:6] == ["3", "1", "33.3", "1"]
     overdue = coordinator.get(f"/p/{seed.plan_id}/export/overdue.csv").data.decode("utf-8-sig")
     assert "2016-01-31" in overdue and "2018-06-24 07:30:00" in overdue
-    for view in ("years", "objectives", "activities", "targets"):
-        assert coordinator.get(f"/p/{seed.plan_id}/export/{view}.csv").status_code == 200
+    years = _csv_rows(coordinator, seed.plan_id, "years")
+    health = next(row for row in years if row["Cơ quan, đơn vị"] == "Sở Y tế")
+    assert _counts(health, "Năm 2016") == ["3", "2", "1", "66.7"]
+    assert _counts(health, "Cả giai đoạn") == ["15", "2", "5", "13.3"]
+    objectives = _csv_rows(coordinator, seed.plan_id, "objectives")
+    health = next(row for row in objectives if row["Cơ quan, đơn vị"] == "Sở Y tế")
+    assert _counts(health, "Mục tiêu 4") == ["10", "2", "2", "20.0"]
+    assert _counts(health, "Mục tiêu 1") == ["0", "0", "0", ""]
+    activities = _csv_rows(coordinator, seed.plan_id, "activities")
+    health = next(row for row in activities if row["Cơ quan, đơn vị"] == "Sở Y tế")
+    assert _counts(health, "Không gắn hoạt động") == ["15", "2", "5", "13.3"]
+    targets = _csv_rows(coordinator, seed.plan_id, "targets")
+    ratio = next(row for row in targets if row["Mã chỉ tiêu"] == "I.2.d.1")
+    assert [ratio[h] for h in ("So sánh", "Năm 2016", "Năm 2017")] == ["≤", "117.5000", "115.4000"]
+    assert [ratio[h] for h in ("Đánh giá", "Cơ quan báo cáo")] == ["Đã đạt", "Sở Y tế"]
+
+
+def _csv_rows(coordinator, plan_id: int, view: str) -> list[dict[str, str]]:
+    response = coordinator.get(f"/p/{plan_id}/export/{view}.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert response.data.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def _counts(row: dict[str, str], group: str) -> list[str]:
+    return [row[f"{group} - {h}"] for h in ("Tổng số", "Đã hoàn thành", "Quá hạn", "Tỷ lệ hoàn thành (%)")]
 
 
 def test_the_annual_report_tells_what_was_done_and_what_is_late(seed, recorded, coordinator):
@@ -195,15 +219,26 @@ def test_the_report_opens_on_the_current_year_and_prints_on_a4(seed, coordinator
     assert "@media print" in css and "size: A4" in css
 
 
-@pytest.mark.parametrize("path", ["/export", "/export.xlsx", "/export/overview.csv", "/report/2017"])
-def test_reports_are_for_those_who_see_every_body(app, seed, path):
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [
+        ("/export", "text/html"),
+        ("/export.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("/export/overview.csv", "text/csv"),
+        ("/report/2017", "text/html"),
+    ],
+)
+def test_reports_are_for_those_who_see_every_body(app, seed, path, mimetype):
     with time_machine.travel(VIEWING_DAY, tick=False):
         focal = app.test_client()
         login(focal, focal_email("health"))
         assert focal.get(f"/p/{seed.plan_id}{path}").status_code == 403
         observer = app.test_client()
         login(observer, OBSERVER_EMAIL)
-        assert observer.get(f"/p/{seed.plan_id}{path}").status_code == 200
+        seen = observer.get(f"/p/{seed.plan_id}{path}")
+        assert (seen.status_code, seen.mimetype) == (200, mimetype)
+        if mimetype != "text/html":
+            assert "attachment;" in seen.headers["Content-Disposition"]
 
 
 def test_health_counts_are_the_shared_scenario(seed, recorded):

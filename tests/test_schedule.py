@@ -11,10 +11,20 @@ DAYS = {"annual_report": "12-10", "half_year_report": "06-15", "report_after": "
 
 def test_yearly_with_offset():
     found = occurrences({"kind": "yearly", "due": "12-20", "year_offset": -1}, 2016, 2018, DAYS)
-    assert [(o.key, o.due_on) for o in found] == [
-        ("2016", date(2015, 12, 20)),
-        ("2017", date(2016, 12, 20)),
-        ("2018", date(2017, 12, 20)),
+    assert [(o.key, o.year, o.due_on) for o in found] == [
+        ("2016", 2016, date(2015, 12, 20)),
+        ("2017", 2017, date(2016, 12, 20)),
+        ("2018", 2018, date(2017, 12, 20)),
+    ]
+
+
+def test_yearly_due_in_the_year_after():
+    """The report on year Y, due early in Y+1: it belongs to year Y."""
+    found = occurrences({"kind": "yearly", "due": "report_after", "year_offset": 1}, 2016, 2018, DAYS)
+    assert [(o.key, o.year, o.due_on) for o in found] == [
+        ("2016", 2016, date(2017, 1, 10)),
+        ("2017", 2017, date(2018, 1, 10)),
+        ("2018", 2018, date(2019, 1, 10)),
     ]
 
 

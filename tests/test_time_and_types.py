@@ -7,7 +7,7 @@ import time_machine
 
 from gplan.extensions import db
 from gplan.models import MailMessage
-from gplan.timeutil import local_date, local_today
+from gplan.timeutil import LOCAL_TZ, local_date, local_today
 
 
 def test_instants_round_trip_aware_in_utc():
@@ -49,3 +49,12 @@ def test_today_is_the_local_calendar_day(utc_instant, expected):
     with time_machine.travel(utc_instant, tick=False):
         assert local_today() == expected
     assert local_date(utc_instant) == expected
+
+
+def test_the_server_zone_is_not_the_provinces_even_while_time_travels():
+    """The suite runs with the process in New York's zone (tests/conftest.py); travelling to a
+    Vietnamese moment must not switch it back, or ``date.today()`` bugs would pass unseen."""
+    moment = datetime(2019, 2, 1, 0, 30, tzinfo=LOCAL_TZ)  # still 31/01 in New York
+    with time_machine.travel(moment, tick=False):
+        assert local_today() == date(2019, 2, 1)
+        assert date.today() == date(2019, 1, 31)

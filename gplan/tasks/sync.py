@@ -30,9 +30,11 @@ def due_day_dates(plan: Plan) -> dict[str, str]:
 
 def sync_tasks(plan: Plan) -> TaskSyncResult:
     """Create the missing tasks of ``plan`` (responsibility × body × occurrence), re-date the
-    existing ones, and remove only untouched tasks whose occurrence no longer exists.
+    open ones, and remove only untouched tasks whose occurrence no longer exists.
 
-    Tasks with recorded progress or history are never removed. The caller commits.
+    A done task keeps the dates it was done against: on time is judged by the due date the
+    body worked to, not by one set afterwards. Tasks with recorded progress or history are
+    never removed. The caller commits.
     """
     result = TaskSyncResult()
     existing = {
@@ -68,7 +70,7 @@ def sync_tasks(plan: Plan) -> TaskSyncResult:
                         )
                     )
                     result.created += 1
-                elif (task.year, task.due_on, task.starts_on, task.ends_on) != (
+                elif task.is_open and (task.year, task.due_on, task.starts_on, task.ends_on) != (
                     occ.year,
                     occ.due_on,
                     occ.starts_on,

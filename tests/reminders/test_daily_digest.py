@@ -4,12 +4,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from gplan.extensions import db
 from gplan.mail.delivery import deliver_pending
 from gplan.mail.vocabulary import MailState
-from gplan.models import MailMessage, Reminder
+from gplan.models import MailMessage, Reminder, ReminderRun
 from gplan.reminders.run import COVERED, run_reminders
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import COORDINATOR_EMAIL, focal_email, task_of, user
@@ -110,6 +110,22 @@ def test_the_same_day_twice_sends_nothing_more(smtp, june_12):
     assert again.skipped == COVERED and again.digests == 0
     assert len(smtp.received) == count
     assert db.session.scalar(select(func.count(Reminder.id))) == first.reminders
+
+
+def test_a_day_covered_again_plans_nothing_already_sent(app, smtp, june_12):
+    """The planner leaves out every reminder already recorded, so a day covered a second time
+    (here: after the log of runs was cleared) plans nothing twice; the unique key on the
+    reminder table is only the last guard."""
+    first = run_reminders(TUESDAY)
+    db.session.execute(delete(ReminderRun))
+    db.session.commit()
+
+    preview = app.test_cli_runner().invoke(args=["reminders", "preview", "--date", "2018-06-12"])
+    again = run_reminders(TUESDAY)
+
+    assert f"0 emails, 0 reminders, {first.reminders} already sent" in preview.output, preview.output
+    assert (again.digests, again.reminders) == (0, 0)
+    assert len(smtp.received) == first.digests == 7
 
 
 def test_server_refusing_loses_nothing_and_each_arrives_once(smtp, june_12):

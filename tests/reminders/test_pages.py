@@ -11,7 +11,7 @@ from gplan.models import MailMessage, Nudge, Reminder
 from gplan.reminders.policy import Policy, current_policy
 from gplan.reminders.run import run_reminders
 from gplan.timeutil import LOCAL_TZ
-from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, csrf_from, focal_email, login, submit, task_of, user
 from tests.helpers import body as body_of
 from tests.reminders.conftest import reopen, settle_before
 
@@ -63,6 +63,8 @@ def test_a_bad_policy_comes_back_with_what_was_typed(client):
     assert current_policy() == Policy()  # nothing saved
     bad_number = submit(client, "/admin/reminders", {**POLICY_FORM, "overdue_every_days": "-2"})
     assert bad_number.status_code == 200 and current_policy() == Policy()
+    page = bad_number.get_data(as_text=True)
+    assert 'value="-2"' in page and "Số phải nằm trong khoảng từ 0 đến 365." in page
 
 
 @pytest.mark.parametrize("email", [COORDINATOR_EMAIL, focal_email("police")])
@@ -75,7 +77,10 @@ def test_the_policy_page_previews_any_day(client, june_12):
     login(client, ADMIN_EMAIL)
     page = client.get("/admin/reminders?date=2018-06-12").get_data(as_text=True)
     assert focal_email("dolisa") in page and focal_email("police") in page
-    assert client.get("/admin/reminders?date=not-a-day").status_code == 200
+    malformed = client.get("/admin/reminders?date=not-a-day")
+    page = malformed.get_data(as_text=True)
+    assert malformed.status_code == 200 and "Nhập ngày theo định dạng ngày." in page
+    assert 'value="not-a-day"' in page and focal_email("police") not in page  # no preview
 
 
 def test_the_outbox_shows_what_was_produced_and_why_it_waits(client, june_12):
@@ -148,8 +153,13 @@ def test_focal_points_cannot_nudge(client, seed, june_12):
     login(client, focal_email("justice"))
     url = f"/p/{seed.plan_id}/bodies/{body_of('police').id}/nudge"
     assert client.get(url).status_code == 403
-    assert client.post(url, data={"note": "x"}).status_code in (400, 403)
+    token = csrf_from(client.get("/profile/").get_data(as_text=True))  # a valid token: roles decide
+    assert client.post(url, data={"note": "x", "csrf_token": token}).status_code == 403
     assert db.session.scalar(select(Nudge.id)) is None
+    assert (
+        db.session.scalar(select(MailMessage.id).where(MailMessage.recipient == focal_email("police")))
+        is None
+    )
 
 
 def test_a_group_is_not_a_body_to_nudge(client, seed):
