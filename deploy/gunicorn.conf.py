@@ -8,7 +8,10 @@ import multiprocessing
 import os
 from pathlib import Path
 
+from gunicorn.glogging import Logger
 from gunicorn.http import wsgi as gunicorn_http
+
+from gplan.access_log import redacted_path
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
@@ -40,3 +43,18 @@ def _without_server_header(response):
 
 
 gunicorn_http.Response.default_headers = _without_server_header
+# The path without its query string (which may carry a token); no referrer (it may be a
+# set-password address); the time taken in milliseconds.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, hiding the secret in calendar-feed and set-password paths."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redacted_path(atoms["U"])
+        return atoms
+
+
+logger_class = RedactingLogger

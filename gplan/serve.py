@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from gplan.access_log import log_requests
 from gplan.extensions import db
 from gplan.timeutil import local_today
 
@@ -48,7 +49,7 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
         click.echo(f"Scheduler: {describe_schedule(app)} (see /outbox).")
     click.echo(f"gplan is running on http://{host}:{port}/ (Ctrl+C to stop)")
     try:
-        serve(app, host=host, port=port, threads=threads, ident="")  # no Server header
+        serve(log_requests(app), host=host, port=port, threads=threads, ident="")  # no Server header
     finally:
         if clock is not None:
             clock.shutdown(wait=False)

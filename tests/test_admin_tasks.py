@@ -127,3 +127,19 @@ def test_a_refusal_that_names_no_field_is_shown_at_the_top_of_the_form(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and 'class="flash flash-error"' in page
     assert "Nhiệm vụ đã hoàn thành." in page and "Lý do</textarea>" in page
+
+
+def test_the_bodies_to_choose_from_are_in_vietnamese_alphabetical_order(client, seed):
+    login(client, COORDINATOR_EMAIL)
+    page = client.get(f"/admin/plans/{seed.plan_id}/ad-hoc").get_data(as_text=True)
+    names = [
+        "Công an tỉnh",
+        "Đài Phát thanh - Truyền hình tỉnh",
+        "Sở Tài chính",
+        "Sở Tư pháp",
+        "Sở Y tế",
+        "Ủy ban nhân dân huyện Tứ Kỳ",
+        "Văn phòng Ủy ban nhân dân tỉnh",
+    ]
+    positions = [page.index(f">{name}</option>") for name in names]
+    assert positions == sorted(positions)

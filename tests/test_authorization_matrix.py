@@ -149,6 +149,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("coordinator.exports_page", "GET"): Rule("/p/{plan}/export", SEE_ALL),
     ("coordinator.export_xlsx", "GET"): Rule("/p/{plan}/export.xlsx", SEE_ALL),
     ("coordinator.export_csv", "GET"): Rule("/p/{plan}/export/overview.csv", SEE_ALL),
+    ("coordinator.export_csv_excel_vi", "GET"): Rule("/p/{plan}/export/overview-excel-vi.csv", SEE_ALL),
     ("coordinator.report_index", "GET"): Rule("/p/{plan}/report", SEE_ALL),
     ("coordinator.report", "GET"): Rule("/p/{plan}/report/2017", SEE_ALL),
     ("admin.audit_log", "GET"): Rule("/admin/audit", ADMIN),

@@ -116,6 +116,28 @@ def test_objective_and_activity_views_count_each_task_under_what_it_serves(seed,
         assert summary.NOT_LINKED in matrix.columns  # most duties of this plan serve no objective
 
 
+def test_sorting_by_body_follows_the_vietnamese_alphabet(client, seed, viewing_day):
+    login(client, COORDINATOR_EMAIL)  # reading in Vietnamese, the default
+    names = []
+    for direction in ("asc", "desc"):
+        page = client.get(f"/p/{seed.plan_id}/progress?sort=body&dir={direction}").get_data(as_text=True)
+        names.append(
+            [
+                r[0]
+                for r in table_rows(page)
+                if len(r) == 8 and r[1].isdigit() and not r[0].startswith("Tất cả")
+            ]
+        )
+    ascending, descending = names
+    assert descending == ascending[::-1] and len(ascending) == 31
+    position = {name: index for index, name in enumerate(ascending)}
+    # By code point "Đ" and "Ủ" come after every unaccented letter; in Vietnamese Đ follows D
+    # and Ủ (U) comes before V.
+    assert position["Công an tỉnh"] < position["Đài Phát thanh - Truyền hình tỉnh"] < position["Sở Y tế"]
+    assert position["Ủy ban nhân dân huyện Tứ Kỳ"] < position["Văn phòng Ủy ban nhân dân tỉnh"]
+    assert position["Sở Tài chính"] < position["Sở Tư pháp"] < position["Sở Y tế"]
+
+
 def test_late_bodies_first_by_default_and_any_column_sorts(app, seed, coordinator):
     health_year_of_work(app)
     default = coordinator.get(f"/p/{seed.plan_id}/progress?year=2016").get_data(as_text=True)
@@ -130,9 +152,9 @@ def test_late_bodies_first_by_default_and_any_column_sorts(app, seed, coordinato
     assert overdue_shares == sorted(overdue_shares, reverse=True)
     assert overdue_shares[0] == 100  # nobody else recorded anything: every 2016 task is late
     assert body_rows[-1][0] == HEALTH  # the only body with 2016 work done
-    assert [r for r in table_rows(by_body) if len(r) == 8][1][
-        0
-    ] == "Department of Labour, Invalids and Social Affairs"
+    names = [r[0] for r in table_rows(by_body) if len(r) == 8 and r[1].isdigit() and r[0] != "All bodies"]
+    assert names[0] == "Department of Culture, Sports and Tourism"  # alphabetical, in English
+    assert names.index("Department of Health") < names.index("Department of Justice")
     assert [r for r in table_rows(by_done) if len(r) == 8][1][0] == HEALTH
     assert 'aria-sort="descending"' in by_done
 

@@ -119,6 +119,18 @@ def test_evidence_file_is_stored_and_served_only_to_who_may_see(app, client, jun
     assert stranger.get(f"/tasks/{task.id}/evidence").status_code == 403
 
 
+def test_the_evidence_download_keeps_the_name_in_ascii_and_in_utf8(client, june_2018):
+    task = task_of("health", "IV.7.a", "2018:annual_report")
+    login(client, focal_email("health"))
+    name = "Tháng hành động Đợt 2.pdf"
+    upload = {"progress": "in_progress", "evidence_file": (io.BytesIO(b"%PDF-1.4"), name)}
+    submit(client, f"/tasks/{task.id}", upload, content_type="multipart/form-data")
+    header = client.get(f"/tasks/{task.id}/evidence").headers["Content-Disposition"]
+    assert header.startswith("attachment;")
+    assert 'filename="Thang hanh dong Dot 2.pdf"' in header  # for browsers without filename*
+    assert "filename*=UTF-8''Th%C3%A1ng%20h%C3%A0nh%20%C4%91%E1%BB%99ng%20%C4%90%E1%BB%A3t%202.pdf" in header
+
+
 def test_invalid_input_keeps_what_was_typed(client, june_2018):
     task = task_of("health", "IV.7.a", "2018:annual_report")
     login(client, focal_email("health"))

@@ -21,6 +21,22 @@ class GplanApi(Api):
 api = GplanApi()
 
 
+def nullable_reference(self, field, ret: dict, **_kwargs) -> dict:
+    """A nested object that may be null, written the way client generators type it.
+
+    OpenAPI 3.0 has no null type; apispec writes ``anyOf: [{type: object, nullable}, {$ref}]``,
+    which generators turn into an untyped object. ``allOf: [{$ref}]`` with ``nullable: true``
+    gives "the referenced class, or None"."""
+    choices = ret.get("anyOf")
+    if not field.allow_none or not choices or {"type": "object", "nullable": True} not in choices:
+        return {}
+    references = [choice for choice in choices if "$ref" in choice]
+    if len(references) != 1 or len(choices) != 2:
+        return {}
+    del ret["anyOf"]
+    return {"allOf": references, "nullable": True}
+
+
 def init_api(app: Flask) -> None:
     from gplan.api.docs import bp as docs_bp
     from gplan.api.resources import account, plans, progress, targets, tasks
@@ -52,6 +68,7 @@ def init_api(app: Flask) -> None:
         },
     )
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(nullable_reference)
     for module in (account, plans, tasks, targets, progress):
         # Token requests carry no cookie to forge; session writes are checked in auth.authenticate.
         csrf.exempt(module.bp)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from gplan.extensions import db
 from gplan.models import AuditEntry, User
 from gplan.paging import DEFAULT_PER_PAGE, Page, paginate
+from gplan.reporting.sheets import neutralised
 from gplan.timeutil import LOCAL_TZ, to_local, utcnow
 
 LOGIN = "login"
@@ -146,11 +147,5 @@ def export_csv(filters: AuditFilter) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     for row in _csv_rows(filters):
-        writer.writerow([_neutralised(cell) for cell in row])
+        writer.writerow([neutralised(str(cell)) for cell in row])
     return buffer.getvalue()
-
-
-def _neutralised(cell) -> str:
-    """Keep a spreadsheet from running a cell that starts like a formula (CSV injection)."""
-    text = str(cell)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -8,13 +8,15 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.models import Body, Plan, PlanBody, Responsibility, ResponsibilityBody
 from gplan.models.plan import ASSIGNEE
 
 
 def all_plans() -> list[Plan]:
-    return list(db.session.scalars(select(Plan).order_by(Plan.period_start.desc(), Plan.title)))
+    plans = db.session.scalars(select(Plan))
+    return sorted(plans, key=lambda plan: (-plan.period_start, name_key(plan.title)))
 
 
 def default_plan(today: date) -> Plan | None:

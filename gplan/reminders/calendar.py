@@ -12,6 +12,7 @@ from icalendar import Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Body, CalendarFeed, Task, User
 from gplan.reminders.digest import external_url
@@ -117,7 +118,7 @@ def _overview_events(tasks: list[Task], locale: str) -> list[Event]:
         open_count = sum(1 for t in group if t.is_open)
         names = "\n".join(
             f"{'•' if t.is_open else '✓'} {t.body.display_name(locale)}"
-            for t in sorted(group, key=lambda t: t.body.name)
+            for t in by_name(group, lambda t: t.body.display_name(locale), locale)
         )
         counted = ngettext("%(num)d body", "%(num)d bodies", len(group))
         pending = ngettext("%(num)d not done", "%(num)d not done", open_count)

@@ -41,13 +41,33 @@ def _counted(section: DigestSection, n: int) -> str:
         DigestSection.OVERDUE: ngettext("%(num)d overdue", "%(num)d overdue", n),
         DigestSection.DUE_TODAY: ngettext("%(num)d due today", "%(num)d due today", n),
         DigestSection.DUE_SOON: ngettext("%(num)d due soon", "%(num)d due soon", n),
-        DigestSection.WINDOWS: ngettext("%(num)d period opening", "%(num)d periods opening", n),
     }
     return phrases[section]
 
 
+def _windows_counted(entries: list[Entry], today: date) -> list[str]:
+    """Periods as they stand today: opening later, opening today, or already open."""
+    later = sum(1 for entry in entries if entry.starts_on is not None and entry.starts_on > today)
+    opening = sum(1 for entry in entries if entry.starts_on == today)
+    already = len(entries) - later - opening
+    phrases = []
+    if opening:
+        phrases.append(ngettext("%(num)d period opens today", "%(num)d periods open today", opening))
+    if already:
+        phrases.append(ngettext("%(num)d period under way", "%(num)d periods under way", already))
+    if later:
+        phrases.append(ngettext("%(num)d period opening soon", "%(num)d periods opening soon", later))
+    return phrases
+
+
 def digest_subject(sections: dict[DigestSection, list[Entry]], today: date) -> str:
-    summary = ", ".join(_counted(name, len(sections[name])) for name in DigestSection if sections[name])
+    parts = []
+    for name in DigestSection:
+        if name == DigestSection.WINDOWS:
+            parts += _windows_counted(sections[name], today)
+        elif sections[name]:
+            parts.append(_counted(name, len(sections[name])))
+    summary = ", ".join(parts)
     return gettext("[gplan] Reminders for %(date)s: %(summary)s", date=format_date(today), summary=summary)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from gplan.accounts.access import require
 from gplan.accounts.vocabulary import Role
+from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.mail.delivery import insert_ignoring_duplicates, queue_mail
 from gplan.mail.vocabulary import MailKind
@@ -50,8 +51,9 @@ def outstanding_tasks(plan: Plan, body: Body, today: date) -> list[Task]:
 
 def body_recipients(body: Body) -> list[Recipient]:
     """The body's focal points (its enabled users), else its contact address."""
-    users = db.session.scalars(
-        select(User).where(User.body_id == body.id, User.is_enabled.is_(True)).order_by(User.name)
+    users = by_name(
+        db.session.scalars(select(User).where(User.body_id == body.id, User.is_enabled.is_(True))),
+        lambda u: u.name,
     )
     people = [Recipient(u.email.lower(), u.name, u.locale or "vi", u.id) for u in users]
     if not people and body.contact_email:

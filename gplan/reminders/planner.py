@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from gplan.accounts.vocabulary import Role
+from gplan.collation import by_name, name_key
 from gplan.extensions import db
 from gplan.models import Body, Reminder, ReminderOptOut, ReminderRun, Responsibility, Task, User
 from gplan.reminders.policy import Policy, current_policy, kinds_on
@@ -72,14 +73,14 @@ class Digest:
             result[entry.section(today)].append(entry)
         for name, entries in result.items():
             if name == DigestSection.ESCALATED:  # the coordinator reads them body by body
-                entries.sort(key=lambda e: (e.body_name, e.deadline, e.ref, e.task_id))
+                entries.sort(key=lambda e: (name_key(e.body_name), e.deadline, e.ref, e.task_id))
             else:
-                entries.sort(key=lambda e: (e.deadline, e.body_name, e.ref, e.task_id))
+                entries.sort(key=lambda e: (e.deadline, name_key(e.body_name), e.ref, e.task_id))
         return result
 
     @property
     def body_names(self) -> list[str]:
-        return sorted({entry.body_name for entry in self.entries.values()})
+        return by_name({entry.body_name for entry in self.entries.values()}, str)
 
 
 @dataclass

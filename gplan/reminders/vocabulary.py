@@ -50,7 +50,7 @@ class DigestSection(RichStrEnum):
     OVERDUE = "overdue", _l("Overdue")
     DUE_TODAY = "due_today", _l("Due today")
     DUE_SOON = "due_soon", _l("Due soon")
-    WINDOWS = "windows", _l("Periods opening")
+    WINDOWS = "windows", _l("Periods of activity")
 
     @property
     def is_urgent(self) -> bool:

@@ -23,6 +23,14 @@ from openpyxl.utils import get_column_letter
 from gplan.models import Plan, User
 from gplan.reporting import summary
 from gplan.reporting import targets as target_data
+from gplan.reporting.sheets import (
+    ExcelVietnamese,
+    decimal_comma,
+    header_height,
+    keep_as_text,
+    neutralised,
+    print_setup,
+)
 from gplan.tasks.lists import body_contacts
 from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
@@ -47,6 +55,7 @@ class Sheet:
     name: str  # at most 31 characters: Excel's limit
     columns: list[Column] = field(default_factory=list)
     rows: list[list] = field(default_factory=list)
+    total_row: bool = False  # the last row adds up the others: left out of sorting and filtering
 
 
 def label(member: RichStrEnum) -> str:
@@ -84,6 +93,7 @@ def overview_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
     for number, row in enumerate(data.rows, 1):
         sheet.rows.append([number, row.body.name, *_status_values(row.counts)])
     sheet.rows.append([None, "Tổng cộng", *_status_values(data.total)])
+    sheet.total_row = True
     return sheet
 
 
@@ -111,6 +121,7 @@ def _matrix_sheet(key: str, name: str, matrix: summary.Matrix, headers: dict) ->
     for column in matrix.columns:
         totals += cells(matrix.column_total(column))
     sheet.rows.append(totals + cells(matrix.total))
+    sheet.total_row = True
     return sheet
 
 
@@ -133,8 +144,9 @@ def theme_sheet(plan: Plan, today: date, by: str, year: int | None) -> Sheet:
 
 
 def _local_naive(instant: datetime | None) -> datetime | None:
-    """Excel has no time zones: instants are written as Vietnam's wall-clock time."""
-    return to_local(instant).replace(tzinfo=None) if instant else None
+    """Excel has no time zones: instants are written as Vietnam's wall-clock time, to the second
+    (spreadsheet programs read fractions of a second as text)."""
+    return to_local(instant).replace(tzinfo=None, microsecond=0) if instant else None
 
 
 def overdue_sheet(plan: Plan, today: date, year: int | None, viewer: User) -> Sheet:
@@ -253,8 +265,10 @@ def _write_sheet(worksheet, sheet: Sheet) -> None:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="EEF1F5")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    worksheet.row_dimensions[1].height = header_height([(c.header, WIDTHS[c.kind]) for c in sheet.columns])
     for values in sheet.rows:
         worksheet.append(values)
+        keep_as_text(worksheet, worksheet.max_row)
     for index, column in enumerate(sheet.columns, 1):
         letter = get_column_letter(index)
         worksheet.column_dimensions[letter].width = WIDTHS[column.kind]
@@ -262,7 +276,9 @@ def _write_sheet(worksheet, sheet: Sheet) -> None:
             for (cell,) in worksheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = FORMATS[column.kind]
     worksheet.freeze_panes = "C2" if len(sheet.columns) > 2 else "A2"
-    worksheet.auto_filter.ref = worksheet.dimensions
+    last_row = worksheet.max_row - 1 if sheet.total_row else worksheet.max_row
+    worksheet.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(last_row, 1)}"
+    print_setup(worksheet)
 
 
 def workbook(plan: Plan, today: date, year: int | None, viewer: User) -> bytes:
@@ -277,25 +293,35 @@ def workbook(plan: Plan, today: date, year: int | None, viewer: User) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_value(value, kind: str):
+def _csv_value(value, kind: str, comma: bool):
     if value is None:
         return ""
     if kind == PERCENT:
-        return f"{value * 100:.1f}"
-    if kind in (DATE, DATETIME):
-        return value.isoformat(sep=" ") if kind == DATETIME else value.isoformat()
-    return value
+        text = f"{value * 100:.1f}"
+        return text.replace(".", ",") if comma else text
+    if kind == DATETIME:
+        return value.isoformat(sep=" ", timespec="seconds")
+    if kind == DATE:
+        return value.isoformat()
+    if comma and kind == NUMBER:
+        return decimal_comma(value)
+    return neutralised(value)
 
 
-def csv_file(plan: Plan, today: date, year: int | None, key: str, viewer: User) -> bytes:
+def csv_file(
+    plan: Plan, today: date, year: int | None, key: str, viewer: User, vietnamese_excel: bool = False
+) -> bytes:
     """One view as CSV: UTF-8 with a byte-order mark so that Excel reads Vietnamese correctly;
-    shares in percent, dates as YYYY-MM-DD."""
+    shares in percent, dates as YYYY-MM-DD, times to the second. ``vietnamese_excel``: fields
+    separated by ";" and decimals written with ",", as Excel and LibreOffice set to Vietnamese
+    expect (the plain file suits programs and English settings)."""
     sheet = SHEETS[key](plan, today, year, viewer)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([column.header for column in sheet.columns])
+    writer = csv.writer(buffer, ExcelVietnamese if vietnamese_excel else csv.excel)
+    writer.writerow([neutralised(column.header) for column in sheet.columns])
     for values in sheet.rows:
-        writer.writerow([_csv_value(v, c.kind) for v, c in zip(values, sheet.columns, strict=True)])
+        cells = zip(values, sheet.columns, strict=True)
+        writer.writerow([_csv_value(v, c.kind, vietnamese_excel) for v, c in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from flask import g, has_request_context
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
 from gplan.models.plan import responsibility_activity, responsibility_objective
@@ -132,17 +133,18 @@ def ordered_bodies(plan: Plan, with_tasks: Iterable[int]) -> list[Body]:
     known = {body.id for body in bodies}
     missing = set(with_tasks) - known
     if missing:
-        bodies += db.session.scalars(select(Body).where(Body.id.in_(missing)).order_by(Body.name))
+        bodies += by_name(db.session.scalars(select(Body).where(Body.id.in_(missing))), lambda b: b.name)
     return bodies
 
 
 SORT_KEYS = ("late", "body", "total", "completion", *TaskStatus.values())
 
 
-def sort_rows(rows: list[BodyRow], key: str, descending: bool) -> list[BodyRow]:
-    """Sort the overview. ``late`` puts the bodies with the largest share of overdue tasks first."""
+def sort_rows(rows: list[BodyRow], key: str, descending: bool, locale: str = "vi") -> list[BodyRow]:
+    """Sort the overview. ``late`` puts the bodies with the largest share of overdue tasks first;
+    ``body`` sorts by the name shown, in the alphabetical order of ``locale``."""
     if key == "body":
-        return sorted(rows, key=lambda r: r.position, reverse=descending)
+        return by_name(rows, lambda r: r.body.display_name(locale), locale, reverse=descending)
     if key == "total":
         return sorted(rows, key=lambda r: (r.counts.total, -r.position), reverse=descending)
     if key == "completion":

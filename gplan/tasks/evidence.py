@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import event
@@ -137,3 +139,17 @@ def delete_files(names: list[str]) -> None:
         for name in [*names, *waiting]:
             path_of(name).unlink(missing_ok=True)
             (deferred / Path(name).name).unlink(missing_ok=True)
+
+
+def ascii_name(name: str) -> str:
+    """The name without diacritics for browsers that ignore ``filename*``: "Tháng hành động"
+    becomes "Thang hanh dong" (đ and Đ have no decomposition, so they are mapped by hand)."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = plain.encode("ascii", "ignore").decode()
+    plain = re.sub(r'["\\\x00-\x1f\x7f]', "", plain).strip()
+    return plain if plain.strip(". ") else "evidence"
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header naming the file in ASCII and, per RFC 5987, in UTF-8."""
+    return f"attachment; filename=\"{ascii_name(name)}\"; filename*=UTF-8''{quote(name, safe='')}"

@@ -13,6 +13,7 @@ from gplan.api.schemas import (
     ResponsibilityListSchema,
     ResponsibilitySchema,
 )
+from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody
 from gplan.plans import queries as plan_queries
@@ -72,8 +73,8 @@ def responsibility(responsibility_id: int):
 @documented_errors(bp, 401)
 def bodies():
     """Every body (department, district, group of them), groups with their members."""
-    query = select(Body).options(selectinload(Body.members)).order_by(Body.jurisdiction, Body.name, Body.id)
-    return {"items": list(db.session.scalars(query))}
+    bodies = db.session.scalars(select(Body).options(selectinload(Body.members)))
+    return {"items": sorted(bodies, key=lambda b: (b.jurisdiction, name_key(b.name), b.id))}
 
 
 @bp.get("/bodies/<int(max=2147483647):body_id>")

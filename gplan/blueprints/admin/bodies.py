@@ -10,6 +10,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import BodyForm, MemberForm
 from gplan.blueprints.decorators import roles_required
+from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body
@@ -20,13 +21,9 @@ from gplan.validation import InputError
 @bp.route("/bodies")
 @roles_required(Role.ADMIN)
 def bodies():
-    query = (
-        select(Body)
-        .where(Body.parent_id.is_(None))
-        .options(selectinload(Body.members))
-        .order_by(Body.jurisdiction, Body.is_group, Body.name)
-    )
-    return render_template("admin/bodies.html", bodies=list(db.session.scalars(query)))
+    query = select(Body).where(Body.parent_id.is_(None)).options(selectinload(Body.members))
+    rows = sorted(db.session.scalars(query), key=lambda b: (b.jurisdiction, b.is_group, name_key(b.name)))
+    return render_template("admin/bodies.html", bodies=rows)
 
 
 def _page(body: Body, form: BodyForm, member_form: MemberForm | None):

@@ -9,6 +9,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import AdHocTaskForm, ExtensionForm
 from gplan.blueprints.decorators import roles_required
+from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body, Plan, Task
@@ -19,9 +20,9 @@ from gplan.validation import InputError
 
 
 def _body_choices(plan: Plan) -> list[tuple[int, str]]:
-    query = select(Body).where(Body.jurisdiction == plan.jurisdiction).order_by(Body.name)
-    bodies = db.session.scalars(query)
     locale = locale_code()
+    query = select(Body).where(Body.jurisdiction == plan.jurisdiction)
+    bodies = by_name(db.session.scalars(query), lambda b: b.display_name(locale), locale)
     choices = [(0, "—")]
     for body in bodies:
         if body.is_group and not body.members:

@@ -13,6 +13,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import ActionForm, UserEditForm, UserForm
 from gplan.blueprints.decorators import roles_required
+from gplan.collation import by_name, name_key
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind
@@ -23,7 +24,7 @@ from gplan.validation import InputError
 
 
 def _body_choices() -> list[tuple[int, str]]:
-    bodies = db.session.scalars(select(Body).where(Body.is_group.is_(False)).order_by(Body.name))
+    bodies = by_name(db.session.scalars(select(Body).where(Body.is_group.is_(False))), lambda b: b.name)
     return [(0, "—")] + [(b.id, b.name) for b in bodies]
 
 
@@ -51,8 +52,8 @@ def _chosen_body(form) -> Body | None:
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def users():
-    rows = db.session.scalars(select(User).order_by(User.role, User.name))
-    return render_template("admin/users.html", users=list(rows))
+    rows = db.session.scalars(select(User))
+    return render_template("admin/users.html", users=sorted(rows, key=lambda u: (u.role, name_key(u.name))))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

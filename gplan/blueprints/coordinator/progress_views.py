@@ -19,6 +19,7 @@ from gplan.reporting import summary
 from gplan.tasks import lists as task_lists
 from gplan.tasks.query import HISTORY, TaskFilters, TaskQuery
 from gplan.tasks.vocabulary import TaskStatus
+from gplan.templating import locale_code
 from gplan.timeutil import local_today
 
 
@@ -33,7 +34,7 @@ def overview(plan_id: int):
         plan=plan,
         year=year,
         overview=data,
-        rows=summary.sort_rows(data.rows, sort, descending),
+        rows=summary.sort_rows(data.rows, sort, descending, locale_code()),
         sort=sort,
         descending=descending,
         today=today,

@@ -14,8 +14,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_VIEWS = tuple(exports.SHEETS)
 
 
-def _download(content: bytes, mimetype: str, name: str) -> Response:
-    response = Response(content, mimetype=mimetype)
+CSV = "text/csv; charset=utf-8"
+
+
+def _download(content: bytes, content_type: str, name: str) -> Response:
+    response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -36,15 +39,29 @@ def export_xlsx(plan_id: int):
     return _download(content, XLSX, exports.file_name(plan, year, ".xlsx"))
 
 
-@bp.route("/p/<int:plan_id>/export/<view>.csv")
-@coordinator_pages
-def export_csv(plan_id: int, view: str):
+def _csv(plan_id: int, view: str, vietnamese_excel: bool) -> Response:
     plan = get_plan_or_404(plan_id)
     if view not in CSV_VIEWS:
         abort(404)
     year = chosen_year(plan)
-    content = exports.csv_file(plan, local_today(), year, view, current_user)
-    return _download(content, "text/csv; charset=utf-8", exports.file_name(plan, year, f"-{view}.csv"))
+    content = exports.csv_file(
+        plan, local_today(), year, view, current_user, vietnamese_excel=vietnamese_excel
+    )
+    suffix = f"-{view}-excel-vi.csv" if vietnamese_excel else f"-{view}.csv"
+    return _download(content, CSV, exports.file_name(plan, year, suffix))
+
+
+@bp.route("/p/<int:plan_id>/export/<view>.csv")
+@coordinator_pages
+def export_csv(plan_id: int, view: str):
+    return _csv(plan_id, view, vietnamese_excel=False)
+
+
+@bp.route("/p/<int:plan_id>/export/<view>-excel-vi.csv")
+@coordinator_pages
+def export_csv_excel_vi(plan_id: int, view: str):
+    """For Excel and LibreOffice set to Vietnamese: fields separated by ";", decimal ","."""
+    return _csv(plan_id, view, vietnamese_excel=True)
 
 
 @bp.route("/p/<int:plan_id>/report")

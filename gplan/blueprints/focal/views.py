@@ -101,4 +101,8 @@ def evidence(task_id: int):
     path = evidence_files.path_of(task.evidence_file)
     if not path.is_file():
         abort(404)
-    return send_file(path, as_attachment=True, download_name=task.evidence_name or path.name)
+    response = send_file(path, as_attachment=True, download_name=path.name)
+    response.headers["Content-Disposition"] = evidence_files.content_disposition(
+        task.evidence_name or path.name
+    )
+    return response
