@@ -18,6 +18,7 @@ from gplan.mail.vocabulary import MailKind, MailState
 from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
 from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
+from gplan.tasks.evidence import is_web_link
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today, to_local
 
@@ -75,6 +76,7 @@ def register(app: Flask) -> None:
     app.url_defaults(_versioned_static)
     app.jinja_env.filters["ddmmyyyy"] = format_date
     app.jinja_env.filters["localtime"] = format_instant
+    app.jinja_env.tests["web_link"] = is_web_link  # only http(s) evidence links become links
     app.jinja_env.globals.update(
         {vocabulary.__name__: vocabulary for vocabulary in VOCABULARIES},
         local_today=local_today,

@@ -190,6 +190,16 @@ def _rollback(app, seed):
             connection.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app):
+    """Each test starts with no sign-in or reset attempts counted (the limiter's memory storage
+    lives as long as the session's app)."""
+    from gplan.extensions import limiter
+
+    with app.app_context():
+        limiter.reset()
+
+
 @pytest.fixture
 def client(app):
     return app.test_client()

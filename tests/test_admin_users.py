@@ -28,7 +28,7 @@ def test_admin_creates_and_invites_a_focal_point(client):
             "locale": "vi",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200  # no mail server: the link is shown to the admin
     created = user("lan@example.org")
     assert created.role == "focal_point" and created.body.key == "justice" and created.password_hash is None
     mail = db.session.scalar(select(MailMessage).where(MailMessage.recipient == "lan@example.org"))
@@ -127,7 +127,7 @@ def test_reset_link_by_email_sets_a_new_password(client, app):
     login(client, ADMIN_EMAIL)
     target = user(focal_email("police"))
     response = submit(client, f"/admin/users/{target.id}/reset", page=f"/admin/users/{target.id}")
-    assert response.status_code == 302
+    assert response.status_code == 200
     mail = db.session.scalar(select(MailMessage).where(MailMessage.recipient == target.email))
     assert mail.kind == "reset"
     link = re.search(r"http://gplan\.test(/set-password/\S+)", mail.body_text).group(1)

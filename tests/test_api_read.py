@@ -150,9 +150,11 @@ def test_targets_carry_their_yearly_actuals(client, seed):
     from gplan.models import TargetValue
     from gplan.reporting.actuals import record_actual
 
-    headers = bearer(focal_email("health"))
+    everyone = client.get(f"/api/v1/plans/{seed.plan_id}/targets", headers=bearer(OBSERVER_EMAIL))
+    assert len(everyone.get_json()["items"]) == 22
+    headers = bearer(focal_email("health"))  # a focal point: the targets its body reports
     items = client.get(f"/api/v1/plans/{seed.plan_id}/targets", headers=headers).get_json()["items"]
-    assert len(items) == 22
+    assert len(items) == 4
     birth_ratio = next(t for t in items if t["objective"]["number"] == 4 and t["number"] == 1)
     value = birth_ratio["values"][0]
     assert (value["comparator"], value["value"], value["actuals"]) == ("<=", 116.0, [])

@@ -159,3 +159,21 @@ def test_the_baseline_year_is_accepted(client, seed):
     )
     assert response.status_code == 200 and response.get_json()["year"] == 2015
     assert date(2015, 1, 1).year == response.get_json()["year"]
+
+
+def test_a_stale_version_of_a_figure_is_409_and_changes_nothing(client, seed):
+    value = _birth_ratio(seed)
+    health = bearer(focal_email("health"))
+    url = f"/api/v1/target-values/{value.id}/actuals/2017"
+    first = client.put(url, json={"value": 117.2, "version": 0}, headers=health)
+    assert first.status_code == 200 and first.get_json()["version"] == 1
+    assert_json_error(client.put(url, json={"value": 999, "version": 0}, headers=health), 409)
+    corrected = client.put(url, json={"value": 116.9, "version": 1}, headers=bearer(COORDINATOR_EMAIL))
+    assert corrected.get_json()["version"] == 2
+    assert_json_error(client.put(url, json={"value": 118, "version": 1}, headers=health), 409)
+    actual = db.session.scalar(select(TargetActual).filter_by(target_value_id=value.id, year=2017))
+    assert float(actual.value) == 116.9 and len(actual.revisions) == 2
+    listed = client.get(f"/api/v1/targets/{value.target_id}", headers=health).get_json()
+    assert listed["values"][0]["actuals"][0]["version"] == 2
+    assert_json_error(client.put(url, json={"value": 1, "version": -1}, headers=health), 422)
+    assert_json_error(client.put(url, json={"value": 1, "version": "2"}, headers=health), 422)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from gplan.accounts.tokens import create_token
 from gplan.extensions import db
 from gplan.models import MailMessage, Objective, Target, TargetValue
 from gplan.tasks import evidence
+from gplan.tasks.admin import add_ad_hoc_task
 from gplan.timeutil import utcnow
 from tests.helpers import (
     ADMIN_EMAIL,
@@ -25,6 +27,7 @@ from tests.helpers import (
     PLAN_FILE,
     body,
     focal_email,
+    plan,
     task_of,
     user,
 )
@@ -159,7 +162,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("Plans.plans", "GET"): Rule("/api/v1/plans", SIGNED_IN),
     ("Plans.plan", "GET"): Rule("/api/v1/plans/{plan}", SIGNED_IN),
     ("Plans.responsibilities", "GET"): Rule("/api/v1/plans/{plan}/responsibilities", SIGNED_IN),
-    ("Plans.responsibility", "GET"): Rule("/api/v1/responsibilities/{responsibility}", SIGNED_IN),
+    ("Plans.responsibility", "GET"): Rule("/api/v1/responsibilities/{ad_hoc}", SEE_ALL),
     ("Plans.bodies", "GET"): Rule("/api/v1/bodies", SIGNED_IN),
     ("Plans.body", "GET"): Rule("/api/v1/bodies/{finance}", SIGNED_IN),
     ("Tasks.tasks", "GET"): Rule("/api/v1/tasks?body={finance}", SEE_ALL),
@@ -167,7 +170,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("Tasks.history", "GET"): Rule("/api/v1/tasks/{task}/history", SEE_ALL),
     ("Tasks.change_progress", "POST"): Rule("/api/v1/tasks/{task}/progress", STAFF, {"progress": "done"}),
     ("Targets.targets", "GET"): Rule("/api/v1/plans/{plan}/targets", SIGNED_IN),
-    ("Targets.target", "GET"): Rule("/api/v1/targets/{target}", SIGNED_IN),
+    ("Targets.target", "GET"): Rule("/api/v1/targets/{target}", SEE_ALL),
     ("Targets.put_actual", "PUT"): Rule("/api/v1/target-values/{value}/actuals/2017", STAFF, {"value": 42}),
     ("Progress.by_body", "GET"): Rule("/api/v1/plans/{plan}/progress/bodies", SIGNED_IN),
     ("Progress.by_year", "GET"): Rule("/api/v1/plans/{plan}/progress/years", SIGNED_IN),
@@ -212,6 +215,9 @@ def _objects(seed) -> dict[str, int]:
         .where(Target.owner_body_id.is_not(None), Target.owner_body_id != body("health").id)
         .order_by(TargetValue.id)
     ).first()
+    ad_hoc = add_ad_hoc_task(
+        user(COORDINATOR_EMAIL), plan(seed), finance, "Matrix extra work", date(2018, 5, 5)
+    )
     token, _secret = create_token(user(focal_email("finance")), "finance system")
     message = MailMessage(
         kind="digest",
@@ -233,6 +239,8 @@ def _objects(seed) -> dict[str, int]:
         "value": value.id,
         "target": value.target_id,
         "responsibility": task.responsibility_id,
+        "ad_hoc": ad_hoc[0].responsibility_id,
+        "ad_hoc_task": ad_hoc[0].id,
         "message": message.id,
         "objective": db.session.scalar(
             select(Objective.id).where(Objective.plan_id == seed.plan_id).limit(1)
@@ -314,3 +322,150 @@ def test_authorisation(app, seed, endpoint, method, role, via):
         assert response.mimetype == "application/json"
     db.session.expire_all()
     assert fingerprint() == before, "a refused request changed the database"
+
+
+# ---- A focal point and the API: nothing of another body, by any id --------------------------
+# Every API route is in exactly one of these: routes taking another body's ids (each tried, must
+# be refused), lists scoped to the caller (checked by content below), and what every signed-in
+# user reads alike (the plan's text and its bodies).
+FOREIGN: dict[tuple[str, str], list[str]] = {
+    ("Tasks.tasks", "GET"): ["/api/v1/tasks?body={finance}", "/api/v1/tasks?body={finance}&plan={plan}"],
+    ("Tasks.task", "GET"): ["/api/v1/tasks/{task}", "/api/v1/tasks/{ad_hoc_task}"],
+    ("Tasks.history", "GET"): ["/api/v1/tasks/{task}/history", "/api/v1/tasks/{ad_hoc_task}/history"],
+    ("Tasks.change_progress", "POST"): [
+        "/api/v1/tasks/{task}/progress",
+        "/api/v1/tasks/{ad_hoc_task}/progress",
+    ],
+    ("Plans.responsibility", "GET"): ["/api/v1/responsibilities/{ad_hoc}"],
+    ("Targets.target", "GET"): ["/api/v1/targets/{target}"],
+    ("Targets.put_actual", "PUT"): [
+        "/api/v1/target-values/{value}/actuals/2017",
+        "/api/v1/target-values/{value}/actuals/2015",
+    ],
+}
+FOREIGN_BODIES = {
+    ("Tasks.change_progress", "POST"): {"progress": "done", "note": "matrix"},
+    ("Targets.put_actual", "PUT"): {"value": 42},
+}
+SCOPED_LISTS = {
+    ("Tasks.tasks", "GET"),
+    ("Plans.responsibilities", "GET"),
+    ("Targets.targets", "GET"),
+    ("Progress.by_body", "GET"),
+    ("Progress.by_year", "GET"),
+}
+SHARED = {
+    ("Account.me", "GET"),
+    ("Plans.plans", "GET"),
+    ("Plans.plan", "GET"),
+    ("Plans.bodies", "GET"),
+    ("Plans.body", "GET"),
+}
+
+
+def test_every_api_route_is_tried_by_a_focal_point(app):
+    api = {route for route in _routes(app) if route in POLICY and POLICY[route].url.startswith("/api/")}
+    assert api == set(FOREIGN) | SCOPED_LISTS | SHARED
+    assert not SHARED & (set(FOREIGN) | SCOPED_LISTS)
+
+
+def _foreign_cases():
+    for (endpoint, method), urls in sorted(FOREIGN.items()):
+        for number, url in enumerate(urls):
+            for via in ("token", "session"):
+                yield pytest.param(endpoint, method, url, via, id=f"{endpoint}-{number}-{via}")
+
+
+@pytest.mark.parametrize(("endpoint", "method", "url", "via"), list(_foreign_cases()))
+def test_a_focal_point_reaches_nothing_of_another_body(app, seed, endpoint, method, url, via):
+    objects = _objects(seed)
+    client = _client(app, "focal_point") if via == "session" else app.test_client()
+    headers = {}
+    if via == "token":
+        _token, secret = create_token(user(focal_email("health")), "matrix")
+        db.session.commit()
+        headers["Authorization"] = f"Bearer {secret}"
+        client.get("/api/v1/me", headers=headers)  # records the first use before the fingerprint
+    else:
+        headers["X-CSRFToken"] = client.get("/api/v1/me").get_json()["csrf_token"]
+    before = fingerprint()
+    payload = FOREIGN_BODIES.get((endpoint, method))
+    response = client.open(url.format(**objects), method=method, json=payload, headers=headers)
+    assert response.status_code in (403, 404), (response.status_code, response.get_data(as_text=True)[:300])
+    assert response.mimetype == "application/json"
+    text = response.get_data(as_text=True)
+    assert "Matrix extra work" not in text and "matrix" not in text
+    db.session.expire_all()
+    assert fingerprint() == before, "a refused request changed the database"
+
+
+def _focal_api(app):
+    _token, secret = create_token(user(focal_email("health")), "lists")
+    db.session.commit()
+    client = app.test_client()
+    return lambda url: client.get(url, headers={"Authorization": f"Bearer {secret}"})
+
+
+def test_a_focal_points_responsibilities_hold_its_own_ad_hoc_work_only(app, seed):
+    objects = _objects(seed)
+    own = add_ad_hoc_task(
+        user(COORDINATOR_EMAIL), plan(seed), body("health"), "Health's extra", date(2018, 6, 1)
+    )
+    db.session.commit()
+    get = _focal_api(app)
+    items = get(f"/api/v1/plans/{seed.plan_id}/responsibilities").get_json()["items"]
+    ids = {item["id"] for item in items}
+    assert objects["ad_hoc"] not in ids
+    assert own[0].responsibility_id in ids
+    assert objects["responsibility"] in ids  # the plan's own duties are everyone's to read
+    assert [i["ref"] for i in items if i["ad_hoc"]] == [own[0].responsibility.ref]
+    assert get(f"/api/v1/responsibilities/{objects['responsibility']}").status_code == 200
+    assert get(f"/api/v1/responsibilities/{own[0].responsibility_id}").status_code == 200
+    # Those who see all bodies see all ad-hoc work.
+    _token, secret = create_token(user(OBSERVER_EMAIL), "lists")
+    db.session.commit()
+    observed = app.test_client().get(
+        f"/api/v1/plans/{seed.plan_id}/responsibilities", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert {objects["ad_hoc"], own[0].responsibility_id} <= {i["id"] for i in observed.get_json()["items"]}
+
+
+def test_a_focal_points_targets_are_those_its_body_reports(app, seed):
+    from gplan.reporting.actuals import record_actual
+
+    objects = _objects(seed)
+    foreign = db.session.get(TargetValue, objects["value"])
+    record_actual(user(COORDINATOR_EMAIL), foreign, 2017, value=77.7, note="figure of another body")
+    db.session.commit()
+    get = _focal_api(app)
+    response = get(f"/api/v1/plans/{seed.plan_id}/targets")
+    assert response.status_code == 200
+    items = response.get_json()["items"]
+    assert items and {t["owner_body"]["key"] for t in items} == {"health"}
+    assert objects["target"] not in {t["id"] for t in items}
+    assert "another body" not in response.get_data(as_text=True)
+    web = _client(app, "focal_point").get(f"/p/{seed.plan_id}/targets").get_data(as_text=True)
+    for item in items:  # the API lists what the targets page shows
+        for value in item["values"]:
+            assert f"/p/{seed.plan_id}/targets/{value['id']}" in web
+    # A body reporting no target gets 403 from both, as on the web.
+    _token, secret = create_token(user(focal_email("finance")), "lists")
+    db.session.commit()
+    finance = app.test_client().get(
+        f"/api/v1/plans/{seed.plan_id}/targets", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert finance.status_code == 403
+
+
+def test_a_focal_points_tasks_and_summaries_count_its_own_body(app, seed):
+    objects = _objects(seed)
+    health = body("health")
+    get = _focal_api(app)
+    listed = get(f"/api/v1/tasks?plan={seed.plan_id}&per_page=200").get_json()
+    assert listed["total"] and {t["body"]["id"] for t in listed["items"]} == {health.id}
+    assert objects["ad_hoc_task"] not in {t["id"] for t in listed["items"]}
+    by_body = get(f"/api/v1/plans/{seed.plan_id}/progress/bodies").get_json()
+    assert [row["body"]["id"] for row in by_body["items"]] == [health.id]
+    assert by_body["total"]["total"] == listed["total"]
+    by_year = get(f"/api/v1/plans/{seed.plan_id}/progress/years").get_json()
+    assert by_year["total"]["total"] == listed["total"]

@@ -18,7 +18,16 @@ from gplan.reporting.vocabulary import TargetStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.api_support import assert_json_error, bearer
 from tests.coordinator_support import row_of, table_rows
-from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, OBSERVER_EMAIL, focal_email, login, submit, user
+from tests.helpers import (
+    ADMIN_EMAIL,
+    COORDINATOR_EMAIL,
+    OBSERVER_EMAIL,
+    csrf_from,
+    focal_email,
+    login,
+    submit,
+    user,
+)
 
 PERIOD = (2016, 2020)
 
@@ -342,3 +351,49 @@ def test_the_trend_chart_places_figures_against_the_target_line():
     assert above.x < below.x and chart.top <= above.y and below.y <= chart.height - chart.bottom
     assert nice_ticks(115.4, 117.5) == [115, 116, 117, 118]
     assert nice_ticks(0, 100) == [0, 25, 50, 75, 100]
+
+
+def _version_in(page: str) -> str:
+    import re
+
+    return re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
+
+
+def test_a_figure_changed_while_the_form_was_open_is_a_clear_409_keeping_what_was_typed(app, seed, entry_day):
+    sex_ratio = value_of("sex-ratio-at-birth")
+    coordinator = signed_in(app, COORDINATOR_EMAIL)
+    url = f"/p/{seed.plan_id}/targets/{sex_ratio.id}"
+    opened = coordinator.get(f"{url}?year=2017").get_data(as_text=True)
+    assert _version_in(opened) == "2017:0"
+    health = signed_in(app, focal_email("health"))
+    assert enter(health, seed.plan_id, sex_ratio, value="115,4", source="Sở Y tế").status_code == 302
+
+    typed = {"year": "2017", "value": "117,8", "value_women": "", "value_men": "", "note": "ước tính"}
+    data = typed | {"source": "Cục Thống kê", "version": _version_in(opened), "csrf_token": csrf_from(opened)}
+    stale = coordinator.post(url, data=data)
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    assert "the 2017 figure was entered or changed after you opened this form" in page
+    assert 'value="117,8"' in page and 'value="Cục Thống kê"' in page and "ước tính" in page
+    assert row_of(page, "2017")[1] == "115.4"  # the table shows the figure as it is now
+    actual = db.session.scalar(select(TargetActual).filter_by(target_value_id=sex_ratio.id))
+    assert actual.value == Decimal("115.4") and len(actual.revisions) == 1
+    # Saving again from the page that came back replaces it, on purpose.
+    again = coordinator.post(url, data=data | {"version": _version_in(page)})
+    assert again.status_code == 302
+    db.session.expire_all()
+    actual = db.session.scalar(select(TargetActual).filter_by(target_value_id=sex_ratio.id))
+    assert actual.value == Decimal("117.8")
+    assert actual.revisions[0].before["value"] == actual.revisions[1].after["value"] == "115.4"
+
+
+def test_choosing_a_year_that_already_has_a_figure_asks_before_replacing_it(app, seed, entry_day):
+    sex_ratio = value_of("sex-ratio-at-birth")
+    coordinator = signed_in(app, COORDINATOR_EMAIL)
+    assert enter(coordinator, seed.plan_id, sex_ratio, year=2016, value="118").status_code == 302
+    url = f"/p/{seed.plan_id}/targets/{sex_ratio.id}"
+    opened = coordinator.get(f"{url}?year=2017").get_data(as_text=True)
+    data = {"year": "2016", "value": "119", "version": _version_in(opened), "csrf_token": csrf_from(opened)}
+    response = coordinator.post(url, data=data)
+    assert response.status_code == 409
+    assert "the 2016 figure was entered or changed" in response.get_data(as_text=True)

@@ -65,10 +65,15 @@ def set_enabled(actor: User, user: User, enabled: bool) -> None:
     )
 
 
-def send_link(actor: User, user: User, kind: str) -> None:
-    """Email ``user`` an invitation (no password yet) or a password reset link; commits."""
+def send_link(actor: User, user: User, kind: str) -> accounts.QueuedLink:
+    """Queue an invitation (no password yet) or a password reset link for ``user``; commits.
+
+    The mail goes out with the outbox (or is held without a mail server: the caller then
+    shows the returned link to the admin, once)."""
     if not user.is_enabled:
         raise InputError(gettext("The account is disabled: enable it first."))
     action = audit.INVITE_SENT if kind == MailKind.INVITE else audit.PASSWORD_RESET_SENT
     audit.record(action, actor=actor, subject=user, summary=user.email)
-    accounts.send_password_link(user, kind=kind)
+    queued = accounts.send_password_link(user, kind=kind)
+    db.session.commit()
+    return queued

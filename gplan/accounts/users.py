@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale, gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from gplan.accounts import sign_in_limits
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
-from gplan.mail.delivery import deliver_pending, queue_mail, render_mail
-from gplan.mail.vocabulary import MailKind
-from gplan.models import Body, User
+from gplan.mail.delivery import queue_mail, render_mail
+from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind, MailState
+from gplan.models import Body, MailMessage, User
 from gplan.ops import audit
+from gplan.reminders.digest import dedupe_key, external_url
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
@@ -84,9 +89,17 @@ def user_for_token(token: str) -> User | None:
     return user
 
 
-def send_password_link(user: User, kind: str = MailKind.INVITE) -> None:
-    """Email ``user`` a link to set a password: an invitation, or a reset."""
-    link = current_app.config["BASE_URL"] + url_for("auth.set_password", token=password_token(user))
+@dataclass
+class QueuedLink:
+    """A password link put in the outbox; ``held`` when no mail server is configured, so the
+    mail will not go out and the link must be handed over another way."""
+
+    link: str
+    message: MailMessage | None
+    held: bool
+
+
+def _link_mail(user: User, kind: str, link: str) -> dict:
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     text, html = render_mail(kind, user.locale, user=user, link=link, hours=hours)
     kind = MailKind(kind)
@@ -94,9 +107,89 @@ def send_password_link(user: User, kind: str = MailKind.INVITE) -> None:
         subject = (
             gettext("Your gplan account") if kind == MailKind.INVITE else gettext("Reset your gplan password")
         )
-    message = queue_mail(kind=kind, recipient=user.email, subject=subject, text=text, html=html)
+    return {"kind": kind, "recipient": user.email, "subject": subject, "text": text, "html": html}
+
+
+def send_password_link(user: User, kind: str = MailKind.INVITE, dedupe: str | None = None) -> QueuedLink:
+    """Queue an invitation or a reset link for ``user`` in the outbox. The outbox sender sends
+    it (within ACCOUNT_MAIL_SECONDS), never the request, so a slow mail server cannot stall a
+    page. Without a mail server the message is held, and the caller shows the link instead.
+    ``dedupe`` is an outbox key: a second message with it is not queued (``message`` None).
+    The caller commits."""
+    link = external_url("auth.set_password", token=password_token(user))
+    message = queue_mail(**_link_mail(user, kind, link), dedupe_key=dedupe)
+    held = not current_app.config.get("MAIL_SERVER")
+    if held and message is not None:
+        message.status = MailState.HELD
+    return QueuedLink(link, message, held)
+
+
+def last_link_mail(user: User) -> MailMessage | None:
+    """The latest invitation or reset mail to ``user``, whose state (waiting, sent, held,
+    failed) the admin sees on the user's page."""
+    query = (
+        select(MailMessage)
+        .where(MailMessage.kind.in_(ACCOUNT_MAIL_KINDS), MailMessage.recipient == user.email)
+        .order_by(MailMessage.id.desc())
+    )
+    return db.session.scalar(query.limit(1))
+
+
+def _reset_minutes() -> int:
+    return current_app.config["RESET_MAIL_MINUTES"]
+
+
+def _reset_key(user: User, now: datetime) -> str | None:
+    """One reset mail per account and RESET_MAIL_MINUTES period, even for requests made at the
+    same moment (the outbox refuses a second message with the same key)."""
+    minutes = _reset_minutes()
+    if minutes <= 0:
+        return None
+    return dedupe_key(MailKind.RESET, str(user.id), str(int(now.timestamp() // (minutes * 60))))
+
+
+def _recent_reset(user: User, now: datetime) -> bool:
+    if _reset_minutes() <= 0:
+        return False
+    since = now - timedelta(minutes=_reset_minutes())
+    query = select(MailMessage.id).where(
+        MailMessage.kind == MailKind.RESET,
+        MailMessage.recipient == user.email,
+        MailMessage.created_at >= since,
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def request_password_reset(email: str) -> None:
+    """Someone asked for a reset link for ``email`` on the sign-in pages. An enabled account
+    using it gets one — at most one per RESET_MAIL_MINUTES, however often it is asked for.
+    The work and the answer are the same whether or not the account exists (the mail is
+    rendered either way and the request is audited), so neither reveals who has an account.
+    Commits."""
+    user = find_user_by_email(email)
+    eligible = user is not None and user.is_enabled
+    now = utcnow()
+    queued = None
+    if not eligible:
+        stand_in = User(email=email.strip().lower()[:254], name="", locale="vi")
+        _link_mail(
+            stand_in, MailKind.RESET, external_url("auth.set_password", token=secrets.token_urlsafe(48))
+        )
+    elif not _recent_reset(user, now):
+        queued = send_password_link(user, MailKind.RESET, dedupe=_reset_key(user, now)).message
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the audit log's language
+        if not eligible:
+            outcome = gettext("No enabled account uses this address: nothing sent.")
+        elif queued is None:
+            outcome = gettext(
+                "A link was queued less than %(n)d minutes ago: none queued.", n=_reset_minutes()
+            )
+        else:
+            outcome = gettext("Link queued.")
+    audit.record(
+        audit.PASSWORD_RESET_REQUESTED, email=email, subject=user if eligible else None, summary=outcome
+    )
     db.session.commit()
-    deliver_pending(only=[message.id])
 
 
 def check_new_password(password: str) -> None:
@@ -115,15 +208,15 @@ def set_password(user: User, password: str) -> None:
     check_new_password(password)
     user.set_password(password)
     user.session_version += 1
-    user.failed_logins, user.locked_until = 0, None
 
 
 @dataclass
 class SignIn:
-    """The outcome of a sign-in attempt: the user, or why not (``locked_until`` when locked)."""
+    """The outcome of a sign-in attempt: the user, or why not (``blocked_until`` when this
+    address has used up its tries for this email)."""
 
     user: User | None = None
-    locked_until: datetime | None = None
+    blocked_until: datetime | None = None
 
 
 def end_sessions(user: User) -> None:
@@ -131,24 +224,34 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
+@cache
+def _stand_in_hash(method: str) -> str:
+    """A password hash made like real ones (``PASSWORD_HASH_METHOD``), checked when there is no
+    real one to check, so a sign-in costs the same for an unknown email as for a real account."""
+    return generate_password_hash(secrets.token_urlsafe(32), method=method)
+
+
 def authenticate(email: str, password: str) -> SignIn:
-    """Check a sign-in. Repeated wrong passwords lock the account for a while; the real user
-    gets back in by waiting or through a password-reset link. The caller commits."""
+    """Check a sign-in from the current request's address.
+
+    Wrong passwords are throttled per (address, email) with an account-wide ceiling (see
+    :mod:`.sign_in_limits`), counted the same for unknown emails; unknown, disabled and
+    invited-but-unset accounts still pay for one password check. So neither the answer nor
+    its time tells whether an account exists. The caller commits."""
+    blocked = sign_in_limits.blocked_until(email)
+    if blocked is not None:
+        current_app.logger.warning("sign-in refused: too many wrong passwords for %r from here", email)
+        return SignIn(blocked_until=blocked)
     user = find_user_by_email(email)
-    if user is None or not user.is_enabled:
-        current_app.logger.warning("failed sign-in for unknown or disabled account %r", email)
-        return SignIn()
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        current_app.logger.warning("sign-in refused for locked account %s", user.email)
-        return SignIn(locked_until=user.locked_until)
-    if not user.check_password(password):
-        user.failed_logins += 1
-        current_app.logger.warning("failed sign-in %d for %s", user.failed_logins, user.email)
-        if user.failed_logins >= current_app.config["LOCKOUT_THRESHOLD"]:
-            user.failed_logins = 0
-            user.locked_until = now + timedelta(minutes=current_app.config["LOCKOUT_MINUTES"])
-            return SignIn(locked_until=user.locked_until)
-        return SignIn()
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    real = user is not None and user.is_enabled and bool(user.password_hash)
+    if not real:
+        check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        accepted = False
+    else:
+        accepted = user.check_password(password)
+    if not accepted:
+        current_app.logger.warning("failed sign-in for %r", email)
+        return SignIn(blocked_until=sign_in_limits.record_failure(email))
+    sign_in_limits.forget_failures(email)
+    user.last_login_at = utcnow()
     return SignIn(user=user)

@@ -32,7 +32,7 @@ _DESCRIPTIONS = {
     401: "Not signed in and no valid API token.",
     403: "Signed in, but not allowed to see or change this.",
     404: "No such resource.",
-    409: "The task changed since it was read, or is already in that state.",
+    409: "The task or figure changed since it was read, or the task is already in that state.",
     413: "The body is larger than the API accepts.",
     415: "The body is not JSON.",
     422: "Wrong types, unknown fields or values out of range.",

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from gplan.paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from gplan.reporting import figures
+from gplan.tasks.evidence import LINK_MESSAGE, check_evidence_link
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
 # PostgreSQL refuses NUL in text; no other control character belongs in these fields either.
@@ -27,6 +28,20 @@ class Text(fields.String):
         if CONTROL.search(text):
             raise ma.ValidationError("Control characters are not allowed.")
         return text
+
+
+class WebLink(Text):
+    """An evidence link: the task page's rule (http or https only), from the same service."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            link = check_evidence_link(text)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
+        if link is None:
+            raise ma.ValidationError(str(LINK_MESSAGE))
+        return link
 
 
 class Figure(fields.Decimal):
@@ -70,13 +85,23 @@ class TaskQuerySchema(Strict):
 class ProgressChangeSchema(Strict):
     progress = fields.String(required=True, validate=validate.OneOf(TaskProgress.values()))
     note = Text(validate=validate.Length(max=4000), allow_none=True)
-    evidence_url = fields.Url(schemes={"http", "https"}, validate=validate.Length(max=1000), allow_none=True)
+    evidence_url = WebLink(
+        validate=validate.Length(max=1000),
+        allow_none=True,
+        metadata={"format": "uri", "description": "An http:// or https:// address."},
+    )
     version = StrictInteger(
         validate=ID_RANGE, metadata={"description": "The version you read; a different one gives 409."}
     )
 
 
 class ActualInputSchema(Strict):
+    version = StrictInteger(
+        validate=validate.Range(min=0, max=2**31 - 1),
+        metadata={
+            "description": "The figure's version you read (0: there was none); a different one gives 409."
+        },
+    )
     value = Figure()
     value_women = Figure()
     value_men = Figure()

@@ -198,6 +198,7 @@ class ActualSchema(ma.Schema):
     note = fields.String(allow_none=True)
     entered_at = fields.DateTime()
     entered_by = fields.Nested(UserRefSchema, allow_none=True)
+    version = fields.Integer(metadata={"description": "Send it back with a correction to detect conflicts."})
 
 
 class TargetValueSchema(ma.Schema):

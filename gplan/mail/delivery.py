@@ -13,6 +13,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gplan.extensions import db
+from gplan.mail.headers import headers_for, message_id
 from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage
 from gplan.models.types import rows_affected
@@ -163,17 +164,23 @@ def backoff(attempts: int) -> timedelta:
 
 
 def deliver_pending(
-    now: datetime | None = None, limit: int = 500, only: list[int] | None = None
+    now: datetime | None = None,
+    limit: int = 500,
+    only: list[int] | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> dict[str, int]:
     """Send the outbox's due messages. Marks a message sent only once the server accepted it.
 
     Without a configured SMTP server, due messages are kept in the in-app outbox (held).
-    ``only`` restricts the run to the given message ids (e.g. an invitation just queued).
+    ``only`` restricts the run to the given message ids, ``kinds`` to those kinds of mail
+    (e.g. invitations and reset links, sent more often than the rest).
     """
     now = now or utcnow()
     query = select(MailMessage.id)
     if only is not None:
         query = query.where(MailMessage.id.in_(only))
+    if kinds is not None:
+        query = query.where(MailMessage.kind.in_(kinds))
     due = list(
         db.session.scalars(
             query.where(
@@ -278,11 +285,14 @@ def _close_quietly(connection) -> None:
 
 
 def _as_flask_mail(message: MailMessage) -> Message:
-    return Message(
+    outgoing = Message(
         subject=message.subject,
         recipients=[message.recipient],
         cc=[address.strip() for address in (message.cc or "").split(",") if address.strip()],
         body=message.body_text,
         html=message.body_html,
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers=headers_for(message),
     )
+    outgoing.msgId = message_id(message)
+    return outgoing

@@ -35,12 +35,17 @@ class TargetActual(Model):
     note: Mapped[str | None] = mapped_column(Text)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Counts the changes: a form or API client sends back the version it read, and a figure
+    # changed meanwhile is a conflict (409) instead of a silent overwrite.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     target_value: Mapped[TargetValue] = relationship()
     entered_by = relationship("User")
     revisions: Mapped[list[TargetActualRevision]] = relationship(
         back_populates="actual", order_by="TargetActualRevision.id.desc()", cascade="all, delete-orphan"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class TargetActualRevision(Model):

@@ -28,6 +28,7 @@ USER_DISABLED = "user_disabled"
 USER_ENABLED = "user_enabled"
 INVITE_SENT = "invite_sent"
 PASSWORD_RESET_SENT = "password_reset_sent"  # an audit event name  # nosec B105
+PASSWORD_RESET_REQUESTED = "password_reset_requested"  # an audit event name  # nosec B105
 STATUS_CHANGED = "status_changed"
 DEADLINE_EXTENDED = "deadline_extended"
 AD_HOC_TASK = "ad_hoc_task"
@@ -46,8 +47,10 @@ ACTION_LABELS = {
     ROLE_CHANGED: lazy_gettext("Role or body changed"),
     USER_DISABLED: lazy_gettext("Account disabled"),
     USER_ENABLED: lazy_gettext("Account enabled"),
-    INVITE_SENT: lazy_gettext("Invitation sent"),
-    PASSWORD_RESET_SENT: lazy_gettext("Password reset link sent"),
+    # Recorded when the mail is queued; the outbox shows when the mail server accepted it.
+    INVITE_SENT: lazy_gettext("Invitation queued"),
+    PASSWORD_RESET_SENT: lazy_gettext("Password reset link queued"),
+    PASSWORD_RESET_REQUESTED: lazy_gettext("Password reset requested"),
     STATUS_CHANGED: lazy_gettext("Task status changed"),
     DEADLINE_EXTENDED: lazy_gettext("Deadline extended"),
     AD_HOC_TASK: lazy_gettext("Ad-hoc task assigned"),

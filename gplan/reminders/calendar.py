@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
 from icalendar import Calendar, Event
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 
 from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Body, CalendarFeed, Task, User
 from gplan.reminders.digest import external_url
-from gplan.timeutil import utcnow
+from gplan.timeutil import LOCAL_TZ, local_today, utcnow
 
 
 def feed_of(user: User) -> CalendarFeed | None:
@@ -46,15 +48,66 @@ def feed_url(feed: CalendarFeed) -> str:
     return external_url("reminders.calendar_feed", token=feed.token)
 
 
-def user_for_token(token: str) -> User | None:
-    """The enabled user whose feed this token opens; notes when it was last fetched."""
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The feed this token opens, when its user is enabled. Only reads."""
     feed = db.session.scalar(
         select(CalendarFeed).where(CalendarFeed.token == token).options(selectinload(CalendarFeed.user))
     )
     if feed is None or not feed.user.is_enabled:
         return None
-    feed.last_used_at = utcnow()
-    return feed.user
+    return feed
+
+
+def _start_of_today() -> datetime:
+    return datetime.combine(local_today(), time(0), LOCAL_TZ)
+
+
+def used_today(feed: CalendarFeed) -> bool:
+    return feed.last_used_at is not None and feed.last_used_at >= _start_of_today()
+
+
+LOCK_WAIT_MS = 1000  # how long noting a use may wait for a lock before it gives up
+
+
+@contextlib.contextmanager
+def _brief_lock_wait():
+    """Let the statements inside wait at most LOCK_WAIT_MS for a lock (SQLite's busy timeout,
+    PostgreSQL's lock_timeout), instead of the usual patient wait of writers."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={LOCK_WAIT_MS}")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql("PRAGMA busy_timeout=30000")  # gplan.sqlite's setting
+    else:
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_WAIT_MS}")
+        yield
+
+
+def note_feed_used(feed: CalendarFeed) -> None:
+    """Note that ``feed`` was fetched today: at most one write a day, in a short transaction of
+    its own made after the read. A note that cannot be written (another writer holds the lock)
+    is skipped and logged; the next fetch notes it. Commits."""
+    if used_today(feed):
+        return
+    user_id = feed.user_id
+    db.session.commit()  # end the read: the write starts a fresh transaction, never upgrades one
+    try:
+        with _brief_lock_wait():
+            db.session.execute(
+                update(CalendarFeed)
+                .where(
+                    CalendarFeed.user_id == user_id,
+                    or_(CalendarFeed.last_used_at.is_(None), CalendarFeed.last_used_at < _start_of_today()),
+                )
+                .values(last_used_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        db.session.commit()
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        current_app.logger.warning("calendar feed use not noted for user %s: %s", user_id, error)
 
 
 def _uid(name: str) -> str:

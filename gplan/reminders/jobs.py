@@ -6,7 +6,8 @@ import logging
 
 from flask import Flask
 
-from gplan.mail.delivery import deliver_all
+from gplan.mail.delivery import deliver_all, deliver_pending
+from gplan.mail.headers import ACCOUNT_KINDS
 from gplan.reminders.run import run_reminders
 from gplan.timeutil import local_today
 
@@ -36,3 +37,11 @@ def deliver_outbox(app: Flask) -> None:
         counts = deliver_all()
         if any(counts.values()):
             log.info("Outbox: %s", counts)
+
+
+def deliver_account_mail(app: Flask) -> None:
+    """Every half minute: invitations and password links, which someone is waiting for."""
+    with app.app_context():
+        counts = deliver_pending(kinds=ACCOUNT_KINDS)
+        if any(counts.values()):
+            log.info("Account mail: %s", counts)

@@ -14,7 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from gplan.reminders.jobs import daily_reminders, deliver_outbox
+from gplan.reminders.jobs import daily_reminders, deliver_account_mail, deliver_outbox
 from gplan.reminders.planner import last_covered_day
 from gplan.timeutil import LOCAL_TZ
 
@@ -72,6 +72,13 @@ def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = Backgroun
         args=[app],
         id="deliver-outbox",
         name="Send the outbox",
+    )
+    scheduler.add_job(
+        deliver_account_mail,
+        IntervalTrigger(seconds=app.config.get("ACCOUNT_MAIL_SECONDS") or 30, timezone=LOCAL_TZ),
+        args=[app],
+        id="deliver-account-mail",
+        name="Send invitations and password links",
     )
     if catch_up_due(app):
         scheduler.add_job(daily_reminders, args=[app], id="catch-up", name="Reminders missed while stopped")

@@ -16,9 +16,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from gplan.accounts import access
 from gplan.extensions import db
 from gplan.models import Objective, Plan, Target, TargetActual, TargetActualRevision, TargetValue, User
-from gplan.reporting.actuals import can_enter_actual
 from gplan.reporting.charts import TrendChart, trend_chart
 from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
 
@@ -224,7 +224,17 @@ def revision_changes(revision: TargetActualRevision) -> list[tuple[str, object, 
 
 def can_view_target(user: User, value: TargetValue) -> bool:
     """Everyone who sees all bodies reads every target; a focal point, those its body reports."""
-    return user.sees_all_bodies or can_enter_actual(user, value)
+    return access.can_view_target(user, value.target)
+
+
+def targets_scope(user: User, plan: Plan) -> int | None:
+    """Whose targets ``user`` reads in ``plan``: None for every body's; for a focal point, the
+    id of its own body, and AccessDenied when that body reports none of the plan's targets.
+    The targets page and the API's target list both ask here."""
+    if user.sees_all_bodies:
+        return None
+    access.require(reports_targets(user, plan))
+    return user.body_id
 
 
 def reports_targets(user: User, plan: Plan) -> bool:

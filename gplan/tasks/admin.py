@@ -21,6 +21,11 @@ AD_HOC_PARAGRAPH = "AH"
 
 
 def _next_ad_hoc_ref(plan: Plan) -> tuple[str, int]:
+    """The next free AH.n of ``plan``. Coordinators adding ad-hoc work at the same moment take
+    turns on the plan's row until they commit, so no two get the same number (PostgreSQL: a
+    lock that does not block readers nor inserts referring to the plan; SQLite's writers hold
+    the database's write lock already)."""
+    db.session.execute(select(Plan.id).where(Plan.id == plan.id).with_for_update(key_share=True))
     count = db.session.scalar(
         select(func.count(Responsibility.id)).where(Responsibility.plan_id == plan.id, Responsibility.ad_hoc)
     )

@@ -7,9 +7,10 @@ import secrets
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from flask import current_app
+from flask_babel import lazy_gettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -37,6 +38,38 @@ ALLOWED_EXTENSIONS = {
     "png",
     "zip",
 }
+
+
+WEB_SCHEMES = ("http", "https")
+MAX_LINK_LENGTH = 1000
+LINK_MESSAGE = lazy_gettext("Enter a full web address, starting with http:// or https://")
+
+
+def is_web_link(link: str | None) -> bool:
+    """Whether ``link`` is a web address (http or https, with a host) and nothing else.
+
+    Anything else — javascript:, data:, vbscript:, file: — could run code or open local files
+    when clicked, so it is neither accepted nor shown as a link.
+    """
+    if not link or len(link) > MAX_LINK_LENGTH or any(ch.isspace() or ord(ch) < 32 for ch in link):
+        return False
+    try:
+        parts = urlsplit(link)
+        host = parts.hostname
+    except ValueError:  # e.g. a malformed IPv6 address or port
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(host)
+
+
+def check_evidence_link(link: str | None) -> str | None:
+    """The link to store (None when empty); ValueError with the user's message when it is not
+    a web address. The one rule for the task page and the API."""
+    link = (link or "").strip()
+    if not link:
+        return None
+    if not is_web_link(link):
+        raise ValueError(str(LINK_MESSAGE))
+    return link
 
 
 def extension_of(filename: str) -> str:

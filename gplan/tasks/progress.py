@@ -7,6 +7,7 @@ from gplan.extensions import db
 from gplan.models import Task, TaskEvent, User
 from gplan.ops import audit
 from gplan.tasks import evidence as evidence_files
+from gplan.tasks.evidence import check_evidence_link
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress
 from gplan.timeutil import local_today, utcnow
 
@@ -35,10 +36,12 @@ def record_progress(
     in the audit log (the web page, the API and scripts all come through here).
 
     Marking done stamps today's local date (what on-time is measured by); undoing clears it.
-    ``evidence`` is a stored upload as (stored name, display name). The caller commits.
+    ``evidence`` is a stored upload as (stored name, display name). Raises ValueError for an
+    unknown state or an evidence link that is not a web address. The caller commits.
     """
     require(can_change_task(user, task))
     progress = TaskProgress(progress)  # ValueError for anything else
+    evidence_url = check_evidence_link(evidence_url)
     _audit(task, user, progress, note or None)
     now = utcnow()
     event = TaskEvent(

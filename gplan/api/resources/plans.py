@@ -4,6 +4,8 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from gplan.accounts.access import can_view_responsibility, require, responsibilities_visible_to
+from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.schemas import (
     BodyListSchema,
@@ -53,19 +55,32 @@ def _responsibility_query():
 @bp.response(200, ResponsibilityListSchema)
 @documented_errors(bp, 401, 404)
 def responsibilities(plan_id: int):
-    """The plan's responsibilities (duties cited from the plan, and ad-hoc work) in order."""
+    """The plan's responsibilities (duties cited from the plan, and ad-hoc work) in order.
+
+    A focal point sees the plan's duties and the ad-hoc work given to its own body.
+    """
     get_plan(plan_id)
-    query = _responsibility_query().where(Responsibility.plan_id == plan_id).order_by(Responsibility.position)
+    query = (
+        _responsibility_query()
+        .where(Responsibility.plan_id == plan_id, responsibilities_visible_to(api_user()))
+        .order_by(Responsibility.position)
+    )
     return {"items": list(db.session.scalars(query))}
 
 
 @bp.get("/responsibilities/<int(max=2147483647):responsibility_id>")
 @bp.response(200, ResponsibilitySchema)
-@documented_errors(bp, 401, 404)
+@documented_errors(bp, 401, 403, 404)
 def responsibility(responsibility_id: int):
-    """One responsibility, with its assignees, lead and coordinating bodies and schedule."""
+    """One responsibility, with its assignees, lead and coordinating bodies and schedule.
+
+    Ad-hoc work given to another body is 403 for a focal point.
+    """
     found = db.session.scalar(_responsibility_query().where(Responsibility.id == responsibility_id))
-    return found or abort(404)
+    if found is None:
+        abort(404)
+    require(can_view_responsibility(api_user(), found))
+    return found
 
 
 @bp.get("/bodies")

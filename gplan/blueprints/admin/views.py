@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -73,11 +73,32 @@ def new_user():
         except InputError as error:
             show_input_error(form, error)
         else:
+            queued = accounts.send_password_link(user, kind=MailKind.INVITE)
             db.session.commit()
-            accounts.send_password_link(user, kind=MailKind.INVITE)
-            flash(gettext("%(name)s was invited by email.", name=user.name), "success")
-            return redirect(url_for(".users"))
+            return _link_answer(user, queued, MailKind.INVITE, url_for(".users"))
     return render_template("admin/user_form.html", form=form)
+
+
+def _link_answer(user: User, queued: accounts.QueuedLink, kind: str, next_url: str):
+    """Say what became of the mail, never "sent" before the server accepted it: queued, or —
+    with no mail server — held, with the link shown to the admin this once."""
+    if queued.held:
+        hours = current_app.config["INVITE_MAX_AGE_HOURS"]
+        return render_template("admin/link_once.html", user=user, link=queued.link, kind=kind, hours=hours)
+    if kind == MailKind.INVITE:
+        message = gettext(
+            "The invitation to %(email)s is queued: it goes out within a minute or two.", email=user.email
+        )
+    else:
+        message = gettext(
+            "A password reset link for %(email)s is queued: it goes out within a minute or two.",
+            email=user.email,
+        )
+    flash(
+        message + " " + gettext("The user's page and the outbox show whether the mail server accepted it."),
+        "success",
+    )
+    return redirect(next_url)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -101,7 +122,13 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(gettext("Saved."), "success")
             return redirect(url_for(".users"))
-    return render_template("admin/user_edit.html", form=form, user=user, action_form=ActionForm())
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        user=user,
+        action_form=ActionForm(),
+        link_mail=accounts.last_link_mail(user),
+    )
 
 
 @bp.post("/users/<int:user_id>/<any(disable, enable):action>")
@@ -132,12 +159,12 @@ def send_link(user_id: int, kind: str):
     user = _user_or_404(user_id)
     if ActionForm().validate_on_submit():
         try:
-            user_admin.send_link(current_user, user, kind)
+            queued = user_admin.send_link(current_user, user, kind)
         except InputError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
-            flash(gettext("A link to set a password was emailed to %(email)s.", email=user.email), "success")
+            return _link_answer(user, queued, kind, url_for(".edit_user", user_id=user.id))
     return redirect(url_for(".edit_user", user_id=user.id))
 
 

@@ -17,7 +17,6 @@ from gplan.accounts import users as accounts
 from gplan.blueprints.auth import bp
 from gplan.blueprints.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from gplan.extensions import db, limiter
-from gplan.mail.vocabulary import MailKind
 from gplan.ops import audit
 from gplan.security import start_session_clock
 from gplan.templating import format_instant
@@ -47,17 +46,18 @@ def login():
             return redirect(_safe_next(request.args.get("next")))
         audit.record(audit.LOGIN_FAILED, email=form.email.data.strip().lower())
         db.session.commit()
-        if attempt.locked_until:
-            flash(_locked_message(attempt.locked_until), "error")
+        if attempt.blocked_until:
+            flash(_blocked_message(attempt.blocked_until), "error")
         else:
             flash(gettext("Wrong email or password."), "error")
     return render_template("auth/login.html", form=form)
 
 
-def _locked_message(until) -> str:
+def _blocked_message(until) -> str:
+    # The same words whether or not an account uses the address: they reveal nothing.
     return gettext(
-        "Too many wrong passwords: this account is locked until %(time)s. "
-        "Wait, or use “Forgot your password?” to set a new one now.",
+        "Too many wrong passwords for this email address from your connection: try again after "
+        "%(time)s, or use “Forgot your password?” to set a new one now.",
         time=format_instant(until),
     )
 
@@ -112,12 +112,11 @@ def set_password(token: str):
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RESET_RATE_LIMIT"], methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = accounts.find_user_by_email(form.email.data)
-        if user is not None and user.is_enabled:
-            accounts.send_password_link(user, kind=MailKind.RESET)
+        accounts.request_password_reset(form.email.data)
         # The same answer either way, so the page does not reveal who has an account.
         flash(
             gettext("If an account uses this address, a link to set a new password is on its way."),

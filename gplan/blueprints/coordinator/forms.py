@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from gplan.forms import BaseForm
@@ -26,6 +26,8 @@ class FigureField(StringField):
 
 
 class ActualForm(BaseForm):
+    # "year:version" of the figure the form was opened with (version 0: none yet).
+    version = HiddenField()
     year = SelectField(_l("Year"), coerce=int)
     value = FigureField(_l("Figure"), validators=[Optional()])
     value_women = FigureField(_l("Women"), validators=[Optional()])
@@ -33,3 +35,15 @@ class ActualForm(BaseForm):
     source = StringField(_l("Source"), validators=[Optional(), Length(max=500)])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save the figure"))
+
+    def read_version(self, year: int, version: int) -> None:
+        """Remember which figure the user is looking at: saving it checks it is still that one."""
+        self.version.data = f"{year}:{version}"
+
+    def expected_version(self) -> int | None:
+        """The version of the chosen year's figure the user saw: the one the form was opened
+        with, 0 ("none") for another year chosen in the form, None when the form sent none."""
+        opened_year, _, version = (self.version.data or "").partition(":")
+        if not (opened_year.isdigit() and version.isdigit()):
+            return None
+        return int(version) if int(opened_year) == self.year.data else 0

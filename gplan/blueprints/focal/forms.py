@@ -2,10 +2,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from gplan.forms import BaseForm
-from gplan.tasks.evidence import ALLOWED_EXTENSIONS
+from gplan.tasks.evidence import ALLOWED_EXTENSIONS, check_evidence_link
+
+
+def web_link(_form, field) -> None:
+    """The service's rule for evidence links (the API applies the same one)."""
+    try:
+        field.data = check_evidence_link(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
 
 
 class ProgressForm(BaseForm):
@@ -13,11 +21,7 @@ class ProgressForm(BaseForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)])
     evidence_url = StringField(
         _l("Evidence link"),
-        validators=[
-            Optional(),
-            Length(max=1000),
-            URL(message=_l("Enter a full web address, starting with http:// or https://")),
-        ],
+        validators=[Optional(), Length(max=1000), web_link],
     )
     evidence_file = FileField(_l("Evidence file"))
     submit = SubmitField(_l("Save"))

@@ -2,18 +2,17 @@
 
 from flask import Response, abort
 
-from gplan.extensions import db
-from gplan.reminders.calendar import calendar_for, user_for_token
+from gplan.reminders.calendar import calendar_for, feed_for_token, note_feed_used
 from gplan.reminders.views import bp
 
 
 @bp.route("/calendar/<token>.ics")
 def calendar_feed(token: str):
-    user = user_for_token(token) if len(token) <= 64 else None
-    if user is None:
+    feed = feed_for_token(token) if len(token) <= 64 else None
+    if feed is None:
         abort(404)
-    body = calendar_for(user)
-    db.session.commit()
+    body = calendar_for(feed.user)
+    note_feed_used(feed)  # after the read, at most daily; never fails the fetch
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="gplan.ics"'
     response.headers["Cache-Control"] = "private, max-age=900"

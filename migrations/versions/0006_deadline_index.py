@@ -1,6 +1,6 @@
 """an index on the deadline after any extension, for the lists ordered by it
 
-Revision ID: taskquery_1
+Revision ID: 0006_deadline_index
 Revises: 0005_admin_api
 Create Date: 2026-12-01 03:00:00
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-01 03:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "taskquery_1"
+revision = "0006_deadline_index"
 down_revision = "0005_admin_api"
 branch_labels = None
 depends_on = None
