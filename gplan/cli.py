@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import force_locale
 
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
@@ -32,7 +33,8 @@ def _parse_period(value: str | None) -> tuple[int, int] | None:
 def import_command(file: str, period: str | None) -> None:
     """Validate a plan file and load it; re-running updates in place."""
     try:
-        result = import_plan(read_plan_file(file), source=file, period=_parse_period(period))
+        with force_locale("en"):  # the command line speaks English, like its other messages
+            result = import_plan(read_plan_file(file), source=file, period=_parse_period(period))
     except PlanFileError as error:
         db.session.rollback()
         click.echo(f"Cannot import {error.source}:", err=True)

@@ -38,7 +38,8 @@ def load_config(instance_path: str) -> dict:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        # Empty: `flask serve` fills in the address it was started on (see services/public_address).
+        "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS"),

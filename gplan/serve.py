@@ -9,6 +9,7 @@ from flask_migrate import upgrade
 
 from gplan.access_log import log_requests
 from gplan.extensions import db
+from gplan.public_address import started_address
 from gplan.timeutil import local_today
 
 
@@ -28,6 +29,10 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
     from waitress import serve
 
     upgrade()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if not app.config.get("BASE_URL"):
+        # Links in mail and calendar feeds lead here, also from the scheduler (it has no request).
+        app.config["BASE_URL"] = started_address(host, port)
     if demo:
         from gplan.cli import print_demo_accounts
         from gplan.ops.demo import DEMO_PASSWORD, load_demo
@@ -38,7 +43,6 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
         from gplan.reminders.run import DEMO_FIRST_DAYS, run_reminders
 
         run_reminders(local_today(), first_days=DEMO_FIRST_DAYS)  # the last week's reminders, in /outbox
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     db.session.remove()
     clock = None
     if scheduler:
@@ -48,6 +52,7 @@ def serve_command(host: str, port: int, demo: bool, threads: int, scheduler: boo
         clock.start()
         click.echo(f"Scheduler: {describe_schedule(app)} (see /outbox).")
     click.echo(f"gplan is running on http://{host}:{port}/ (Ctrl+C to stop)")
+    click.echo(f"Links in mail and calendar feeds start with {app.config['BASE_URL']} (BASE_URL).")
     try:
         serve(log_requests(app), host=host, port=port, threads=threads, ident="")  # no Server header
     finally:

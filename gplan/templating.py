@@ -37,12 +37,28 @@ VOCABULARIES = (
 )
 
 
+def shorten(text: str | None, width: int = 60) -> str:
+    """``text`` cut to about ``width`` characters on a word boundary, with an ellipsis."""
+    text = " ".join((text or "").split())
+    if len(text) <= width:
+        return text
+    cut = text[: width + 1].rsplit(" ", 1)[0]
+    if len(cut) < width // 2:  # one very long word: cut inside it rather than show nothing
+        cut = text[:width]
+    return cut.rstrip(" ,;:.–-") + "…"
+
+
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
 def format_instant(value: datetime | None) -> str:
     return to_local(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def format_clock(value: datetime | None) -> str:
+    """The local time of day of an instant, e.g. 08:05."""
+    return to_local(value).strftime("%H:%M") if value else ""
 
 
 def locale_code() -> str:
@@ -77,6 +93,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["ddmmyyyy"] = format_date
     app.jinja_env.filters["localtime"] = format_instant
     app.jinja_env.tests["web_link"] = is_web_link  # only http(s) evidence links become links
+    app.jinja_env.filters["shorten"] = shorten
+    app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.globals.update(
         {vocabulary.__name__: vocabulary for vocabulary in VOCABULARIES},
         local_today=local_today,

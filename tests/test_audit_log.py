@@ -38,7 +38,7 @@ def test_the_log_filters_by_what_who_and_when(client):
     assert "IV.7.a extended" in everything and "Đăng nhập" in everything  # the admin's own sign-in
     bad = client.get("/admin/audit?date_from=yesterday")
     page = bad.get_data(as_text=True)
-    assert bad.status_code == 200 and "Từ ngày: Ngày không hợp lệ." in page
+    assert bad.status_code == 200 and "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2026." in page
     assert "IV.7.a extended" in page and "observer → coordinator" in page  # not filtered by it
 
 

@@ -47,6 +47,7 @@ EMAILS = {
 # Pages anyone may open: sign-in, password links, language, static files, the API's description.
 PUBLIC = {
     ("static", "GET"),
+    ("plans.favicon", "GET"),
     ("auth.login", "GET"),
     ("auth.login", "POST"),
     ("auth.forgot_password", "GET"),

@@ -3,7 +3,8 @@ and every total agrees with the tasks in the database."""
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -60,7 +61,7 @@ def _plausible_progress(seed) -> None:
 
 def test_overview_shows_what_the_focal_point_recorded(app, seed, coordinator):
     health_year_of_work(app)
-    html = coordinator.get(f"/p/{seed.plan_id}/progress").get_data(as_text=True)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress?year=0").get_data(as_text=True)
     row = row_of(html, HEALTH)
     assert [first_number(cell) for cell in row[1:7]] == [
         HEALTH_COUNTS["total"],
@@ -233,7 +234,9 @@ def test_body_drilldown_shows_tasks_with_history_and_notes(app, seed, coordinato
 def test_objective_drilldown_lists_the_bodies_and_duties_serving_it(app, seed, coordinator):
     health_year_of_work(app)
     objective_4 = next(o for o in db.session.get(Plan, seed.plan_id).objectives if o.number == 4)
-    html = coordinator.get(f"/p/{seed.plan_id}/progress/objective/{objective_4.id}").get_data(as_text=True)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress/objective/{objective_4.id}?year=0").get_data(
+        as_text=True
+    )
     assert [first_number(c) for c in row_of(html, HEALTH)[1:7]] == [10, 1, 1, 1, 2, 5]
     duties = [r[0] for r in table_rows(html) if r and r[0].startswith("IV.7.")]
     assert len(duties) == 2
@@ -319,3 +322,42 @@ def test_the_overview_agrees_with_the_api_progress_summary(seed, viewing_day):
             (r.body.id, dict(r.counts.items())) for r in page.rows
         ]
         assert api_total.total == page.total.total
+
+
+def test_the_overview_opens_on_this_year_and_the_whole_period_is_one_click_away(app, seed, coordinator):
+    health_year_of_work(app)
+    plan = db.session.get(Plan, seed.plan_id)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress").get_data(as_text=True)
+    assert "Year 2018" in html  # VIEWING_DAY is in the plan's third year
+    this_year = summary.overview(plan, TODAY, 2018).total.total
+    assert first_number(row_of(html, "All bodies")[1]) == this_year
+    whole = re.search(r'<a class="scope-switch" href="([^"]+)">Show the whole period 2016–2020</a>', html)
+    assert whole, "no link to the whole period"
+    everything = coordinator.get(whole.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert first_number(row_of(everything, "All bodies")[1]) == summary.overview(plan, TODAY).total.total
+    assert "Show this year (2018)" in everything
+    # The column sorts keep the whole period once chosen.
+    assert all("year=0" in link for link in re.findall(r'href="([^"]*sort=[^"]*)"', everything))
+    themes = coordinator.get(f"/p/{seed.plan_id}/progress/objective").get_data(as_text=True)
+    assert "Year 2018" in themes
+
+
+def test_a_plan_of_another_period_opens_on_its_whole_period(seed, client):
+    user(COORDINATOR_EMAIL).locale = "en"
+    db.session.flush()
+    with time_machine.travel(datetime(2024, 3, 1, 9, tzinfo=LOCAL_TZ), tick=False):
+        login(client, COORDINATOR_EMAIL)
+        html = client.get(f"/p/{seed.plan_id}/progress").get_data(as_text=True)
+    assert "Whole period 2016–2020" in html and "scope-switch" not in html
+
+
+def test_most_overdue_first_counts_the_overdue_tasks(app, seed, coordinator):
+    """The default order is by the number of overdue tasks (the share breaks ties), not by
+    the share alone, which would put a small body with one late task above a large one with five."""
+    health_year_of_work(app)
+    html = coordinator.get(f"/p/{seed.plan_id}/progress?year=0").get_data(as_text=True)
+    rows = [r for r in table_rows(html) if len(r) == 8 and r[1].isdigit() and r[0] != "All bodies"]
+    overdue = [(first_number(r[5]), int(r[5].split()[1].rstrip("%"))) for r in rows]
+    assert overdue == sorted(overdue, reverse=True)
+    by_share = sorted(overdue, key=lambda pair: pair[1], reverse=True)
+    assert by_share != overdue, "the data does not tell the two orders apart"

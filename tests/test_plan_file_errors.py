@@ -4,11 +4,19 @@ import copy
 
 import pytest
 import yaml
+from flask_babel import force_locale
 
 from gplan.plans.file import PlanFileError, parse_plan_text, read_plan_file
 from tests.helpers import PLAN_FILE
 
 GOOD = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are checked in English, as the command line writes them."""
+    with force_locale("en"):
+        yield
 
 
 def problems_of(data) -> list[str]:
@@ -31,7 +39,8 @@ def test_the_shipped_file_is_valid():
 
 def test_yaml_syntax_error_names_the_line():
     [problem] = problems_of("format: 1\nplan: [unclosed\n")
-    assert "line" in problem and "not valid YAML" in problem
+    assert problem.startswith("line 3, column 1: not valid YAML")
+    assert "opened at line 2" in problem
 
 
 def test_unknown_body_names_the_responsibility():
@@ -93,3 +102,47 @@ def test_not_a_mapping_and_unreadable_file(tmp_path):
     with pytest.raises(PlanFileError) as caught:
         read_plan_file(tmp_path / "missing.yaml")
     assert "missing.yaml: cannot be read" in str(caught.value)
+
+
+def test_every_fault_is_explained_in_vietnamese():
+    """pydantic's English ("Field required", "Extra inputs are not permitted") is replaced by
+    a message chosen by the error's type; only the file's own keys and refs stay as written."""
+
+    def mutate(data):
+        data["plan"]["period"] = {"start": 2020, "end": 2016}
+        data["plan"]["vaules"] = 1
+        del data["bodies"][0]["name"]
+        data["bodies"][1]["key"] = "Sở Y tế"
+        data["objectives"][0]["number"] = 0
+        data["objectives"][0]["targets"][0]["values"][0]["comparator"] = "about"
+        data["objectives"][0]["targets"][0]["values"][0]["value"] = "nhiều"
+        data["activities"][0]["lead"] = []
+        data["responsibilities"][0]["schedule"] = {"kind": "window", "start": "11-15"}
+        data["responsibilities"][1]["schedule"] = {"kind": "once", "year": "năm sau", "due": "03-31"}
+        data["responsibilities"][2]["objectives"] = "một"
+        data["due_days"]["annual_report"]["default"] = "13-45"
+
+    with force_locale("vi"):
+        problems = problems_of(changed(mutate))
+    whats = {problem.what for problem in problems}
+    assert {
+        "giai đoạn kết thúc trước khi bắt đầu",
+        "không phải trường nào của định dạng tệp kế hoạch (gõ nhầm?)",
+        "bắt buộc nhưng đang thiếu",
+        "chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang, ví dụ district-thanh-ha",
+        "phải từ 1 trở lên",
+        "phải là một trong các giá trị: '>=', '<=', '=', '>', '<'",
+        "phải là một số",
+        "không được để trống",
+        "lịch loại 'window' cần có end",
+        "phải là số nguyên",
+        "phải là một danh sách",
+        "'13-45' không phải ngày viết dạng MM-DD (tháng-ngày)",
+    } <= whats, whats
+    english = ("Field", "required", "Input should", "Extra inputs", "Value error", "valid", " or ")
+    assert not [p for p in problems if any(word in p.what for word in english)]
+    assert any(p.where == "plan › vaules" for p in problems)
+    assert any(
+        p.where.startswith("responsibilities[2] (") and p.where.endswith("› schedule › year")
+        for p in problems
+    )

@@ -20,7 +20,8 @@ from gplan.mail.delivery import queue_mail, render_mail
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind, MailState
 from gplan.models import Body, MailMessage, User
 from gplan.ops import audit
-from gplan.reminders.digest import dedupe_key, external_url
+from gplan.public_address import external_url
+from gplan.reminders.digest import dedupe_key
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
@@ -64,7 +65,13 @@ def create_user(
         user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    audit.record(audit.USER_CREATED, actor=actor, subject=user, summary=f"{user.email} ({user.role})")
+    audit.record(
+        audit.USER_CREATED,
+        actor=actor,
+        subject=user,
+        summary=f"{user.email} ({user.role})",
+        details={"role": user.role},
+    )
     return user
 
 

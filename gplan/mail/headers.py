@@ -10,7 +10,7 @@ from flask import current_app
 
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind
 from gplan.models import MailMessage
-from gplan.reminders.digest import external_url
+from gplan.public_address import external_url
 
 # Mail carrying a sign-in link: someone waits for it, so the scheduler sends it more often.
 ACCOUNT_KINDS = ACCOUNT_MAIL_KINDS

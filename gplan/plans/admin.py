@@ -10,7 +10,7 @@ from sqlalchemy import select
 from gplan.extensions import db
 from gplan.models import Plan, PlanUpload, User
 from gplan.ops import audit
-from gplan.plans.file import PlanFileError, parse_plan_text
+from gplan.plans.file import PlanFileError, parse_plan_text, unreadable
 from gplan.plans.importing import ImportResult, import_plan
 from gplan.plans.schedule import parse_mmdd
 from gplan.tasks.sync import TaskSyncResult, sync_tasks
@@ -25,7 +25,7 @@ def decode_upload(data: bytes, filename: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise PlanFileError(filename, [f"cannot be read ({error})"]) from None
+        raise unreadable(filename, error) from None
 
 
 def import_text(actor: User, text: str, filename: str, period: tuple[int, int] | None = None) -> ImportResult:
@@ -39,7 +39,7 @@ def import_text(actor: User, text: str, filename: str, period: tuple[int, int] |
             audit.IMPORT_REJECTED,
             actor=actor,
             summary=f"{filename}: {len(error.problems)} problem(s)",
-            details={"problems": error.problems[:50]},
+            details={"file": filename, "count": len(error.problems), "problems": error.problems[:50]},
         )
         db.session.commit()
         raise
@@ -61,7 +61,12 @@ def import_text(actor: User, text: str, filename: str, period: tuple[int, int] |
         actor=actor,
         subject=plan,
         summary=f"{plan.code} {plan.period_label} ({'new' if result.created else 'updated'}) from {filename}",
-        details={"counts": result.counts, "tasks": tasks.__dict__ if tasks else None},
+        details={
+            "file": filename,
+            "created": result.created,
+            "counts": result.counts,
+            "tasks": tasks.__dict__ if tasks else None,
+        },
     )
     return result
 

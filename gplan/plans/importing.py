@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from gplan.extensions import db
@@ -22,6 +23,7 @@ from gplan.models import (
 )
 from gplan.models.plan import ASSIGNEE, COORDINATING, LEAD
 from gplan.plans.file import PlanFileError
+from gplan.plans.file_messages import Problem
 from gplan.plans.schema import PlanFile, slug
 from gplan.tasks.sync import TaskSyncResult, sync_tasks
 from gplan.timeutil import utcnow
@@ -214,12 +216,11 @@ def import_plan(plan_file: PlanFile, source: str, period: tuple[int, int] | None
         if isinstance(r.schedule.year, int) and r.schedule.year > years
     ]
     if late:
+        message = gettext(
+            "year is outside the %(n)d-year period %(start)d-%(end)d", n=years, start=start, end=end
+        )
         raise PlanFileError(
-            source,
-            [
-                f"responsibilities ({ref}) › schedule: year is outside the {years}-year period {start}-{end}"
-                for ref in late
-            ],
+            source, [Problem(f"responsibilities ({ref}) › schedule", message) for ref in late]
         )
     jurisdiction = header.jurisdiction or slug(header.issuer)
     bodies = _import_bodies(plan_file, jurisdiction)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from gplan.plans.schedule import parse_mmdd
 from gplan.reporting.vocabulary import Comparator
@@ -28,7 +29,7 @@ class Period(Strict):
     @model_validator(mode="after")
     def _ordered(self):
         if self.end < self.start:
-            raise ValueError("period end is before its start")
+            raise PydanticCustomError("period_order", "period end is before its start")
         return self
 
 
@@ -57,7 +58,12 @@ class DueDay(Strict):
     @field_validator("default")
     @classmethod
     def _mmdd(cls, value: str) -> str:
-        parse_mmdd(value)
+        try:
+            parse_mmdd(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "not_a_day", "'{value}' is not a day written as MM-DD", {"value": value}
+            ) from None
         return value
 
 
@@ -80,7 +86,9 @@ class BodyDef(Strict):
     @model_validator(mode="after")
     def _members_only_in_groups(self):
         if self.members and not self.group:
-            raise ValueError("members are given but 'group: true' is missing")
+            raise PydanticCustomError(
+                "members_without_group", "members are given but 'group: true' is missing"
+            )
         return self
 
 
@@ -160,7 +168,11 @@ class Schedule(Strict):
         }[self.kind]
         missing = [name for name in needed if not getattr(self, name)]
         if missing:
-            raise ValueError(f"a '{self.kind}' schedule needs {', '.join(missing)}")
+            raise PydanticCustomError(
+                "schedule_needs",
+                "a '{kind}' schedule needs {fields}",
+                {"kind": self.kind, "fields": ", ".join(missing)},
+            )
         return self
 
     def day_names(self) -> list[str]:

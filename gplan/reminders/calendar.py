@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Body, CalendarFeed, Task, User
-from gplan.reminders.digest import external_url
+from gplan.public_address import external_url, public_base
 from gplan.timeutil import LOCAL_TZ, local_today, utcnow
 
 
@@ -111,7 +111,7 @@ def note_feed_used(feed: CalendarFeed) -> None:
 
 
 def _uid(name: str) -> str:
-    host = urlsplit(current_app.config["BASE_URL"]).hostname or "gplan"
+    host = urlsplit(public_base()).hostname or "gplan"
     return f"{name}@{host}"
 
 

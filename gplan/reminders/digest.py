@@ -5,21 +5,16 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale, gettext, ngettext
 
 from gplan.mail.vocabulary import MailKind
+from gplan.public_address import external_url
 from gplan.reminders.planner import Digest, DueReminders, Entry
 from gplan.reminders.vocabulary import DigestSection
 from gplan.templating import format_date
 
 DEDUPE_KEY_MAX = 200  # MailMessage.dedupe_key
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for mail, built without a request (the scheduler has none)."""
-    adapter = current_app.url_map.bind("localhost")
-    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
 
 
 def dedupe_key(*parts: str) -> str:

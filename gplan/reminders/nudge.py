@@ -17,7 +17,8 @@ from gplan.extensions import db
 from gplan.mail.delivery import insert_ignoring_duplicates, queue_mail
 from gplan.mail.vocabulary import MailKind
 from gplan.models import Body, Nudge, Plan, Reminder, Task, User
-from gplan.reminders.digest import dedupe_key, external_url
+from gplan.public_address import external_url
+from gplan.reminders.digest import dedupe_key
 from gplan.reminders.planner import Recipient
 from gplan.reminders.vocabulary import ReminderKind
 from gplan.timeutil import utcnow
@@ -72,6 +73,14 @@ def nudges_of(body: Body, limit: int = 20) -> list[Nudge]:
             .limit(limit)
         )
     )
+
+
+def nudges_on(day: date) -> dict[int, Nudge]:
+    """The nudges sent on ``day``, by body: a body nudged that day is not offered another."""
+    nudges = db.session.scalars(
+        select(Nudge).where(Nudge.on_date == day).options(selectinload(Nudge.by_user))
+    )
+    return {nudge.body_id: nudge for nudge in nudges}
 
 
 def nudge_body(

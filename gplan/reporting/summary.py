@@ -141,8 +141,10 @@ SORT_KEYS = ("late", "body", "total", "completion", *TaskStatus.values())
 
 
 def sort_rows(rows: list[BodyRow], key: str, descending: bool, locale: str = "vi") -> list[BodyRow]:
-    """Sort the overview. ``late`` puts the bodies with the largest share of overdue tasks first;
-    ``body`` sorts by the name shown, in the alphabetical order of ``locale``."""
+    """Sort the overview. ``late`` puts the bodies with the most overdue tasks first (ties go
+    to the larger overdue share, then the larger late-done share); a status column sorts by
+    its count, its share breaking ties; ``body`` sorts by the name shown, in the alphabetical
+    order of ``locale``."""
     if key == "body":
         return by_name(rows, lambda r: r.body.display_name(locale), locale, reverse=descending)
     if key == "total":
@@ -152,14 +154,14 @@ def sort_rows(rows: list[BodyRow], key: str, descending: bool, locale: str = "vi
     if key in TaskStatus.values():
         return sorted(
             rows,
-            key=lambda r: (r.counts.share(key) or 0, r.counts.count(key), -r.position),
+            key=lambda r: (r.counts.count(key), r.counts.share(key) or 0, -r.position),
             reverse=descending,
         )
     ranked = sorted(
         rows,
         key=lambda r: (
-            r.counts.share(TaskStatus.OVERDUE) or 0,
             r.counts.overdue,
+            r.counts.share(TaskStatus.OVERDUE) or 0,
             r.counts.share(TaskStatus.DONE_LATE) or 0,
             -r.position,
         ),

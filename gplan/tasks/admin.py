@@ -127,6 +127,6 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
         subject=task,
         summary=f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}: "
         f"{previous.isoformat()} → {new_deadline.isoformat()} ({reason})",
-        details=event.details,
+        details={**details, "reason": reason},
     )
     return event

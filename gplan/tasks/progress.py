@@ -35,7 +35,8 @@ def record_progress(
     """Set ``task``'s progress on behalf of ``user`` and record the change in its history and
     in the audit log (the web page, the API and scripts all come through here).
 
-    Marking done stamps today's local date (what on-time is measured by); undoing clears it.
+    Marking done stamps today's local date (what on-time is measured by); undoing clears it,
+    and the evidence given so far with it, unless new evidence comes with the change.
     ``evidence`` is a stored upload as (stored name, display name). Raises ValueError for an
     unknown state or an evidence link that is not a web address. The caller commits.
     """
@@ -54,6 +55,9 @@ def record_progress(
         note=note or None,
     )
     details = {}
+    if not task.is_open and progress != TaskProgress.DONE:
+        # The completion is undone: its evidence is no longer the latest (the history keeps it).
+        task.evidence_url = task.evidence_file = task.evidence_name = None
     if evidence_url:
         task.evidence_url = details["evidence_url"] = evidence_url
     if evidence:

@@ -79,7 +79,7 @@ def test_the_policy_page_previews_any_day(client, june_12):
     assert focal_email("dolisa") in page and focal_email("police") in page
     malformed = client.get("/admin/reminders?date=not-a-day")
     page = malformed.get_data(as_text=True)
-    assert malformed.status_code == 200 and "Nhập ngày theo định dạng ngày." in page
+    assert malformed.status_code == 200 and "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 31/12/2026." in page
     assert 'value="not-a-day"' in page and focal_email("police") not in page  # no preview
 
 
@@ -136,6 +136,10 @@ def test_the_coordinator_nudges_a_body_and_it_is_recorded(client, smtp, seed, ju
     assert reminder.task_id == june_12.id and reminder.on_date == DAY
     page = client.get(nudge_url).get_data(as_text=True)
     assert "Xin gửi kế hoạch trước thứ Sáu." in page  # in the history
+    # Once a day: not offered again, neither here nor on the body's task list.
+    assert "Đã nhắc hôm nay lúc 09:00" in page and 'name="note"' not in page
+    tasks_page = client.get(f"/p/{seed.plan_id}/tasks?body={police.id}").get_data(as_text=True)
+    assert "Đã nhắc hôm nay lúc 09:00" in tasks_page and nudge_url not in tasks_page
 
     again = submit(client, nudge_url, {"note": "Nhắc lại"})
     assert again.status_code == 409 and "Nhắc lại" in again.get_data(as_text=True)  # kept, not sent

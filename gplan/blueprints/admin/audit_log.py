@@ -8,6 +8,7 @@ from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import AuditFilterForm
 from gplan.blueprints.decorators import roles_required
 from gplan.ops import audit
+from gplan.ops.audit_text import describe_entries
 from gplan.paging import requested_page
 from gplan.timeutil import local_today
 
@@ -32,10 +33,12 @@ def _filters() -> tuple[AuditFilterForm, audit.AuditFilter]:
 @roles_required(Role.ADMIN)
 def audit_log():
     form, filters = _filters()
+    page = audit.entries(filters, *requested_page(request.args))
     return render_template(
         "admin/audit.html",
         form=form,
-        page=audit.entries(filters, *requested_page(request.args)),
+        page=page,
+        described=describe_entries(page.items),
         args=_filter_args(form),
         labels=audit.ACTION_LABELS,
     )

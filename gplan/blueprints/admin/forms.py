@@ -1,12 +1,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields import DateField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
-from gplan.forms import BaseForm
+from gplan.forms import BaseForm, LocalDateField
 
-LANGUAGE_CHOICES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Each language in its own name, marked as such for screen readers.
+LANGUAGE_CHOICES = [("vi", "Tiếng Việt", {"lang": "vi"}), ("en", "English", {"lang": "en"})]
 
 
 class UserForm(BaseForm):
@@ -87,7 +95,15 @@ class PlanUploadForm(PeriodMixin, BaseForm):
 
 
 class RolloverForm(PeriodMixin, BaseForm):
-    start, end = _period_fields()
+    # Required, not Optional: an inline validate_start would never run after Optional.
+    start = IntegerField(
+        _l("First year"),
+        validators=[
+            InputRequired(_l("Give the first year of the new period.")),
+            NumberRange(min=1900, max=2200),
+        ],
+    )
+    end = _period_fields()[1]
     file = FileField(
         _l("Plan file (optional)"),
         validators=[Optional(), FileAllowed(["yaml", "yml"], _l("A plan file ends in .yaml or .yml."))],
@@ -95,21 +111,17 @@ class RolloverForm(PeriodMixin, BaseForm):
     )
     submit = SubmitField(_l("Create the plan for the new period"))
 
-    def validate_start(self, field):
-        if field.data is None:
-            raise ValidationError(_l("Give the first year of the new period."))
-
 
 class AdHocTaskForm(BaseForm):
     body = SelectField(_l("Body"), coerce=int, validators=[DataRequired(_l("Choose a body."))])
     title = TextAreaField(_l("Task"), validators=[DataRequired(), Length(max=2000)])
-    due_on = DateField(_l("Due date"), validators=[DataRequired(_l("Give the due date."))])
+    due_on = LocalDateField(_l("Due date"), validators=[InputRequired(_l("Give the due date."))])
     note = TextAreaField(_l("Note for the body"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Assign the task"))
 
 
 class ExtensionForm(BaseForm):
-    deadline = DateField(_l("New deadline"), validators=[DataRequired(_l("Give the new deadline."))])
+    deadline = LocalDateField(_l("New deadline"), validators=[InputRequired(_l("Give the new deadline."))])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Extend the deadline"))
 
@@ -120,5 +132,5 @@ class AuditFilterForm(BaseForm):
 
     action = SelectField(_l("What"), validators=[Optional()])
     who = StringField(_l("Who (name or email)"), validators=[Optional(), Length(max=254)])
-    date_from = DateField(_l("From date"), validators=[Optional()])
-    date_to = DateField(_l("To date"), validators=[Optional()])
+    date_from = LocalDateField(_l("From date"), validators=[Optional()], description="")
+    date_to = LocalDateField(_l("To date"), validators=[Optional()], description="")

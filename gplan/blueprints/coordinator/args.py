@@ -12,6 +12,7 @@ from gplan.models import Activity, Body, Objective, Plan, Responsibility
 from gplan.reporting.summary import SORT_KEYS
 from gplan.tasks.query import TaskFilters
 from gplan.tasks.vocabulary import TaskStatus
+from gplan.timeutil import local_today
 
 # Who sees the coordinator's pages: everyone who sees all bodies (the observer read-only).
 coordinator_pages = roles_required(Role.ADMIN, Role.COORDINATOR, Role.OBSERVER)
@@ -19,8 +20,15 @@ coordinator_pages = roles_required(Role.ADMIN, Role.COORDINATOR, Role.OBSERVER)
 THEMES = {"objective": _l("By objective"), "activity": _l("By activity")}
 
 
-def chosen_year(plan: Plan) -> int | None:
-    """The year in the query string, or None for the whole period."""
+def chosen_year(plan: Plan, *, this_year_by_default: bool = False) -> int | None:
+    """The year in the query string, or None for the whole period (``year=0``).
+
+    With ``this_year_by_default``, a page opened without a year shows this year while the
+    plan's period holds it: early in a period, the whole period is mostly tasks not yet due.
+    """
+    if this_year_by_default and not request.args.get("year"):
+        this_year = local_today().year
+        return this_year if this_year in plan.years else None
     year = request.args.get("year", type=int)
     if not year:
         return None

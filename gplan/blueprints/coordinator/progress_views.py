@@ -27,7 +27,11 @@ from gplan.timeutil import local_today
 @coordinator_pages
 def overview(plan_id: int):
     plan = get_plan_or_404(plan_id)
-    year, (sort, descending), today = chosen_year(plan), chosen_sort(), local_today()
+    year, (sort, descending), today = (
+        chosen_year(plan, this_year_by_default=True),
+        chosen_sort(),
+        local_today(),
+    )
     data = summary.overview(plan, today, year)
     return render_template(
         "coordinator/overview.html",
@@ -55,7 +59,7 @@ def years(plan_id: int):
 @coordinator_pages
 def themes(plan_id: int, by: str):
     plan = get_plan_or_404(plan_id)
-    year, today = chosen_year(plan), local_today()
+    year, today = chosen_year(plan, this_year_by_default=True), local_today()
     return render_template(
         "coordinator/themes.html",
         plan=plan,
@@ -129,7 +133,7 @@ def theme(plan_id: int, by: str, theme_id: int):
     theme = db.session.get(Objective if by == "objective" else Activity, theme_id)
     if theme is None or theme.plan_id != plan.id:
         abort(404)
-    year, today = chosen_year(plan), local_today()
+    year, today = chosen_year(plan, this_year_by_default=True), local_today()
     return render_template(
         "coordinator/theme.html",
         plan=plan,

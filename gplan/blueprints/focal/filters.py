@@ -6,6 +6,16 @@ from werkzeug.datastructures import MultiDict
 from gplan.blueprints.focal.forms import TaskFilterForm
 from gplan.models import Body, Plan
 from gplan.tasks.query import SECTIONS, TaskFilters
+from gplan.tasks.vocabulary import TaskStatus
+from gplan.templating import locale_code, shorten
+
+LABEL_WIDTH = 60
+
+
+def _titled(number: int, title: str, title_en: str | None) -> tuple[str, dict]:
+    """An option's label: number and title cut on a word boundary; the whole title on hover."""
+    text = title_en if locale_code() == "en" and title_en else title
+    return f"{number}. {shorten(text, LABEL_WIDTH)}", {"title": text}
 
 
 def task_filter_from_args(plan: Plan, body: Body, args: MultiDict) -> tuple[TaskFilterForm, TaskFilters]:
@@ -13,17 +23,19 @@ def task_filter_from_args(plan: Plan, body: Body, args: MultiDict) -> tuple[Task
     form.year.choices = [(0, gettext("Now (overdue, due soon, this year)"))] + [
         (y, str(y)) for y in plan.years
     ]
-    form.objective.choices = [(0, gettext("All objectives"))] + [
-        (o.id, gettext("Objective %(n)d", n=o.number)) for o in plan.objectives
+    form.objective.choices = [(0, gettext("All objectives"), {})] + [
+        (o.id, *_titled(o.number, o.title, o.title_en)) for o in plan.objectives
     ]
-    form.activity.choices = [(0, gettext("All activities"))] + [
-        (a.id, f"{a.number}. {a.title[:60]}") for a in plan.activities
+    form.activity.choices = [(0, gettext("All activities"), {})] + [
+        (a.id, *_titled(a.number, a.title, a.title_en)) for a in plan.activities
     ]
+    form.status.choices = [("", gettext("Any status")), *TaskStatus.choices()]
     filters = TaskFilters(plan_id=plan.id, body_id=body.id)
     if form.validate():
         filters.year = form.year.data or None
         filters.objective_id = form.objective.data or None
         filters.activity_id = form.activity.data or None
+        filters.statuses = (form.status.data,) if form.status.data else ()
     if args.get("section") in SECTIONS:
         filters.section = args["section"]
     return form, filters

@@ -64,3 +64,4 @@ class TaskFilterForm(BaseForm):
     year = SelectField(_l("Year"), coerce=int, validators=[Optional()])
     objective = SelectField(_l("Objective"), coerce=int, validators=[Optional()])
     activity = SelectField(_l("Activity"), coerce=int, validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("plans", __name__)
 
-from gplan.blueprints.plans import views
+from gplan.blueprints.plans import navigation, views

@@ -1,15 +1,21 @@
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from gplan.blueprints.plans import bp
+from gplan.blueprints.plans.navigation import remembered_plan
 from gplan.plans import queries as plan_queries
-from gplan.timeutil import local_today
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
 
 
 @bp.route("/")
 @login_required
 def home():
-    plan = plan_queries.default_plan(local_today())
+    plan = remembered_plan()
     if plan is None:
         return render_template("plans/no_plan.html")
     if current_user.is_focal_point:

@@ -3,10 +3,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from gplan.forms import BaseForm
+from gplan.forms import BaseForm, LocalDateField
 from gplan.reminders.nudge import NOTE_MAX
 from gplan.reminders.policy import MAX_DAYS, Policy, parse_days_before
 from gplan.reminders.vocabulary import ReminderKind
@@ -54,7 +54,7 @@ class PreviewForm(BaseForm):
     class Meta:
         csrf = False
 
-    date = DateField(_l("Day"), validators=[Optional()])
+    date = LocalDateField(_l("Day"), validators=[Optional()], description="")
 
 
 class PreferencesForm(BaseForm):

@@ -1,6 +1,6 @@
 """The coordinator's nudge: show what a body would be reminded of, send it now, list past ones."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -15,6 +15,7 @@ from gplan.reminders.nudge import (
     body_recipients,
     nudge_body,
     nudges_of,
+    nudges_on,
     outstanding_tasks,
 )
 from gplan.reminders.views import bp
@@ -30,6 +31,14 @@ def _plan_and_body(plan_id: int, body_id: int):
     if not plan_queries.body_in_plan(plan, body):
         abort(404)
     return plan, body
+
+
+@bp.app_template_global("todays_nudge")
+def todays_nudge(body_id: int):
+    """The nudge ``body_id`` got today, if any (today's nudges are read once per request)."""
+    if "_todays_nudges" not in g:
+        g._todays_nudges = nudges_on(local_today())
+    return g._todays_nudges.get(body_id)
 
 
 @bp.route("/p/<int:plan_id>/bodies/<int:body_id>/nudge", methods=["GET", "POST"])

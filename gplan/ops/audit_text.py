@@ -1,0 +1,233 @@
+"""The audit log's details in the reader's language.
+
+Each entry keeps a plain summary written when it was recorded (for the CSV and for entries
+of any age); the log page instead words each entry again from its action, its details and its
+subject — a task, a user, a plan, a body — so that "done → not_started" reads "Hoàn thành →
+Chưa bắt đầu" in Vietnamese. The subjects of a page are read in a few queries, not one per entry.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import gettext, ngettext
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from gplan.accounts.vocabulary import Role
+from gplan.extensions import db
+from gplan.models import AuditEntry, Body, Plan, Responsibility, Task, User
+from gplan.tasks.vocabulary import TaskProgress
+from gplan.templating import format_date, locale_code
+
+CREATED_SUMMARY = re.compile(r"^(?P<email>.*) \((?P<role>\w+)\)$")
+IMPORTED_SUMMARY = re.compile(r"^.* \((?P<how>new|updated)\) from (?P<file>.*)$")
+REJECTED_SUMMARY = re.compile(r"^(?P<file>.*): \d+ problem\(s\)$")
+REASON_SUMMARY = re.compile(r"\((?P<reason>.*)\)$", re.DOTALL)
+
+
+def _field_labels() -> dict[str, str]:
+    return {
+        "name": gettext("Name"),
+        "name_en": gettext("Name in English"),
+        "short_name": gettext("Short name"),
+        "contact_email": gettext("Contact email"),
+    }
+
+
+@dataclass
+class Subjects:
+    """The records a page of entries is about, read once for the whole page."""
+
+    tasks: dict[int, Task] = field(default_factory=dict)
+    duties: dict[int, Responsibility] = field(default_factory=dict)
+    plans: dict[int, Plan] = field(default_factory=dict)
+    bodies: dict[int, Body] = field(default_factory=dict)
+    bodies_by_key: dict[str, Body] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+
+
+def _ids(entries: Iterable[AuditEntry], kind: str) -> set[int]:
+    return {e.subject_id for e in entries if e.subject_type == kind and e.subject_id}
+
+
+def _body_keys(entry: AuditEntry) -> list[str]:
+    details = entry.details if isinstance(entry.details, dict) else {}
+    keys = [details.get("body"), details.get("group")]
+    for side in ("before", "after"):
+        if isinstance(details.get(side), dict):
+            keys.append(details[side].get("body"))
+    return [key for key in keys if isinstance(key, str)]
+
+
+def load_subjects(entries: list[AuditEntry]) -> Subjects:
+    subjects = Subjects()
+    if task_ids := _ids(entries, "Task"):
+        tasks = db.session.scalars(
+            select(Task)
+            .where(Task.id.in_(task_ids))
+            .options(selectinload(Task.responsibility), selectinload(Task.body))
+        )
+        subjects.tasks = {task.id: task for task in tasks}
+    for kind, model, target in (
+        ("Responsibility", Responsibility, subjects.duties),
+        ("Plan", Plan, subjects.plans),
+        ("Body", Body, subjects.bodies),
+        ("User", User, subjects.users),
+    ):
+        if ids := _ids(entries, kind):
+            target.update(
+                {record.id: record for record in db.session.scalars(select(model).where(model.id.in_(ids)))}
+            )
+    if keys := {key for entry in entries for key in _body_keys(entry)}:
+        subjects.bodies_by_key = {
+            b.key: b for b in db.session.scalars(select(Body).where(Body.key.in_(keys)))
+        }
+    return subjects
+
+
+def _day(text: object) -> str:
+    try:
+        return format_date(date.fromisoformat(str(text)))
+    except ValueError:
+        return str(text or "—")
+
+
+class Describer:
+    """Words one entry in the current language, from the page's :class:`Subjects`."""
+
+    def __init__(self, subjects: Subjects):
+        self.subjects = subjects
+        self.locale = locale_code()
+
+    def body(self, key: str | None) -> str:
+        found = self.subjects.bodies_by_key.get(key) if key else None
+        return found.display_name(self.locale) if found else (key or "—")
+
+    def task(self, entry: AuditEntry) -> str | None:
+        task = self.subjects.tasks.get(entry.subject_id)
+        if task is None:
+            return None
+        return (
+            f"{task.responsibility.ref} · {task.body.display_name(self.locale)} · {format_date(task.due_on)}"
+        )
+
+    def role(self, side: dict) -> str:
+        label = Role.label_of(side.get("role"))
+        return f"{label} · {self.body(side['body'])}" if side.get("body") else str(label)
+
+    def describe(self, entry: AuditEntry) -> str:
+        details = entry.details if isinstance(entry.details, dict) else {}
+        method = getattr(self, f"_{entry.action}", None)
+        text = method(entry, details) if method else None
+        return text or entry.summary
+
+    def _status_changed(self, entry, details):
+        task = self.task(entry)
+        before, after = details.get("from"), details.get("to")
+        if task is None or TaskProgress.get(after) is None:
+            return None
+        change = f"{TaskProgress(before).title} → " if TaskProgress.get(before) is not None else ""
+        return f"{task}: {change}{TaskProgress(after).title}"
+
+    def _deadline_extended(self, entry, details):
+        task = self.task(entry)
+        if task is None or "to" not in details:
+            return None
+        match = REASON_SUMMARY.search(entry.summary or "")
+        reason = details.get("reason") or (match["reason"] if match else "")
+        text = f"{task}: {_day(details.get('from'))} → {_day(details['to'])}"
+        return text + (f" ({reason})" if reason else "")
+
+    def _ad_hoc_task(self, entry, details):
+        duty = self.subjects.duties.get(entry.subject_id)
+        if duty is None:
+            return None
+        return gettext(
+            "%(ref)s for %(body)s, due %(date)s: %(title)s",
+            ref=duty.ref,
+            body=self.body(details.get("body")),
+            date=_day(details.get("due_on")),
+            title=duty.text,
+        )
+
+    def _user_created(self, entry, details):
+        match = CREATED_SUMMARY.match(entry.summary or "")
+        role = details.get("role") or (match["role"] if match else None)
+        user = self.subjects.users.get(entry.subject_id)
+        email = user.email if user else (match["email"] if match else "")
+        if Role.get(role) is None:
+            return None
+        return f"{email} ({Role(role).title})"
+
+    def _role_changed(self, entry, details):
+        before, after = details.get("before"), details.get("after")
+        user = self.subjects.users.get(entry.subject_id)
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return None
+        who = user.email if user else ""
+        return f"{who}: {self.role(before)} → {self.role(after)}"
+
+    def _plan_imported(self, entry, details):
+        plan = self.subjects.plans.get(entry.subject_id)
+        match = IMPORTED_SUMMARY.match(entry.summary or "")
+        filename = details.get("file") or (match["file"] if match else None)
+        created = details.get("created") if "created" in details else (match and match["how"] == "new")
+        if plan is None or filename is None:
+            return None
+        name = f"{plan.code} {plan.period_label}"
+        if created:
+            return gettext("%(plan)s: new plan, from %(file)s", plan=name, file=filename)
+        return gettext("%(plan)s: updated from %(file)s", plan=name, file=filename)
+
+    def _import_rejected(self, entry, details):
+        match = REJECTED_SUMMARY.match(entry.summary or "")
+        filename = details.get("file") or (match["file"] if match else None)
+        problems = details.get("problems")
+        if filename is None or not isinstance(problems, list):
+            return None
+        count = details.get("count", len(problems))
+        return ngettext("%(file)s: %(num)d problem", "%(file)s: %(num)d problems", count, file=filename)
+
+    def _due_days_changed(self, entry, details):
+        plan = self.subjects.plans.get(entry.subject_id)
+        changes = details.get("changes")
+        if plan is None or not isinstance(changes, dict):
+            return None
+        days = plan.due_days or {}
+
+        def label(name: str) -> str:
+            day = days.get(name) or {}
+            return (day.get("label_en") if self.locale == "en" else None) or day.get("label") or name
+
+        parts = [f"{label(name)} {old} → {new}" for name, (old, new) in changes.items()]
+        return f"{plan.code} {plan.period_label}: " + ", ".join(parts)
+
+    def _body_changed(self, entry, details):
+        body = self.subjects.bodies.get(entry.subject_id)
+        labels = _field_labels()
+        if body is None or not details or not set(details) <= set(labels):
+            return None
+        parts = [f"{labels[name]}: “{old or '—'}” → “{new or '—'}”" for name, (old, new) in details.items()]
+        return f"{body.display_name(self.locale)} — " + "; ".join(parts)
+
+    def _member_added(self, entry, details):
+        member = self.subjects.bodies.get(entry.subject_id)
+        if member is None or not details.get("group"):
+            return None
+        return ngettext(
+            "%(member)s joins %(group)s (%(num)d task created)",
+            "%(member)s joins %(group)s (%(num)d tasks created)",
+            details.get("tasks_created", 0),
+            member=member.display_name(self.locale),
+            group=self.body(details["group"]),
+        )
+
+
+def describe_entries(entries: list[AuditEntry]) -> dict[int, str]:
+    """Each entry's details in the current language, by entry id."""
+    describer = Describer(load_subjects(entries))
+    return {entry.id: describer.describe(entry) for entry in entries}
