@@ -62,6 +62,9 @@ def _period_fields():
 
 
 class PeriodMixin:
+    start: IntegerField
+    end: IntegerField
+
     def validate_end(self, field):
         if (self.start.data is None) != (field.data is None):
             raise ValidationError(_l("Give both years of the period, or neither."))
@@ -70,7 +73,9 @@ class PeriodMixin:
 
     @property
     def period(self) -> tuple[int, int] | None:
-        return (self.start.data, self.end.data) if self.start.data is not None else None
+        if self.start.data is None or self.end.data is None:  # validate_end: both years or neither
+            return None
+        return (self.start.data, self.end.data)
 
 
 class PlanUploadForm(PeriodMixin, BaseForm):

@@ -81,7 +81,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
-            form.current.errors.append(gettext("The current password is wrong."))
+            form.current.errors = [*form.current.errors, gettext("The current password is wrong.")]
         else:
             accounts.set_password(current_user, form.password.data)
             db.session.commit()
