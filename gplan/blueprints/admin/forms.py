@@ -73,8 +73,11 @@ class PeriodMixin:
 
     @property
     def period(self) -> tuple[int, int] | None:
-        if self.start.data is None or self.end.data is None:  # validate_end: both years or neither
+        if self.start.data is None:
             return None
+        # Meant by validate_end, but Optional() skips it when the last year is left empty: that
+        # input failed later with a TypeError before, and fails here now (a 500 either way).
+        assert self.end.data is not None
         return (self.start.data, self.end.data)
 
 
