@@ -90,7 +90,7 @@ def paginate(statement: Select, page: int, per_page: int, total: int | None = No
 def fetch_page(fetch: Callable[[int, int], Iterable], page: int, per_page: int, total: int) -> Page:
     """Page ``page`` of ``total`` results; ``fetch(limit, offset)`` reads its items, and is not
     called for a page holding none (past the last)."""
-    result = Page([], page, per_page, total)
+    result: Page = Page([], page, per_page, total)
     if result.offset < total:
         result.items = list(fetch(per_page, result.offset))
     return result

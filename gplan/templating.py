@@ -83,6 +83,7 @@ def _versioned_static(endpoint: str, values: dict) -> None:
     """``url_for('static', ...)`` adds ``?v=<content hash>``: caches (nginx's 7 days) keep a
     file only until its content changes."""
     if endpoint == "static" and "v" not in values and "filename" in values:
+        assert current_app.static_folder is not None  # the "static" endpoint exists only with one
         version = _static_version(current_app.static_folder, values["filename"])
         if version:
             values["v"] = version

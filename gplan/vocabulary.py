@@ -8,6 +8,7 @@ Each domain keeps its words in its own ``vocabulary`` module (``gplan.tasks.voca
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 
 class RichStrEnum(StrEnum):
@@ -19,6 +20,9 @@ class RichStrEnum(StrEnum):
     looked up by the plain strings read from requests and rows. ``.title`` hides ``str.title``
     on purpose: the label is the title that matters here.
     """
+
+    _title: Any  # the label: a lazy translation, or the value itself
+    _css_class: str
 
     def __new__(cls, value: str, title=None, css_class: str | None = None):
         member = str.__new__(cls, value)
@@ -49,7 +53,7 @@ class RichStrEnum(StrEnum):
     def label_of(cls, value):
         """The label of ``value``, or the value itself when it is not in the vocabulary (e.g. a
         row written by an older version)."""
-        member = cls._value2member_map_.get(value)
+        member = cls.get(value)
         return value if member is None else member.title
 
     @classmethod

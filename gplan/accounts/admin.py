@@ -28,7 +28,7 @@ def update_user(actor: User, user: User, *, name: str, role: str, body: Body | N
         raise InputError(gettext("Unknown role."), "role")
     if role == Role.FOCAL_POINT and body is None:
         raise InputError(gettext("A focal point must belong to a body."), "body")
-    if role == Role.FOCAL_POINT and body.is_group:
+    if role == Role.FOCAL_POINT and body is not None and body.is_group:  # None was refused above
         raise InputError(gettext("Choose one unit, not a group of bodies."), "body")
     if user.id == actor.id and role != user.role:
         raise InputError(gettext("You cannot change your own role."), "role")
@@ -36,7 +36,7 @@ def update_user(actor: User, user: User, *, name: str, role: str, body: Body | N
     before = {"role": user.role, "body": user.body.key if user.body else None}
     after = {"role": role, "body": body.key if body else None}
     user.name, user.locale = name.strip(), locale
-    user.role, user.body = role, body
+    user.role, user.body = Role(role), body
     if before != after:
         audit.record(
             audit.ROLE_CHANGED,

@@ -45,6 +45,7 @@ def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     active = db.session.scalar(
         select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     )
+    assert active is not None  # COUNT always gives a row
     if active >= MAX_ACTIVE_TOKENS:
         raise InputError(
             gettext("You already have %(n)d tokens: revoke one you no longer use.", n=MAX_ACTIVE_TOKENS),
@@ -75,7 +76,7 @@ def revoke_all(user: User) -> int:
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    return result.rowcount or 0
+    return result.rowcount or 0  # type: ignore[attr-defined]  # an UPDATE's Result is a CursorResult
 
 
 def user_for_token(secret: str) -> User | None:

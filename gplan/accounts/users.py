@@ -182,7 +182,7 @@ def request_password_reset(email: str) -> None:
         _link_mail(
             stand_in, MailKind.RESET, external_url("auth.set_password", token=secrets.token_urlsafe(48))
         )
-    elif not _recent_reset(user, now):
+    elif user is not None and not _recent_reset(user, now):  # eligible, so a user
         queued = send_password_link(user, MailKind.RESET, dedupe=_reset_key(user, now)).message
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # the audit log's language
         if not eligible:
@@ -255,10 +255,12 @@ def authenticate(email: str, password: str) -> SignIn:
         check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         accepted = False
     else:
+        assert user is not None  # real, so a user
         accepted = user.check_password(password)
     if not accepted:
         current_app.logger.warning("failed sign-in for %r", email)
         return SignIn(blocked_until=sign_in_limits.record_failure(email))
     sign_in_limits.forget_failures(email)
+    assert user is not None  # accepted, so real
     user.last_login_at = utcnow()
     return SignIn(user=user)

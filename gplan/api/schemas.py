@@ -238,7 +238,7 @@ class TargetSchema(ma.Schema):
 
 
 CountsSchema = ma.Schema.from_dict(
-    {status.value: fields.Integer() for status in TaskStatus} | {"total": fields.Integer()},
+    {**{status.value: fields.Integer() for status in TaskStatus}, "total": fields.Integer()},
     name="CountsSchema",
 )
 

@@ -38,7 +38,7 @@ def outbox_page(
             )
         )
     messages = paginate(query.order_by(MailMessage.id.desc()), page, per_page)
-    counts = dict.fromkeys(MailState, 0)
+    counts: dict[str, int] = dict.fromkeys(MailState, 0)
     by_status = select(MailMessage.status, func.count()).group_by(MailMessage.status)
     counts.update(db.session.execute(by_status).tuples().all())
     return OutboxPage(messages, counts)

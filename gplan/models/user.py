@@ -11,12 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from gplan.accounts.vocabulary import Role
-from gplan.extensions import db
+from gplan.extensions import Model
 from gplan.models.body import Body
 from gplan.models.types import UTCDateTime, Vocabulary
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)

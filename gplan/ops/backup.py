@@ -183,7 +183,7 @@ def verify_backup(source: str | Path) -> None:
         tables = [t for t in db.metadata.sorted_tables if t.name in manifest["counts"]]
         referenced = {(fk.column.table.name, fk.column.name) for t in tables for fk in t.foreign_keys}
         keys: dict[tuple[str, str], set] = {ref: set() for ref in referenced}
-        counted = Counter()
+        counted: Counter[str] = Counter()
         for table in tables:
             for row in rows_of(archive, table.name):
                 counted[table.name] += 1
@@ -193,7 +193,7 @@ def verify_backup(source: str | Path) -> None:
         wrong = [name for name, count in manifest["counts"].items() if counted[name] != count]
         if wrong:
             raise BackupError(f"row counts differ from the manifest in {', '.join(wrong)}")
-        dangling = Counter()
+        dangling: Counter[str] = Counter()
         for table in tables:
             links = [(fk.parent.name, (fk.column.table.name, fk.column.name)) for fk in table.foreign_keys]
             for row in rows_of(archive, table.name) if links else ():

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from gplan.accounts.users import create_user, find_user_by_email
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
-from gplan.models import Plan, Task, TaskEvent, User
+from gplan.models import Body, Plan, Task, TaskEvent, User
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
@@ -129,7 +129,7 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
     header = plan_file.plan.period
     period = period_containing(today, header.start, header.end - header.start + 1)
     plan = import_plan(plan_file, DEMO_PLAN.name, period=period).plan
-    accounts = [
+    accounts: list[tuple[str, str, Role, Body | None]] = [
         (f"admin@{DEMO_DOMAIN}", "Quản trị hệ thống", Role.ADMIN, None),
         (f"coordinator@{DEMO_DOMAIN}", "Nguyễn Thị Điều Phối", Role.COORDINATOR, None),
         (f"observer@{DEMO_DOMAIN}", "Văn phòng Phó Chủ tịch", Role.OBSERVER, None),

@@ -154,6 +154,7 @@ def _queue(nudge: Nudge, person: Recipient, body: Body, by_user: User, tasks: li
         html=html,
         dedupe_key=dedupe_key("nudge", str(nudge.id), person.email),
     )
+    assert message is not None  # the key holds this new nudge's id: it cannot be queued already
     now = utcnow()
     db.session.execute(
         insert_ignoring_duplicates(Reminder, ["task_id", "recipient", "kind", "on_date"]),

@@ -44,7 +44,7 @@ def current_policy() -> Policy:
     return Policy(days_before=tuple(row.days_before or ()), **others)
 
 
-def parse_days_before(text: str) -> tuple[int, ...]:
+def parse_days_before(text: str | None) -> tuple[int, ...]:
     """ "14, 3" → (14, 3): distinct whole numbers of days, largest first."""
     parts = [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
     try:

@@ -11,7 +11,7 @@ from gplan.reminders.vocabulary import ReminderKind
 
 def received_kinds(user: User) -> set[str]:
     opted_out = set(db.session.scalars(select(ReminderOptOut.kind).where(ReminderOptOut.user_id == user.id)))
-    return set(ReminderKind.optional()) - opted_out
+    return set[str](ReminderKind.optional()) - opted_out
 
 
 def set_received_kinds(user: User, kinds: set[str]) -> None:

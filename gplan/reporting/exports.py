@@ -135,7 +135,7 @@ def theme_sheet(plan: Plan, today: date, by: str, year: int | None) -> Sheet:
     matrix = summary.theme_matrix(plan, today, by, year)
     titles = summary.theme_titles(plan, by)
     if by == "objective":
-        headers = {key: f"Mục tiêu {t.number}" for key, t in titles.items()}
+        headers: dict[int | None, str] = {key: f"Mục tiêu {t.number}" for key, t in titles.items()}
         headers |= {summary.NOT_LINKED: "Không gắn mục tiêu", None: "Tất cả nhiệm vụ"}
         return _matrix_sheet("objectives", "Theo mục tiêu", matrix, headers)
     headers = {key: f"Hoạt động {t.ref}" for key, t in titles.items()}

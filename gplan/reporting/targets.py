@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -127,7 +128,7 @@ def chart_for(row: TargetRow, plan: Plan, compact: bool = False) -> TrendChart:
     if row.has_sex_figures:
         series["women"] = {y: a.value_women for y, a in row.actuals.items() if a.value_women is not None}
         series["men"] = {y: a.value_men for y, a in row.actuals.items() if a.value_men is not None}
-    size = {"width": 120, "height": 44, "compact": True} if compact else {}
+    size: dict[str, Any] = {"width": 120, "height": 44, "compact": True} if compact else {}
     return trend_chart(chart_years(plan), series, row.value.value, **size)
 
 

@@ -18,7 +18,7 @@ from werkzeug.datastructures import FileStorage
 try:
     import fcntl
 except ImportError:  # Windows (the embedded mode): no backup runs beside the server there
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # mypy cannot type a module that may be missing
 
 ALLOWED_EXTENSIONS = {
     "pdf",

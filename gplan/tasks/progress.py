@@ -78,6 +78,6 @@ def record_progress(
     return event
 
 
-def next_progress_choices(task: Task) -> list[str]:
+def next_progress_choices(task: Task) -> list[TaskProgress]:
     """What the task can move to from where it is: every other state."""
     return [p for p in TaskProgress if p != task.progress]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gplan.accounts.access import visible_body_ids
@@ -105,7 +105,7 @@ class TaskQuery:
         """The WHERE clauses: the viewer's scope first, then every filter."""
         f = self.filters
         allowed = visible_body_ids(self.viewer)
-        where = [] if allowed is None else [Task.body_id.in_(sorted(allowed))]
+        where: list[ColumnElement[bool]] = [] if allowed is None else [Task.body_id.in_(sorted(allowed))]
         for column, value in (
             (Task.plan_id, f.plan_id),
             (Task.body_id, f.body_id),

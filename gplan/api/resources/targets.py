@@ -36,7 +36,7 @@ def _with_actuals(targets: list[Target]) -> list[Target]:
             actuals.setdefault(actual.target_value_id, []).append(actual)
     for target in targets:
         for value in target.values:
-            value.actuals = actuals.get(value.id, [])
+            value.actuals = actuals.get(value.id, [])  # type: ignore[attr-defined]  # not a column: for the schema
     return targets
 
 

@@ -41,6 +41,7 @@ def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before
         chosen = db.session.get(Body, body)
         if chosen is None:
             api_abort(404, message=gettext("There is no body %(id)d.", id=body))
+        assert chosen is not None  # api_abort raised (flask_smorest is untyped, so mypy cannot tell)
         require(can_view_body(api_user(), chosen))
     filters = TaskFilters(
         plan_id=plan,

@@ -70,6 +70,9 @@ def _period_fields():
 
 
 class PeriodMixin:
+    start: IntegerField
+    end: IntegerField
+
     def validate_end(self, field):
         if (self.start.data is None) != (field.data is None):
             raise ValidationError(_l("Give both years of the period, or neither."))
@@ -78,7 +81,12 @@ class PeriodMixin:
 
     @property
     def period(self) -> tuple[int, int] | None:
-        return (self.start.data, self.end.data) if self.start.data is not None else None
+        if self.start.data is None:
+            return None
+        # Meant by validate_end, but Optional() skips it when the last year is left empty: that
+        # input failed later with a TypeError before, and fails here now (a 500 either way).
+        assert self.end.data is not None
+        return (self.start.data, self.end.data)
 
 
 class PlanUploadForm(PeriodMixin, BaseForm):

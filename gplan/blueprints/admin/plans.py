@@ -3,7 +3,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from wtforms import StringField, SubmitField
+from wtforms import Field, StringField, SubmitField
 
 from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
@@ -77,6 +77,9 @@ def roll_over(plan_id: int):
         form.start.data, form.end.data = plan.period_end + 1, 2 * plan.period_end - plan.period_start + 1
     problems = None
     if form.validate_on_submit():
+        # Meant by validate_start, but Optional() skips it for an empty year: that input failed
+        # on period[0] before, and fails here now (a 500 either way).
+        assert form.period is not None
         try:
             upload = _read(form.file.data) if form.file.data and form.file.data.filename else None
             return _imported(plan_admin.roll_over(current_user, plan, form.period, upload))
@@ -94,7 +97,7 @@ def roll_over(plan_id: int):
 def _due_days_form(plan: Plan) -> BaseForm:
     """One MM-DD field per named due day of the plan."""
     english = locale_code() == "en"
-    fields = {
+    fields: dict[str, Field] = {
         name: StringField(
             (day.get("label_en") if english else None) or day.get("label") or name,
             default=day.get("date"),

@@ -42,6 +42,7 @@ def ad_hoc_task(plan_id: int):
     form.body.choices = _body_choices(plan)
     if form.validate_on_submit():
         body = db.session.get(Body, form.body.data) or abort(404)
+        assert form.title.data is not None and form.due_on.data is not None  # DataRequired
         try:
             tasks = task_admin.add_ad_hoc_task(
                 current_user, plan, body, form.title.data, form.due_on.data, form.note.data
@@ -64,6 +65,7 @@ def extend_deadline(task_id: int):
     task = db.session.get(Task, task_id) or abort(404)
     form = ExtensionForm()
     if form.validate_on_submit():
+        assert form.deadline.data is not None and form.reason.data is not None  # DataRequired
         try:
             task_admin.extend_deadline(current_user, task, form.deadline.data, form.reason.data)
         except InputError as error:

@@ -36,6 +36,7 @@ def login():
         return redirect(url_for("plans.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        assert form.email.data is not None and form.password.data is not None  # DataRequired
         attempt = accounts.authenticate(form.email.data, form.password.data)
         if attempt.user is not None:
             audit.record(audit.LOGIN, actor=attempt.user)
@@ -81,7 +82,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not current_user.check_password(form.current.data):
-            form.current.errors.append(gettext("The current password is wrong."))
+            form.current.errors = [*form.current.errors, gettext("The current password is wrong.")]
         else:
             accounts.set_password(current_user, form.password.data)
             db.session.commit()
@@ -116,6 +117,7 @@ def set_password(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        assert form.email.data is not None  # DataRequired
         accounts.request_password_reset(form.email.data)
         # The same answer either way, so the page does not reveal who has an account.
         flash(

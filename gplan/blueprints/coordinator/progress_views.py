@@ -130,7 +130,7 @@ def body(plan_id: int, body_id: int):
 @coordinator_pages
 def theme(plan_id: int, by: str, theme_id: int):
     plan = get_plan_or_404(plan_id)
-    theme = db.session.get(Objective if by == "objective" else Activity, theme_id)
+    theme = db.session.get(Objective, theme_id) if by == "objective" else db.session.get(Activity, theme_id)
     if theme is None or theme.plan_id != plan.id:
         abort(404)
     year, today = chosen_year(plan, this_year_by_default=True), local_today()

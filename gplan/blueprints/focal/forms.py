@@ -52,7 +52,10 @@ class ProgressForm(BaseForm):
         upload = self.evidence_file.data
         unchanged = self.progress.data == self.current
         if unchanged and not (self.note.data or self.evidence_url.data or (upload and upload.filename)):
-            self.progress.errors.append(_l("Choose a new state, or add a note or evidence."))
+            self.progress.errors = [
+                *self.progress.errors,
+                _l("Choose a new state, or add a note or evidence."),
+            ]
             return False
         return True
 

@@ -33,6 +33,7 @@ def create_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _page(form, status=422 if form.errors else 400)
+    assert form.name.data is not None  # DataRequired
     try:
         _token, secret = api_tokens.create_token(current_user, form.name.data)
     except InputError as error:
