@@ -120,6 +120,8 @@ class LocalDateField(StringField):
     wrongly keeps its own message. What was typed comes back as typed.
     """
 
+    data: date | None  # type: ignore[assignment]  # a date, where StringField holds text
+
     def __init__(self, label=None, validators=None, **kwargs):
         render_kw = {
             "inputmode": "numeric",

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flask_babel import gettext, ngettext
 from sqlalchemy import select
@@ -72,12 +73,13 @@ def load_subjects(entries: list[AuditEntry]) -> Subjects:
             .options(selectinload(Task.responsibility), selectinload(Task.body))
         )
         subjects.tasks = {task.id: task for task in tasks}
-    for kind, model, target in (
+    lookups: tuple[tuple[str, Any, dict[int, Any]], ...] = (
         ("Responsibility", Responsibility, subjects.duties),
         ("Plan", Plan, subjects.plans),
         ("Body", Body, subjects.bodies),
         ("User", User, subjects.users),
-    ):
+    )
+    for kind, model, target in lookups:
         if ids := _ids(entries, kind):
             target.update(
                 {record.id: record for record in db.session.scalars(select(model).where(model.id.in_(ids)))}
@@ -108,7 +110,7 @@ class Describer:
         return found.display_name(self.locale) if found else (key or "—")
 
     def task(self, entry: AuditEntry) -> str | None:
-        task = self.subjects.tasks.get(entry.subject_id)
+        task = self.subjects.tasks.get(entry.subject_id) if entry.subject_id is not None else None
         if task is None:
             return None
         return (
@@ -161,7 +163,7 @@ class Describer:
         email = user.email if user else (match["email"] if match else "")
         if Role.get(role) is None:
             return None
-        return f"{email} ({Role(role).title})"
+        return f"{email} ({Role(str(role)).title})"
 
     def _role_changed(self, entry, details):
         before, after = details.get("before"), details.get("after")

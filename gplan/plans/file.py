@@ -84,7 +84,9 @@ def parse_plan_text(text: str, source: str) -> PlanFile:
     except yaml.YAMLError as error:
         raise PlanFileError(source, [_yaml_problem(error)]) from None
     except RecursionError:
-        raise PlanFileError(source, ["not valid YAML (nested too deeply to be a plan file)"]) from None
+        raise PlanFileError(
+            source, [Problem("", gettext("not valid YAML (nested too deeply to be a plan file)"))]
+        ) from None
     if not isinstance(raw, dict):
         message = gettext("the file must be a YAML mapping with 'plan', 'bodies', …")
         raise PlanFileError(source, [Problem("", message)])

@@ -29,7 +29,7 @@ def task_filter_from_args(plan: Plan, body: Body, args: MultiDict) -> tuple[Task
     form.activity.choices = [(0, gettext("All activities"), {})] + [
         (a.id, *_titled(a.number, a.title, a.title_en)) for a in plan.activities
     ]
-    form.status.choices = [("", gettext("Any status")), *TaskStatus.choices()]
+    form.status.choices = [("", gettext("Any status")), *((s.value, str(s.title)) for s in TaskStatus)]
     filters = TaskFilters(plan_id=plan.id, body_id=body.id)
     if form.validate():
         filters.year = form.year.data or None

@@ -9,6 +9,7 @@ from gplan.plans import queries as plan_queries
 @bp.route("/favicon.ico")
 def favicon():
     """Browsers ask for /favicon.ico whatever the page says."""
+    assert current_app.static_folder is not None  # create_app sets it
     return send_from_directory(current_app.static_folder, "favicon.ico", max_age=7 * 24 * 3600)
 
 
