@@ -144,6 +144,7 @@ class Visit:
         assert not serious, f"{where}: {serious}"
         assert not self.errors, f"{where}: console errors {self.errors}"
         icons = page.eval_on_selector_all("link[rel=icon]", "links => links.map(l => l.href)")
+        icons = [icon.split("?")[0] for icon in icons]  # static files carry a ?v= version
         assert any(icon.endswith("favicon.svg") for icon in icons) and any(
             icon.endswith("/favicon.ico") for icon in icons
         )
