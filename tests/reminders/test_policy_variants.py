@@ -7,14 +7,16 @@ followed from 01/06 to 10/07; and DOLISA's 2018 Action Month (opens 15/11/2018).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from gplan.reminders.planner import due_reminders
-from gplan.reminders.policy import Policy, current_policy
+from gplan.reminders.policy import Policy, current_policy, save_policy
 from gplan.reminders.vocabulary import ReminderKind
-from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, focal_email, login, submit, task_of
+from gplan.validation import InputError
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, focal_email, login, submit, task_of, user
 
 FORM = {
     "days_before": "14, 3",
@@ -132,20 +134,65 @@ def test_the_action_month_is_announced_as_the_policy_says(admin, fields, announc
     assert all(kinds == {ReminderKind.WINDOW} for people in reminded.values() for kinds in people.values())
 
 
+OUT_OF_RANGE = "Mỗi số ngày phải từ 1 đến 365."
+NOT_WHOLE = "Nhập số ngày là số nguyên, cách nhau bằng dấu phẩy, ví dụ 14, 3."
+
+
 @pytest.mark.parametrize(
     ("days_before", "accepted"),
-    [("1", (1,)), ("365, 1", (365, 1)), ("3; 14", (14, 3)), ("0, 3", None), ("366", None), ("-1", None)],
+    [
+        ("1", (1,)),
+        ("365, 1", (365, 1)),
+        ("3; 14", (14, 3)),
+        ("", ()),
+        ("0, 3", OUT_OF_RANGE),
+        ("366", OUT_OF_RANGE),
+        ("-1", OUT_OF_RANGE),
+        ("14, soon", NOT_WHOLE),
+        ("2.5", NOT_WHOLE),
+    ],
 )
-def test_days_before_are_between_1_and_365(admin, days_before, accepted):
+def test_days_before_are_whole_numbers_between_1_and_365(admin, days_before, accepted):
     response = submit(admin, "/admin/reminders", FORM | {"days_before": days_before})
 
-    if accepted:
+    if isinstance(accepted, tuple):
         assert response.status_code == 302
         assert current_policy().days_before == accepted
     else:
         page = response.get_data(as_text=True)
-        assert response.status_code == 200 and "Mỗi số ngày phải từ 1 đến 365." in page
+        field = page[page.index('id="days_before"') - 200 : page.index('id="on_due_date"')]
+        assert response.status_code == 200 and accepted in field and 'aria-invalid="true"' in field
         assert current_policy() == Policy()
+
+
+def test_a_policy_saved_again_replaces_the_first(admin):
+    _set_policy(admin, days_before="7")
+    _set_policy(admin, days_before="5", overdue_every_days="2")
+
+    assert (current_policy().days_before, current_policy().overdue_every_days) == ((5,), 2)
+
+
+@pytest.mark.parametrize("name", ["overdue_every_days", "escalate_after_days", "window_notice_days"])
+@pytest.mark.parametrize("value", [-1, 366])
+def test_the_service_refuses_numbers_of_days_out_of_range(name, value):
+    """The page's fields refuse them first; the service refuses them for any other caller."""
+    with pytest.raises(InputError) as refused:
+        save_policy(replace(Policy(), **{name: value}), user(ADMIN_EMAIL))
+    assert (refused.value.field, str(refused.value)) == (name, "Nhập số ngày từ 0 đến 365.")
+    save_policy(replace(Policy(), **{name: 365}), user(ADMIN_EMAIL))
+    assert getattr(current_policy(), name) == 365
+
+
+def test_before_the_deadline_reminders_start_the_day_after_a_window_opens(admin):
+    """The Action Month opens on 15/11 and its report is due 31/12, 46 days later: on the
+    opening day the opening notice stands alone; from the next day the deadline counts."""
+    action_month = task_of("dolisa", "II.1.b.6", "2018").id
+    _set_policy(admin, days_before="47, 46, 45", window_notice_days="0")
+
+    assert _reminded(action_month, date(2018, 11, 13), date(2018, 11, 17)) == {
+        date(2018, 11, 15): {focal_email("dolisa"): {ReminderKind.WINDOW}},
+        date(2018, 11, 16): {focal_email("dolisa"): {ReminderKind.DUE_SOON}},
+    }
 
 
 @pytest.mark.parametrize(("value", "accepted"), [("0", True), ("365", True), ("366", False), ("-1", False)])
