@@ -217,7 +217,7 @@ def _objects(seed) -> dict[str, int]:
         .order_by(TargetValue.id)
     ).first()
     ad_hoc = add_ad_hoc_task(
-        user(COORDINATOR_EMAIL), plan(seed), finance, "Matrix extra work", date(2018, 5, 5)
+        user(COORDINATOR_EMAIL), plan(seed), finance, "Việc phát sinh kiểm tra quyền", date(2018, 5, 5)
     )
     token, _secret = create_token(user(focal_email("finance")), "finance system")
     message = MailMessage(
@@ -395,7 +395,7 @@ def test_a_focal_point_reaches_nothing_of_another_body(app, seed, endpoint, meth
     assert response.status_code in (403, 404), (response.status_code, response.get_data(as_text=True)[:300])
     assert response.mimetype == "application/json"
     text = response.get_data(as_text=True)
-    assert "Matrix extra work" not in text and "matrix" not in text
+    assert "Việc phát sinh kiểm tra quyền" not in text
     db.session.expire_all()
     assert fingerprint() == before, "a refused request changed the database"
 

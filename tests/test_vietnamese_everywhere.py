@@ -411,6 +411,7 @@ def _history(app, seed, english) -> dict[str, list[str]]:
     login(coordinator, COORDINATOR_EMAIL)
     login(admin, ADMIN_EMAIL)
     submit(app.test_client(), "/login", {"email": ADMIN_EMAIL, "password": "sai mật khẩu"})
+    keep("forgot", submit(app.test_client(), "/forgot-password", {"email": focal_email("dolisa")}))
     task = task_of("health", "IV.7.a", "2018:annual_report")
     for progress in ("in_progress", "done", "not_started"):
         keep(

@@ -56,7 +56,9 @@ def record_progress(
     )
     details = {}
     if not task.is_open and progress != TaskProgress.DONE:
-        # The completion is undone: its evidence is no longer the latest (the history keeps it).
+        # The completion is undone: its evidence is no longer the latest (the history keeps its
+        # name); a stored file nothing refers to any more is deleted once this is committed.
+        evidence_files.discard_after_commit(task.evidence_file)
         task.evidence_url = task.evidence_file = task.evidence_name = None
     if evidence_url:
         task.evidence_url = details["evidence_url"] = evidence_url
