@@ -140,7 +140,7 @@ def test_a_plan_file_nested_20000_deep_is_explained(client, app, tmp_path):
     login(client, ADMIN_EMAIL)
     data = {"file": (io.BytesIO(deep), "deep.yaml"), "start": "", "end": ""}
     response = submit(client, "/admin/plans/import", data, content_type="multipart/form-data")
-    assert response.status_code == 422 and "nested too deeply" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "lồng nhau quá sâu" in response.get_data(as_text=True)
 
 
 def test_dates_at_the_end_of_the_calendar_are_4xx(client):
