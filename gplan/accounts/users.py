@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -106,7 +107,7 @@ class QueuedLink:
     held: bool
 
 
-def _link_mail(user: User, kind: str, link: str) -> dict:
+def _link_mail(user: User, kind: str, link: str) -> dict[str, Any]:
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     text, html = render_mail(kind, user.locale, user=user, link=link, hours=hours)
     kind = MailKind(kind)
@@ -143,7 +144,7 @@ def last_link_mail(user: User) -> MailMessage | None:
 
 
 def _reset_minutes() -> int:
-    return current_app.config["RESET_MAIL_MINUTES"]
+    return int(current_app.config["RESET_MAIL_MINUTES"])
 
 
 def _reset_key(user: User, now: datetime) -> str | None:

@@ -39,7 +39,7 @@ def period_containing(today: date, first_start: int, length: int) -> tuple[int, 
     return start, start + length - 1
 
 
-def _demo_user(email: str, name: str, role: str, body=None) -> User:
+def _demo_user(email: str, name: str, role: str, body: Body | None = None) -> User:
     user = find_user_by_email(email)
     if user is None:
         user = create_user(email=email, name=name, role=role, body=body, password=DEMO_PASSWORD)
