@@ -123,7 +123,8 @@ def test_a_period_with_one_year_left_empty_is_explained_not_a_server_error(clien
     login(client, ADMIN_EMAIL)
     upload = _upload(client, PLAN_FILE.read_bytes(), start="2021", end="")
     assert upload.status_code == 422
-    assert "Nhập cả hai năm của giai đoạn, hoặc để trống cả hai." in html.unescape(upload.get_data(as_text=True))
+    explained = "Nhập cả hai năm của giai đoạn, hoặc để trống cả hai."
+    assert explained in html.unescape(upload.get_data(as_text=True))
     url = f"/admin/plans/{seed.plan_id}/roll-over"
     rollover = submit(client, url, {"start": 2021, "end": ""}, content_type="multipart/form-data")
     assert rollover.status_code == 422

@@ -1,5 +1,5 @@
 # Types for the part of Flask-Babel that gplan uses (the package ships no type information).
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -22,6 +22,7 @@ class Babel:
 
 def gettext(string: str, **variables: Any) -> str: ...
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str: ...
+
 # A lazy string behaves as the str it becomes when shown; typed so, as WTForms labels expect.
 def lazy_gettext(string: str, **variables: Any) -> str: ...
 def get_locale() -> Locale | None: ...
