@@ -118,6 +118,8 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("admin.roll_over", "GET"): Rule("/admin/plans/{plan}/roll-over", ADMIN),
     ("admin.roll_over", "POST"): Rule("/admin/plans/{plan}/roll-over", ADMIN, {"start": 2031, "end": 2035}),
     ("admin.plan_settings", "GET"): Rule("/admin/plans/{plan}/settings", ADMIN),
+    ("admin.workbook_template", "GET"): Rule("/admin/plans/workbook-template.xlsx", ADMIN),
+    ("admin.plan_workbook", "GET"): Rule("/admin/plans/{plan}/workbook.xlsx", ADMIN),
     ("admin.plan_settings", "POST"): Rule("/admin/plans/{plan}/settings", ADMIN, PLAN_DAYS),
     ("admin.ad_hoc_task", "GET"): Rule("/admin/plans/{plan}/ad-hoc", STAFF),
     ("admin.ad_hoc_task", "POST"): Rule(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -47,7 +48,7 @@ class TimeoutConnection(Connection):
         return host
 
 
-def render_mail(template: str, locale: str, **context) -> tuple[str, str]:
+def render_mail(template: str, locale: str, **context: Any) -> tuple[str, str]:
     """Render ``email/<template>.txt`` and ``.html`` in the recipient's language."""
     with force_locale(locale):
         text = render_template(f"email/{template}.txt", **context)
@@ -92,7 +93,7 @@ def queue_mail(
     return message
 
 
-def queue_mail_many(messages: list[dict]) -> dict[str, int]:
+def queue_mail_many(messages: list[dict[str, Any]]) -> dict[str, int]:
     """Queue many messages in one statement, each with a ``dedupe_key``; keys already in the
     outbox are skipped, whoever queued them (another run at the same moment included).
 
@@ -123,7 +124,7 @@ def queue_mail_many(messages: list[dict]) -> dict[str, int]:
     return {key: message_id for message_id, key in db.session.execute(statement, rows)}
 
 
-def insert_ignoring_duplicates(model, unique_columns: list[str]):
+def insert_ignoring_duplicates(model: Any, unique_columns: list[str]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for the session's database (PostgreSQL or SQLite)."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -243,7 +244,7 @@ def deliver_pending(
     return counts
 
 
-def _record(message_id: int, **values) -> None:
+def _record(message_id: int, **values: Any) -> None:
     db.session.execute(
         update(MailMessage)
         .where(MailMessage.id == message_id)
@@ -278,7 +279,7 @@ def requeue(message_ids: list[int]) -> int:
     return rows_affected(result)
 
 
-def _close_quietly(connection) -> None:
+def _close_quietly(connection: Any) -> None:
     if connection is not None and connection.host is not None:
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.host.quit()

@@ -8,11 +8,14 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from gplan.extensions import db
-from gplan.models import Plan, PlanUpload, User
+from gplan.models import Body, Plan, PlanUpload, User
 from gplan.ops import audit
-from gplan.plans.file import PlanFileError, parse_plan_text, unreadable
+from gplan.plans.file import PlanFileError, parse_plan_text, read_plan_file, unreadable
 from gplan.plans.importing import ImportResult, import_plan
 from gplan.plans.schedule import parse_mmdd
+from gplan.plans.schema import BodyDef, BodyMember
+from gplan.plans.workbook import blank_workbook, plan_file_text, write_workbook
+from gplan.plans.workbook_reader import read_workbook
 from gplan.tasks.sync import TaskSyncResult, sync_tasks
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
@@ -21,7 +24,10 @@ PLANS_FOLDER = Path(__file__).resolve().parents[2] / "plans"
 
 
 def decode_upload(data: bytes, filename: str) -> str:
-    """The uploaded file as text, with the CLI's message when it is not UTF-8."""
+    """The uploaded file as plan-file text, with the CLI's message when it is not UTF-8. An Excel
+    workbook (.xlsx) is read and checked first, its faults naming sheet, row and column."""
+    if filename.lower().endswith(".xlsx"):
+        return plan_file_text(read_workbook(data, filename))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -133,3 +139,43 @@ def set_due_days(actor: User, plan: Plan, dates: dict[str, str]) -> TaskSyncResu
             details={"changes": changes, "tasks": result.__dict__},
         )
     return result
+
+
+def plan_workbook(plan: Plan) -> bytes:
+    """``plan`` as a plan workbook: its file as last imported, with what was changed here since
+    (the period and title of a rolled-over plan, body names, member units added by an admin),
+    so that importing the workbook back changes nothing."""
+    source = source_of(plan)
+    if source is None:
+        raise InputError(gettext("The plan's file is not stored here: upload it."))
+    plan_file = parse_plan_text(source[1], source[0])
+    header = plan_file.plan
+    header.period.start, header.period.end = plan.period_start, plan.period_end
+    header.title, header.title_en = plan.title, plan.title_en
+    bodies = {
+        body.key: body
+        for body in db.session.scalars(select(Body).where(Body.jurisdiction == plan.jurisdiction))
+    }
+    for entry in plan_file.bodies:
+        _keep_names(entry, bodies.get(entry.key))
+        known = {member.key for member in entry.members}
+        for member in entry.members:
+            _keep_names(member, bodies.get(member.key))
+        group = bodies.get(entry.key)
+        if entry.group and group is not None:
+            entry.members += [
+                BodyMember(key=m.key, name=m.name, name_en=m.name_en, short_name=m.short_name)
+                for m in group.members
+                if m.key not in known
+            ]
+    return write_workbook(plan_file)
+
+
+def _keep_names(entry: BodyDef | BodyMember, body: Body | None) -> None:
+    if body is not None:
+        entry.name, entry.name_en, entry.short_name = body.name, body.name_en, body.short_name
+
+
+def workbook_template() -> bytes:
+    """An empty plan workbook, with the sheets and columns of the bundled plan's."""
+    return blank_workbook(read_plan_file(PLANS_FOLDER / "hai-duong-3002-2016-2020.yaml"))

@@ -6,6 +6,7 @@ command line); where in the file is given in the file's own terms (its keys and 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,14 +91,17 @@ def parse_plan_text(text: str, source: str) -> PlanFile:
     if not isinstance(raw, dict):
         message = gettext("the file must be a YAML mapping with 'plan', 'bodies', …")
         raise PlanFileError(source, [Problem("", message)])
+    return validate_plan(raw, source, lambda loc: _describe_location(raw, loc) or gettext("(the whole file)"))
+
+
+def validate_plan(raw: dict[str, Any], source: str, locate: Callable[[tuple[Any, ...]], str]) -> PlanFile:
+    """Check a plan read from a file or a workbook (``raw``, the plan file's shape); ``locate``
+    says where an error's location is in what the user wrote. Raises :class:`PlanFileError`."""
     try:
         plan_file = PlanFile.model_validate(raw)
     except ValidationError as error:
         problems = [
-            Problem(
-                _describe_location(raw, tuple(item["loc"])) or gettext("(the whole file)"),
-                pydantic_message(item["type"], item.get("ctx") or {}),
-            )
+            Problem(locate(tuple(item["loc"])), pydantic_message(item["type"], item.get("ctx") or {}))
             for item in error.errors()
         ]
         raise PlanFileError(source, problems) from None
@@ -108,7 +112,16 @@ def parse_plan_text(text: str, source: str) -> PlanFile:
 
 
 def read_plan_file(path: str | Path) -> PlanFile:
+    """Read a plan file (YAML) or a plan workbook (.xlsx)."""
     path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        from gplan.plans.workbook_reader import read_workbook  # it builds on this module
+
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise unreadable(str(path), error) from None
+        return read_workbook(data, str(path))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

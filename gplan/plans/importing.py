@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from flask_babel import gettext
@@ -37,7 +38,7 @@ class ImportResult:
     tasks: TaskSyncResult | None = None
 
 
-def _upsert(model, lookup: dict, **values):
+def _upsert(model: Any, lookup: dict[str, Any], **values: Any) -> Any:
     """Return the row matching ``lookup`` with ``values`` applied, adding it if missing."""
     row = db.session.scalar(select(model).filter_by(**lookup))
     if row is None:
@@ -74,7 +75,7 @@ def _import_bodies(plan_file: PlanFile, jurisdiction: str) -> dict[str, Body]:
     return bodies
 
 
-def _merged_due_days(plan: Plan, plan_file: PlanFile) -> dict:
+def _merged_due_days(plan: Plan, plan_file: PlanFile) -> dict[str, Any]:
     """The file's due days, keeping a date an admin changed and applying GPLAN_DUE_DAYS."""
     overrides = current_app.config.get("DUE_DAYS", {})
     previous = plan.due_days or {}
@@ -167,7 +168,9 @@ def _import_activities(plan: Plan, plan_file: PlanFile) -> dict[int, Activity]:
     return activities
 
 
-def _import_responsibilities(plan, plan_file, bodies, objectives, activities) -> None:
+def _import_responsibilities(
+    plan: Any, plan_file: Any, bodies: Any, objectives: Any, activities: Any
+) -> None:
     implementing = [bodies[b.key] for b in plan_file.bodies if b.ref]
     for position, r in enumerate(plan_file.responsibilities):
         responsibility = _upsert(
@@ -191,7 +194,7 @@ def _import_responsibilities(plan, plan_file, bodies, objectives, activities) ->
         responsibility.activities = [activities[n] for n in r.activities]
 
 
-def _retitled(title: str | None, header, start: int, end: int) -> str | None:
+def _retitled(title: str | None, header: Any, start: int, end: int) -> str | None:
     """A title naming the file's period ("2016-2020") names the imported period instead."""
     if not title:
         return title

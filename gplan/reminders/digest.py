@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale, gettext, ngettext
@@ -92,7 +93,7 @@ def deadline_text(entry: Entry) -> str:
     return text
 
 
-def render_digest(digest: Digest, today: date) -> dict:
+def render_digest(digest: Digest, today: date) -> dict[str, Any]:
     """Subject, plain text and HTML of one digest, in the current locale."""
     sections = digest.sections(today)
     context = {
@@ -117,12 +118,12 @@ def render_digest(digest: Digest, today: date) -> dict:
     }
 
 
-def render_digests(due: DueReminders) -> list[dict]:
+def render_digests(due: DueReminders) -> list[dict[str, Any]]:
     """Every digest of the run, each in its recipient's language (one locale switch per language)."""
     by_locale: dict[str, list[Digest]] = {}
     for digest in due.digests:
         by_locale.setdefault(digest.recipient.locale, []).append(digest)
-    messages: list[dict] = []
+    messages: list[dict[str, Any]] = []
     for locale, digests in by_locale.items():
         with force_locale(locale):
             messages.extend(render_digest(digest, due.today) for digest in digests)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from gplan.extensions import db
 from gplan.mail.delivery import deliver_all, insert_ignoring_duplicates, queue_mail_many
@@ -75,13 +76,15 @@ def _run_holding_lease(today: date, holder: str, first_days: int) -> RunResult:
     return result
 
 
-def record_run(due: DueReminders, messages: list[dict], holder: str, started: datetime) -> RunResult:
+def record_run(
+    due: DueReminders, messages: list[dict[str, Any]], holder: str, started: datetime
+) -> RunResult:
     """Queue the digests and record each reminder with the digest that carries it, and the
     days covered. A digest already queued (by a run at the same moment) adds nothing.
     The caller commits."""
     queued = queue_mail_many(messages)
     now = utcnow()
-    rows: list[dict] = []
+    rows: list[dict[str, Any]] = []
     for digest in due.digests:
         message_id = queued.get(digest_key(due.today, digest.recipient.email))
         if message_id is None:

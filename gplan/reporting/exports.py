@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import force_locale
 from openpyxl import Workbook
@@ -54,7 +55,7 @@ class Sheet:
     key: str
     name: str  # at most 31 characters: Excel's limit
     columns: list[Column] = field(default_factory=list)
-    rows: list[list] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list[Any])
     total_row: bool = False  # the last row adds up the others: left out of sorting and filtering
 
 
@@ -74,8 +75,8 @@ def _status_columns(prefix: str = "") -> list[Column]:
     return [*columns, Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT)]
 
 
-def _status_values(counts: summary.StatusCounts) -> list:
-    values: list = [counts.total]
+def _status_values(counts: summary.StatusCounts) -> list[Any]:
+    values: list[Any] = [counts.total]
     for status in TaskStatus:
         values += [counts.count(status), counts.share(status)]
     return [*values, counts.completion]
@@ -97,7 +98,7 @@ def overview_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
     return sheet
 
 
-def _matrix_sheet(key: str, name: str, matrix: summary.Matrix, headers: dict) -> Sheet:
+def _matrix_sheet(key: str, name: str, matrix: summary.Matrix, headers: dict[Any, Any]) -> Sheet:
     columns = [Column("Cơ quan, đơn vị")]
     for column in [*matrix.columns, None]:
         prefix = f"{headers[column]} - "
@@ -109,7 +110,7 @@ def _matrix_sheet(key: str, name: str, matrix: summary.Matrix, headers: dict) ->
         ]
     sheet = Sheet(key, name, columns)
 
-    def cells(counts: summary.StatusCounts) -> list:
+    def cells(counts: summary.StatusCounts) -> list[Any]:
         return [counts.total, counts.done, counts.overdue, counts.completion]
 
     for body in matrix.rows:
@@ -259,7 +260,7 @@ def info_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
     return sheet
 
 
-def _write_sheet(worksheet, sheet: Sheet) -> None:
+def _write_sheet(worksheet: Any, sheet: Sheet) -> None:
     worksheet.append([column.header for column in sheet.columns])
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
@@ -293,7 +294,7 @@ def workbook(plan: Plan, today: date, year: int | None, viewer: User) -> bytes:
     return buffer.getvalue()
 
 
-def _csv_value(value, kind: str, comma: bool):
+def _csv_value(value: Any, kind: str, comma: bool) -> Any:
     if value is None:
         return ""
     if kind == PERCENT:

@@ -83,9 +83,9 @@ def count_statuses(
     keys: Iterable[ColumnElement[Any] | InstrumentedAttribute[Any]],
     *,
     year: int | None = None,
-    where: Iterable[ColumnElement] = (),
-    outerjoin: tuple | None = None,
-) -> dict[tuple, StatusCounts]:
+    where: Iterable[ColumnElement[Any]] = (),
+    outerjoin: tuple[Any, ...] | None = None,
+) -> dict[tuple[Any, ...], StatusCounts]:
     """One GROUP BY query: the plan's tasks counted by ``keys`` and status.
 
     The status is computed in a subquery and grouped by name, because PostgreSQL cannot match
@@ -103,7 +103,7 @@ def count_statuses(
         inner = inner.where(Task.year == year)
     rows = inner.subquery()
     grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
-    result: dict[tuple, StatusCounts] = {}
+    result: dict[tuple[Any, ...], StatusCounts] = {}
     for *key, status, count in db.session.execute(select(*grouped, func.count()).group_by(*grouped)):
         result.setdefault(tuple(key), StatusCounts()).add(status, count)
     return result
@@ -123,7 +123,8 @@ def _task_holders(plan: Plan) -> list[Body]:
     cache = g.setdefault("_task_holders", {})
     if plan.id not in cache:
         cache[plan.id] = task_holding_bodies(plan)
-    return cache[plan.id]
+    bodies: list[Body] = cache[plan.id]
+    return bodies
 
 
 def ordered_bodies(plan: Plan, with_tasks: Iterable[int]) -> list[Body]:
@@ -196,23 +197,25 @@ class Matrix:
     """
 
     rows: list[Body]
-    columns: list
+    columns: list[Any]
     cells: dict[tuple[int, object], StatusCounts]
     row_totals: dict[int, StatusCounts]
     column_totals: dict[object, StatusCounts] = field(default_factory=dict)
     total: StatusCounts = field(default_factory=StatusCounts)
 
-    def cell(self, body_id: int, column) -> StatusCounts:
+    def cell(self, body_id: int, column: Any) -> StatusCounts:
         return self.cells.get((body_id, column), StatusCounts())
 
     def row_total(self, body_id: int) -> StatusCounts:
         return self.row_totals.get(body_id, StatusCounts())
 
-    def column_total(self, column) -> StatusCounts:
+    def column_total(self, column: Any) -> StatusCounts:
         return self.column_totals.get(column, StatusCounts())
 
 
-def _matrix(plan: Plan, columns: list, cells: dict[tuple, StatusCounts], row_totals) -> Matrix:
+def _matrix(
+    plan: Plan, columns: list[Any], cells: dict[tuple[Any, ...], StatusCounts], row_totals: Any
+) -> Matrix:
     bodies = ordered_bodies(plan, row_totals)
     matrix = Matrix(bodies, columns, cells, row_totals)
     for (_, column), counts in cells.items():

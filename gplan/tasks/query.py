@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -101,7 +102,7 @@ class TaskQuery:
 
     # ---- what matches ------------------------------------------------------------------
 
-    def conditions(self, *, section: bool = True) -> list:
+    def conditions(self, *, section: bool = True) -> list[Any]:
         """The WHERE clauses: the viewer's scope first, then every filter."""
         f = self.filters
         allowed = visible_body_ids(self.viewer)
@@ -134,7 +135,7 @@ class TaskQuery:
             where.append(self.section_expression() == f.section)
         return where
 
-    def section_expression(self, outputs: dict[str, object] | None = None):
+    def section_expression(self, outputs: dict[str, object] | None = None) -> Any:
         """The SQL for a task's section (or, with ``outputs``, a value per section)."""
         out = outputs or {name: name for name in (*SECTIONS, LATER_YEARS, DONE_BEFORE)}
         today, done = self.today, Task.progress == TaskProgress.DONE
@@ -164,7 +165,7 @@ class TaskQuery:
     def count(self) -> int:
         return db.session.scalar(select(func.count()).select_from(Task).where(*self.conditions())) or 0
 
-    def _grouped(self, expression, where: list) -> dict[str, int]:
+    def _grouped(self, expression: Any, where: list[Any]) -> dict[str, int]:
         # Grouped by name through a subquery: PostgreSQL cannot match a GROUP BY expression
         # whose date parameters are bound twice.
         rows = select(expression.label("key")).where(*where).subquery()
@@ -179,13 +180,13 @@ class TaskQuery:
 
     # ---- rows --------------------------------------------------------------------------
 
-    def _where(self, order: str) -> list:
+    def _where(self, order: str) -> list[Any]:
         where = self.conditions()
         if order == BY_SECTION:
             where.append(self.section_expression().in_(self.listed_sections()))
         return where
 
-    def _ordering(self, order: str) -> list:
+    def _ordering(self, order: str) -> list[Any]:
         if order == BY_DEADLINE:
             return [Task.deadline, Task.body_id, Task.id]  # what ix_task_plan_deadline holds
         names = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
@@ -197,7 +198,7 @@ class TaskQuery:
             Task.id,
         ]
 
-    def _rows(self, order: str, load: str, where: list):
+    def _rows(self, order: str, load: str, where: list[Any]) -> Any:
         """The tasks (with their section in section order) and what ``load`` names."""
         columns = [Task, self.section_expression()] if order == BY_SECTION else [Task]
         duty = joinedload(Task.responsibility).load_only(
@@ -211,10 +212,10 @@ class TaskQuery:
             options = [duty, joinedload(Task.body)]
         return select(*columns).where(*where).order_by(*self._ordering(order)).options(*options)
 
-    def _page(self, order: str, load: str, number: int, per_page: int, total: int) -> Page:
+    def _page(self, order: str, load: str, number: int, per_page: int, total: int) -> Page[Any]:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
-        def fetch(limit: int, offset: int):
+        def fetch(limit: int, offset: int) -> Any:
             ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
             found = db.session.execute(
                 self._rows(order, load, [Task.id.in_(ids.limit(limit).offset(offset))])
@@ -223,7 +224,7 @@ class TaskQuery:
 
         return fetch_page(fetch, number, per_page, total)
 
-    def page(self, number: int, per_page: int, *, load: str = ROWS) -> Page:
+    def page(self, number: int, per_page: int, *, load: str = ROWS) -> Page[Any]:
         """One page of the matching tasks, earliest deadline first."""
         return self._page(BY_DEADLINE, load, number, per_page, self.count())
 

@@ -2,5 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from gplan.blueprints.admin import audit_log, bodies, plans, tasks, views
-from gplan.ops import audit  # registers the listener that logs every status change
+from gplan.blueprints.admin import audit_log, bodies, plans, tasks, views, workbooks

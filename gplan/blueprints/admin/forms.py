@@ -95,12 +95,17 @@ class PeriodMixin:
 
 class PlanUploadForm(PeriodMixin, BaseForm):
     file = FileField(
-        _l("Plan file (YAML)"),
+        _l("Plan file (YAML) or plan workbook (Excel)"),
         validators=[
             FileRequired(_l("Choose the plan file.")),
-            FileAllowed(["yaml", "yml"], _l("A plan file ends in .yaml or .yml.")),
+            FileAllowed(
+                ["yaml", "yml", "xlsx"], _l("A plan file ends in .yaml or .yml, a plan workbook in .xlsx.")
+            ),
         ],
-        description=_l("Written as docs/plan-format.md describes. Re-importing a plan updates it in place."),
+        description=_l(
+            "Written as docs/plan-format.md describes, or filled in from the empty plan workbook. "
+            "Re-importing a plan updates it in place."
+        ),
     )
     start, end = _period_fields()
     submit = SubmitField(_l("Check and import"))
