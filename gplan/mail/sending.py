@@ -199,7 +199,9 @@ def _sqlite_without_flush(connection: Connection) -> Callable[[], None]:
 MARK_SENT = (
     update(MailMessage)
     .where(MailMessage.id == bindparam("message_id"))
-    .values(status=MailState.SENT, attempts=bindparam("attempts"), sent_at=bindparam("sent_at"), last_error=None)
+    .values(
+        status=MailState.SENT, attempts=bindparam("attempts"), sent_at=bindparam("sent_at"), last_error=None
+    )
 )
 
 
