@@ -132,6 +132,8 @@ def send_batch(batch: Batch, counts: dict[str, int]) -> None:
     """Send the claimed messages over one connection, opened when needed; a message is marked
     sent only once the server accepted it. If the server cannot be reached, the rest of the
     batch waits for its retry."""
+    if not batch.rows:
+        return
     failures: list[tuple[Row[Any], Exception]] = []
     host: smtplib.SMTP | None = None
     try:
