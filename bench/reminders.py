@@ -65,7 +65,7 @@ def serve_smtp(port: int, pipe) -> None:
     pipe.send("ready")
     pipe.recv()
     controller.stop()
-    pipe.send(sink.count)
+    pipe.send((sink.count, time.process_time()))
 
 
 class SmtpProcess:
@@ -81,12 +81,29 @@ class SmtpProcess:
         self.process.start()
         assert self.pipe.recv() == "ready"
 
-    def stop(self) -> int:
-        """Stop the server; how many messages it received."""
+    def stop(self) -> tuple[int, float]:
+        """Stop the server; how many messages it received, and the CPU seconds it used."""
         self.pipe.send("stop")
-        count = self.pipe.recv()
+        count, cpu = self.pipe.recv()
         self.process.join(timeout=10)
-        return count
+        return count, cpu
+
+
+class Clock:
+    """Wall and CPU time of each phase, with the SQL statements it issued."""
+
+    def __init__(self, queries: QueryCounter):
+        self.queries = queries
+
+    def start(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        self.queries.take()
+
+    def lap(self) -> tuple[float, float, int]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        lap = wall - self.wall, cpu - self.cpu, self.queries.take()
+        self.wall, self.cpu = wall, cpu
+        return lap
 
 
 class QueryCounter:
@@ -249,33 +266,36 @@ def main() -> None:
             )
             queries = QueryCounter(db.engine)
             phases = {}
+            clock = Clock(queries)
 
-            started = time.perf_counter()
+            clock.start()
             plan = due_reminders(DAY)
-            phases["compute (who gets what)"] = time.perf_counter() - started, queries.take()
+            phases["compute (who gets what)"] = clock.lap()
 
-            started = time.perf_counter()
             messages = render_digests(plan)
             db.session.commit()
-            phases["render digests (vi/en)"] = time.perf_counter() - started, queries.take()
+            phases["render digests (vi/en)"] = clock.lap()
 
-            started = time.perf_counter()
             result = record_run(plan, messages, "bench", datetime.now(UTC))
             db.session.commit()
-            phases["queue and record"] = time.perf_counter() - started, queries.take()
+            phases["queue and record"] = clock.lap()
 
-            started = time.perf_counter()
             delivery = deliver_all()
-            phases["send (SMTP)"] = time.perf_counter() - started, queries.take()
+            phases["send (SMTP)"] = clock.lap()
     finally:
-        received = smtp.stop()
+        received, server_cpu = smtp.stop()
 
-    total = sum(seconds for seconds, _ in phases.values())
+    total = sum(seconds for seconds, _, _ in phases.values())
     print(f"load average (1, 5, 15 min) after the run: {', '.join(f'{n:.1f}' for n in os.getloadavg())}")
     print(f"day {DAY.isoformat()}: {len(plan.digests):,} digests carrying {plan.reminder_count:,} reminders")
-    for name, (seconds, statements) in phases.items():
-        print(f"{name + ':':25}{seconds:8.2f} s  {statements:6} SQL statements")
-    print(f"{'end to end:':25}{total:8.2f} s  ({result.digests:,} messages, {result.reminders:,} reminders)")
+    print(f"{'':25}{'wall':>8}    {'CPU':>6}    SQL statements")
+    for name, (seconds, cpu, statements) in phases.items():
+        print(f"{name + ':':25}{seconds:8.2f} s  {cpu:6.2f} s  {statements:6}")
+    cpu = sum(cpu for _, cpu, _ in phases.values())
+    print(
+        f"{'end to end:':25}{total:8.2f} s  {cpu:6.2f} s  ({result.digests:,} messages, "
+        f"{result.reminders:,} reminders; the SMTP server used {server_cpu:.2f} s CPU)"
+    )
     sent = delivery["sent"]
     send = phases["send (SMTP)"][0]
     rate = sent / send if send else 0
