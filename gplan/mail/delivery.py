@@ -6,13 +6,14 @@ sent in batches (``mail/sending.py``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
+from sqlalchemy import Insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from gplan.extensions import db
+from gplan.extensions import Model, db
 from gplan.mail.compose import compose
 from gplan.mail.sending import claim, send_batch
 from gplan.mail.vocabulary import MailState
@@ -21,7 +22,7 @@ from gplan.models.types import rows_affected
 from gplan.timeutil import utcnow
 
 
-def render_mail(template: str, locale: str, **context) -> tuple[str, str]:
+def render_mail(template: str, locale: str, **context: Any) -> tuple[str, str]:
     """Render ``email/<template>.txt`` and ``.html`` in the recipient's language."""
     with force_locale(locale):
         text = render_template(f"email/{template}.txt", **context)
@@ -68,7 +69,7 @@ def queue_mail(
     return message
 
 
-def queue_mail_many(messages: list[dict]) -> dict[str, int]:
+def queue_mail_many(messages: list[dict[str, Any]]) -> dict[str, int]:
     """Queue many messages in one statement, each with a ``dedupe_key``; keys already in the
     outbox are skipped, whoever queued them (another run at the same moment included).
 
@@ -108,7 +109,7 @@ def queue_mail_many(messages: list[dict]) -> dict[str, int]:
     return {key: message_id for message_id, key in db.session.execute(statement, rows)}
 
 
-def insert_ignoring_duplicates(model, unique_columns: list[str]):
+def insert_ignoring_duplicates(model: type[Model], unique_columns: list[str]) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING for the session's database (PostgreSQL or SQLite)."""
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
