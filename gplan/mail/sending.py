@@ -173,20 +173,29 @@ def sent_marks() -> Iterator[Callable[[int, int], None]]:
     next moment could lose the last marks, and those messages would go out once more, never
     be lost. Everything else keeps full durability."""
     bind = db.session.get_bind()
-    with contextlib.ExitStack() as stack:
-        # A session working on one connection of its own (the tests' do) marks through it.
-        connection = bind if isinstance(bind, Connection) else stack.enter_context(bind.connect())
-        restore = _sqlite_without_flush(connection)
+    if isinstance(bind, Connection):  # a session on one connection of its own (the tests')
+        yield lambda message_id, attempts: _mark_sent(bind, message_id, attempts)
+        return
+    with bind.connect() as connection:
+        restore = _without_flush(connection)
+        if connection.dialect.name == "postgresql":  # one round trip a mark
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         try:
             yield lambda message_id, attempts: _mark_sent(connection, message_id, attempts)
         finally:
             restore()
 
 
-def _sqlite_without_flush(connection: Connection) -> Callable[[], None]:
-    """SQLite commits on ``connection`` stop waiting for the disk; returns what undoes it."""
-    if connection.dialect.name != "sqlite" or connection.in_transaction():
-        return lambda: None  # the setting cannot change inside a transaction
+def _without_flush(connection: Connection) -> Callable[[], None]:
+    """Commits on ``connection`` stop waiting for the disk; returns what undoes it."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET synchronous_commit TO off")
+        connection.commit()
+
+        def reset() -> None:
+            connection.exec_driver_sql("RESET synchronous_commit")
+
+        return reset
     # Outside any transaction: the driver connection is in autocommit mode (gplan/sqlite.py).
     driver = connection.connection.driver_connection
     assert driver is not None
@@ -195,7 +204,11 @@ def _sqlite_without_flush(connection: Connection) -> Callable[[], None]:
         return lambda: None
     (level,) = driver.execute("PRAGMA synchronous").fetchone()
     driver.execute("PRAGMA synchronous=NORMAL")
-    return lambda: driver.execute(f"PRAGMA synchronous={int(level)}")
+
+    def restore() -> None:
+        driver.execute(f"PRAGMA synchronous={int(level)}")
+
+    return restore
 
 
 MARK_SENT = (
@@ -209,8 +222,6 @@ MARK_SENT = (
 
 def _mark_sent(connection: Connection, message_id: int, attempts: int) -> None:
     with connection.begin_nested() if connection.in_transaction() else connection.begin():
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("SET LOCAL synchronous_commit TO off")
         connection.execute(MARK_SENT, {"message_id": message_id, "attempts": attempts, "sent_at": utcnow()})
 
 
