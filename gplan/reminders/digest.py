@@ -165,5 +165,6 @@ def _shared() -> dict[str, Any]:
 def _formatted(context: Context, text: str, variables: dict[str, Any]) -> str:
     """As Jinja's own (newstyle) gettext does: escaped where the template escapes, then formatted."""
     if context.eval_ctx.autoescape:
-        text = Markup(text)
+        # The text is gplan's own catalogue entry; the variables are escaped by Markup's %.
+        text = Markup(text)  # nosec B704
     return text % variables
