@@ -19,7 +19,7 @@ from gplan.mail.vocabulary import MailKind, MailState
 from gplan.models import MailMessage
 from gplan.reminders.run import run_reminders
 from gplan.timeutil import LOCAL_TZ, utcnow
-from tests.helpers import focal_email, task_of
+from tests.helpers import focal_email, task_of, user
 from tests.reminders.conftest import reopen, settle_before
 
 TUESDAY = date(2018, 6, 12)
@@ -153,3 +153,20 @@ def test_a_message_queued_without_its_bytes_is_built_when_sent(smtp, morning):
 
     (received,) = smtp.to("so-tu-phap@haiduong.gov.vn")
     assert received.subject == "[gplan] Nhắc việc" and received.text.strip() == "Kính gửi Sở Tư pháp."
+
+
+def test_a_name_in_a_digest_is_escaped_in_its_html(morning):
+    """The digest's templates get their translations bound once per language; the text they
+    fill in is escaped as Jinja's own would."""
+    settle_before(TUESDAY)
+    reopen(task_of("police", "IV.11.a", "2018"), TUESDAY - timedelta(days=7))
+    user(focal_email("police")).name = "<b>Trần</b> & Lê"
+    db.session.commit()
+
+    run_reminders(TUESDAY, deliver=False)
+
+    queued = db.session.scalars(
+        select(MailMessage).where(MailMessage.recipient == focal_email("police"))
+    ).one()
+    assert "&lt;b&gt;Trần&lt;/b&gt; &amp; Lê" in queued.body_html and "<b>Trần" not in queued.body_html
+    assert "<b>Trần</b> & Lê" in queued.body_text  # the plain text part is plain
