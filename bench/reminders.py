@@ -21,6 +21,7 @@ import argparse
 import multiprocessing
 import os
 import random
+import shutil
 import socket
 import sys
 import tempfile
@@ -284,6 +285,7 @@ def main() -> None:
             phases["send (SMTP)"] = clock.lap()
     finally:
         received, server_cpu = smtp.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
     total = sum(seconds for seconds, _, _ in phases.values())
     print(f"load average (1, 5, 15 min) after the run: {', '.join(f'{n:.1f}' for n in os.getloadavg())}")
