@@ -7,7 +7,7 @@ import email
 import email.policy
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
 
@@ -16,6 +16,8 @@ from aiosmtpd.controller import Controller
 class Received:
     to: list[str]
     message: email.message.EmailMessage
+    raw: bytes = b""  # the bytes as they came over the wire
+    peer: tuple = field(default=())  # the client's address and port: one per connection
 
     @property
     def subject(self) -> str:
@@ -40,6 +42,7 @@ class SmtpServer:
         self.received: list[Received] = []
         self.refuse: str | None = None
         self.delay = 0.0  # seconds before accepting each message (a slow server)
+        self.accept: int | None = None  # accept this many more, then answer 421 and hang up
         self._lock = threading.Lock()
         self._controller = None
 
@@ -54,9 +57,13 @@ class SmtpServer:
             return self.refuse
         if self.delay:
             await asyncio.sleep(self.delay)
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
-            self.received.append(Received(list(envelope.rcpt_tos), parsed))
+            if self.accept is not None:
+                if self.accept <= 0:
+                    return "421 4.3.2 Shutting down"
+                self.accept -= 1
+            parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            self.received.append(Received(list(envelope.rcpt_tos), parsed, envelope.content, session.peer))
         return "250 Message accepted for delivery"
 
     def start(self) -> None:

@@ -4,12 +4,12 @@ domain, Auto-Submitted on all of it, List-Unsubscribe on what a person can switc
 from __future__ import annotations
 
 import ipaddress
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
 
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind
-from gplan.models import MailMessage
 from gplan.public_address import external_url
 
 # Mail carrying a sign-in link: someone waits for it, so the scheduler sends it more often.
@@ -29,16 +29,17 @@ def mail_domain() -> str:
     return f"[{host}]"
 
 
-def message_id(message: MailMessage) -> str:
+def message_id(outbox_id: int, created_at: datetime | None) -> str:
     """The same Message-ID on every attempt of one outbox message, so a copy sent twice (a
     server that accepted but whose answer was lost) is recognised as one by mail clients."""
-    stamp = int(message.created_at.timestamp() * 1000) if message.created_at else 0
-    return f"<gplan.{message.id}.{stamp}@{mail_domain()}>"
+    stamp = int(created_at.timestamp() * 1000) if created_at else 0
+    return f"<gplan.{outbox_id}.{stamp}@{mail_domain()}>"
 
 
-def headers_for(message: MailMessage) -> dict[str, str]:
+def headers_for(kind: str) -> dict[str, str]:
+    """The headers a message of this kind carries, written into it when it is queued."""
     # Every gplan mail is written by a program: auto-responders (out of office) must not answer.
     headers = {"Auto-Submitted": "auto-generated"}
-    if message.kind in UNSUBSCRIBABLE_KINDS:
+    if kind in UNSUBSCRIBABLE_KINDS:
         headers["List-Unsubscribe"] = f"<{external_url('reminders.profile')}>"
     return headers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gplan.extensions import Model
@@ -24,6 +24,9 @@ class MailMessage(Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
+    # The message as sent over SMTP but for its Message-ID, built when queued (mail/compose.py);
+    # None for a row made otherwise, which is then built when sent.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[MailState] = mapped_column(Vocabulary(MailState), default=MailState.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
