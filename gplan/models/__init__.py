@@ -26,6 +26,7 @@ from gplan.models.reminder import (
     ReminderRun,
     SchedulerLease,
 )
+from gplan.models.tally import TaskTally
 from gplan.models.task import Task, TaskEvent
 from gplan.models.user import User
 
@@ -55,5 +56,6 @@ __all__ = [
     "TargetValue",
     "Task",
     "TaskEvent",
+    "TaskTally",
     "User",
 ]

@@ -1,8 +1,9 @@
 """Counting tasks by status for the coordinator's views: a few GROUP BY queries per page.
 
-Every count comes from :func:`~gplan.models.task.status_expression`, the SQL twin of
-``Task.status_on``, so the views agree with the task pages and with each other. No query is
-issued per body, per year or per task.
+The counts come from the task tally (``gplan.models.tally``), kept by the database with every
+change to a task, and every status from :func:`~gplan.models.task.status_case`, the rule
+``Task.status_on`` applies, so the views agree with the task pages and with each other at any
+size. No query is issued per body, per year or per task.
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from datetime import date
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.task import status_expression
+from gplan.models.tally import TaskTally, on_tally
+from gplan.models.task import status_case, status_expression
 from gplan.plans.queries import task_holding_bodies
 from gplan.tasks.vocabulary import TaskStatus
 
@@ -88,25 +90,49 @@ def count_statuses(
 ) -> dict[tuple, StatusCounts]:
     """One GROUP BY query: the plan's tasks counted by ``keys`` and status.
 
-    The status is computed in a subquery and grouped by name, because PostgreSQL cannot match
-    a GROUP BY expression whose date parameter is bound twice.
+    ``keys``, ``where`` and ``outerjoin`` are written over the task table; they are read from
+    the task tally (a few thousand rows for a million tasks), which holds the plan, body, duty
+    and year of its tasks with all the status reads. Anything else is counted on the tasks.
     """
-    keys = list(keys)
+    keys, where = list(keys), list(where)
+    try:
+        on = outerjoin and (outerjoin[0], on_tally(outerjoin[1]))
+        tallied = [on_tally(key) for key in keys], [on_tally(c) for c in where], on
+    except KeyError:
+        return _count(plan.id, today, Task, keys, where, outerjoin, year)
+    return _count(plan.id, today, TaskTally, *tallied, year)
+
+
+def _count(plan_id, today, source, keys, where, outerjoin, year) -> dict[tuple, StatusCounts]:
+    # The status is computed in a subquery and grouped by name, because PostgreSQL cannot
+    # match a GROUP BY expression whose date parameter is bound twice.
+    if source is TaskTally:
+        status = status_case(today, TaskTally.progress, TaskTally.on_time, TaskTally.deadline)
+        tasks: ColumnElement[int] = TaskTally.tasks.expression
+    else:
+        status, tasks = status_expression(today), literal(1)
     inner = select(
-        *(key.label(f"k{i}") for i, key in enumerate(keys)), status_expression(today).label("status")
+        *(key.label(f"k{i}") for i, key in enumerate(keys)), status.label("status"), tasks.label("n")
     )
-    inner = inner.select_from(Task)
-    if outerjoin is not None:
+    inner = inner.select_from(source)
+    if outerjoin:
         inner = inner.outerjoin(*outerjoin)
-    inner = inner.where(Task.plan_id == plan.id, *where)
+    inner = inner.where(source.plan_id == plan_id, *where)
     if year:
-        inner = inner.where(Task.year == year)
+        inner = inner.where(source.year == year)
     rows = inner.subquery()
     grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
+    counted = select(*grouped, func.sum(rows.c.n)).group_by(*grouped).having(func.sum(rows.c.n) != 0)
     result: dict[tuple, StatusCounts] = {}
-    for *key, status, count in db.session.execute(select(*grouped, func.count()).group_by(*grouped)):
-        result.setdefault(tuple(key), StatusCounts()).add(status, count)
+    for *key, status_name, count in db.session.execute(counted):
+        result.setdefault(tuple(key), StatusCounts()).add(status_name, int(count))
     return result
+
+
+def status_totals(plan: Plan, today: date, year: int | None = None, body_ids=None) -> StatusCounts:
+    """The plan's tasks (of ``body_ids`` unless None) in each reporting category."""
+    where = [] if body_ids is None else [Task.body_id.in_(sorted(body_ids))]
+    return count_statuses(plan, today, [], year=year, where=where).get((), StatusCounts())
 
 
 @dataclass

@@ -223,9 +223,10 @@ class TaskQuery:
 
         return fetch_page(fetch, number, per_page, total)
 
-    def page(self, number: int, per_page: int, *, load: str = ROWS) -> Page:
-        """One page of the matching tasks, earliest deadline first."""
-        return self._page(BY_DEADLINE, load, number, per_page, self.count())
+    def page(self, number: int, per_page: int, *, load: str = ROWS, total: int | None = None) -> Page:
+        """One page of the matching tasks, earliest deadline first; ``total`` is their number
+        when the caller knows it already (the overdue list reads it from the task tally)."""
+        return self._page(BY_DEADLINE, load, number, per_page, self.count() if total is None else total)
 
     def sectioned_page(self, number: int, per_page: int) -> SectionedPage:
         """One page of the focal point's list: overdue first, then due soon or open now, later,
