@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, Task, User
-from gplan.models.tally import TaskTally, rebuild_tally, task_key_columns
+from gplan.models.tally import MODELS, TALLIES, TaskBodyTally, TaskTally, rebuild_tally, task_key_columns
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
@@ -29,22 +29,30 @@ from tests.helpers import COORDINATOR_EMAIL, PLAN_FILE, focal_email, user
 DAYS = (date(2016, 1, 1), date(2017, 6, 30), date(2018, 7, 1), date(2019, 12, 31), date(2022, 1, 1))
 
 
-def tally_rows(plan_id: int) -> Counter:
-    rows = db.session.execute(
-        select(
-            *(getattr(TaskTally, c) for c in ("body_id", "responsibility_id", "year", "progress")),
-            TaskTally.on_time,
-            TaskTally.deadline,
-            TaskTally.tasks,
-        ).where(TaskTally.plan_id == plan_id, TaskTally.tasks != 0)
-    )
-    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+def tally_rows(plan_id: int) -> dict[str, Counter]:
+    """Each tally's rows of the plan, as {key: tasks}."""
+    found = {}
+    for name, key in TALLIES.items():
+        model = MODELS[name]
+        rows = db.session.execute(
+            select(*(getattr(model, c) for c in key[1:]), model.tasks).where(
+                model.plan_id == plan_id, model.tasks != 0
+            )
+        )
+        found[name] = Counter({tuple(row[:-1]): row[-1] for row in rows})
+    return found
 
 
-def counted_rows(plan_id: int) -> Counter:
-    key = task_key_columns()[1:]
-    rows = db.session.execute(select(*key, func.count()).where(Task.plan_id == plan_id).group_by(*key))
-    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+def counted_rows(plan_id: int) -> dict[str, Counter]:
+    """What each tally should hold: the plan's tasks counted by its key."""
+    found = {}
+    for name, key in TALLIES.items():
+        columns = task_key_columns(key)[1:]
+        rows = db.session.execute(
+            select(*columns, func.count()).where(Task.plan_id == plan_id).group_by(*columns)
+        )
+        found[name] = Counter({tuple(row[:-1]): row[-1] for row in rows})
+    return found
 
 
 def by_status(counts) -> dict:
@@ -152,10 +160,10 @@ def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
 def test_rebuilding_the_tally_repairs_it(app, seed):
     plan = db.session.get(Plan, seed.plan_id)
     before = tally_rows(plan.id)
-    db.session.execute(
-        delete(TaskTally).where(TaskTally.body_id == db.session.scalar(select(Body.id).limit(1)))
-    )
-    db.session.execute(update(TaskTally).values(tasks=TaskTally.tasks + 1))
+    some_body = db.session.scalar(select(Body.id).limit(1))
+    for model in (TaskTally, TaskBodyTally):
+        db.session.execute(delete(model).where(model.body_id == some_body))
+        db.session.execute(update(model).values(tasks=model.tasks + 1))
     assert tally_rows(plan.id) != before
-    assert rebuild_tally(plan.id) == len(before)
+    assert rebuild_tally(plan.id) == sum(len(rows) for rows in before.values())
     assert tally_rows(plan.id) == before == counted_rows(plan.id)

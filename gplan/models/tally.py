@@ -19,7 +19,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import DDL, Column, ForeignKey, delete, event, false, func, insert, select, text
+from sqlalchemy import (
+    DDL,
+    Column,
+    ForeignKey,
+    PrimaryKeyConstraint,
+    delete,
+    event,
+    false,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import visitors
 
@@ -28,13 +40,15 @@ from gplan.models.task import Task
 from gplan.models.types import Vocabulary
 from gplan.tasks.vocabulary import TaskProgress
 
+KEY = ("plan_id", "body_id", "responsibility_id", "year", "progress", "on_time", "deadline")
+BODY_KEY = tuple(c for c in KEY if c != "responsibility_id")
 
-class TaskTally(Model):
-    __tablename__ = "task_tally"
+
+class _Counted:
+    """The key columns both tallies share, and the count."""
 
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), primary_key=True)
     body_id: Mapped[int] = mapped_column(primary_key=True)
-    responsibility_id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     progress: Mapped[TaskProgress] = mapped_column(Vocabulary(TaskProgress), primary_key=True)
     # Done no later than the original due date (false while open); the deadline after any
@@ -44,45 +58,73 @@ class TaskTally(Model):
     tasks: Mapped[int]
 
 
-KEY = ("plan_id", "body_id", "responsibility_id", "year", "progress", "on_time", "deadline")
+class TaskBodyTally(_Counted, Model):
+    """Per body: what the overview, the years heatmap, a body's years and the overdue count read
+    (a few thousand rows, whatever the number of tasks)."""
+
+    __tablename__ = "task_body_tally"
+    __table_args__ = (PrimaryKeyConstraint(*BODY_KEY),)
 
 
-def task_key_columns() -> list:
+class TaskTally(_Counted, Model):
+    """Per body and duty: what the objectives' and activities' pages read (they join a duty's
+    objectives and activities)."""
+
+    __tablename__ = "task_tally"
+    __table_args__ = (PrimaryKeyConstraint(*KEY),)
+
+    responsibility_id: Mapped[int] = mapped_column(primary_key=True)
+
+
+# Each tally's table and key, the coarsest first: a count is read from the first that holds
+# every column it names.
+TALLIES = {
+    "task_body_tally": BODY_KEY,
+    "task_tally": KEY,
+}
+MODELS: dict[str, type[TaskBodyTally] | type[TaskTally]] = {
+    "task_body_tally": TaskBodyTally,
+    "task_tally": TaskTally,
+}
+
+
+def task_key_columns(key: tuple[str, ...] = KEY) -> list:
     """A task's tally key as SQL over the task table (what the triggers compute per row)."""
-    return [
-        Task.plan_id,
-        Task.body_id,
-        Task.responsibility_id,
-        Task.year,
-        Task.progress,
-        func.coalesce(Task.completed_on <= Task.due_on, false()),
-        Task.deadline,
-    ]
+    columns = {
+        "on_time": func.coalesce(Task.completed_on <= Task.due_on, false()),
+        "deadline": Task.deadline,
+    }
+    return [columns[name] if name in columns else getattr(Task, name) for name in key]
 
 
 def rebuild_tally(plan_id: int | None = None, connection=None) -> int:
-    """Recount the tally (of one plan, or all) from the tasks, in the session's transaction or
+    """Recount the tallies (of one plan, or all) from the tasks, in the session's transaction or
     ``connection``'s; returns the rows written. On PostgreSQL the task table is locked against
     writes meanwhile. The caller commits."""
     run = connection if connection is not None else db.session
     if (connection if connection is not None else db.session.get_bind()).dialect.name == "postgresql":
         run.execute(text("LOCK TABLE task IN SHARE MODE"))
-    gone = delete(TaskTally)
-    counted = select(*task_key_columns(), func.count()).group_by(*task_key_columns())
-    written = select(func.count()).select_from(TaskTally)
-    if plan_id is not None:
-        gone = gone.where(TaskTally.plan_id == plan_id)
-        counted = counted.where(Task.plan_id == plan_id)
-        written = written.where(TaskTally.plan_id == plan_id)
-    run.execute(gone)
-    run.execute(insert(TaskTally).from_select([*KEY, "tasks"], counted))
-    return run.execute(written).scalar() or 0
+    written = 0
+    for name, key in TALLIES.items():
+        model = MODELS[name]
+        gone = delete(model)
+        counted = select(*task_key_columns(key), func.count()).group_by(*task_key_columns(key))
+        rows = select(func.count()).select_from(model)
+        if plan_id is not None:
+            gone = gone.where(model.plan_id == plan_id)
+            counted = counted.where(Task.plan_id == plan_id)
+            rows = rows.where(model.plan_id == plan_id)
+        run.execute(gone)
+        run.execute(insert(model).from_select([*key, "tasks"], counted))
+        written += run.execute(rows).scalar() or 0
+    return written
 
 
-def on_tally(clause):
-    """``clause``, written over the task table, read from the tally instead: each task column
-    becomes the tally's column of that name. Raises KeyError for a column the tally lacks."""
-    tally = TaskTally.__table__
+def on_tally(clause, model: type[_Counted] = TaskTally):
+    """``clause``, written over the task table, read from the tally ``model`` instead: each
+    task column becomes the tally's column of that name. Raises KeyError for a column the
+    tally lacks."""
+    tally = model.__table__  # type: ignore[attr-defined]
 
     def replace(element):
         if isinstance(element, Column) and element.table is Task.__table__:
@@ -96,24 +138,33 @@ def on_tally(clause):
 # ---- the triggers: DDL built once from the constant column names above, never from input (the
 # "nosec B608" marks) ------------------------------------------------------------------------
 
-_COLUMNS = ", ".join(KEY)
-_CONFLICT = f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET tasks = task_tally.tasks + excluded.tasks"  # nosec B608
+_EXPRESSIONS = {
+    "on_time": "coalesce({r}.completed_on <= {r}.due_on, false)",
+    "deadline": "coalesce({r}.extended_due_on, {r}.due_on)",
+}
 
 
-def _row_key(row: str) -> list[str]:
+def _row_key(row: str, key: tuple[str, ...] = KEY) -> list[str]:
     """The key of one row of the task table (``NEW``, ``OLD`` or a transition table's alias)."""
-    return [
-        *(f"{row}.{column}" for column in KEY[:5]),
-        f"coalesce({row}.completed_on <= {row}.due_on, false)",
-        f"coalesce({row}.extended_due_on, {row}.due_on)",
-    ]
+    return [_EXPRESSIONS.get(column, "{r}." + column).format(r=row) for column in key]
+
+
+def _conflict(table: str, key: tuple[str, ...]) -> str:
+    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET tasks = {table}.tasks + excluded.tasks"  # nosec B608
 
 
 def _sqlite_change(row: str, sign: str) -> str:
-    key = _row_key(row)
-    match = " AND ".join(f"{column} = {value}" for column, value in zip(KEY, key, strict=True))
-    change = f"INSERT INTO task_tally ({_COLUMNS}, tasks) VALUES ({', '.join(key)}, {sign}1) {_CONFLICT};"  # nosec B608
-    return change if sign == "+" else f"{change}\n  DELETE FROM task_tally WHERE {match} AND tasks = 0;"  # nosec B608
+    statements = []
+    for table, key in TALLIES.items():
+        values = _row_key(row, key)
+        statements.append(
+            f"INSERT INTO {table} ({', '.join(key)}, tasks) VALUES ({', '.join(values)}, {sign}1) "  # nosec B608
+            f"{_conflict(table, key)};"
+        )
+        if sign == "-":
+            match = " AND ".join(f"{c} = {v}" for c, v in zip(key, values, strict=True))
+            statements.append(f"DELETE FROM {table} WHERE {match} AND tasks = 0;")  # nosec B608
+    return "\n  ".join(statements)
 
 
 _WATCHED = "plan_id, body_id, responsibility_id, year, progress, completed_on, due_on, extended_due_on"
@@ -129,34 +180,45 @@ SQLITE_TRIGGERS = [
 ]
 
 
-def _pg_rows(table: str, sign: str) -> str:
-    named = ", ".join(f"{value} AS {column}" for value, column in zip(_row_key("r"), KEY, strict=True))
+def _pg_rows(table: str, sign: str, key: tuple[str, ...]) -> str:
+    named = ", ".join(f"{value} AS {column}" for value, column in zip(_row_key("r", key), key, strict=True))
     return f"SELECT {named}, {sign}1 AS tasks FROM {table} r"  # nosec B608
 
 
-# Rows added (+1) and removed (-1) by the statement, summed per key; a key whose sum is zero
-# (a note edited, a task moved and back) is left alone. Keys are written in order, so two
-# transactions touching the same keys lock them in the same order.
-_PG_ADD = (
-    f"INSERT INTO task_tally ({_COLUMNS}, tasks)\n"  # nosec B608
-    f"      SELECT {_COLUMNS}, sum(tasks) FROM ({{rows}}) AS moved\n"
-    f"      GROUP BY {_COLUMNS} HAVING sum(tasks) <> 0 ORDER BY {_COLUMNS}\n"
-    f"      {_CONFLICT};"
-)
-# Rows left counting nothing are removed (only where this statement took tasks away, rows
-# it holds locked), so the tally is what a rebuild would write.
-_PG_EMPTIED = (
-    f"DELETE FROM task_tally t USING ({_pg_rows('old_rows', '-')}) o\n      WHERE t.tasks = 0 AND "  # nosec B608
-    f"({', '.join(f't.{c}' for c in KEY)}) = ({', '.join(f'o.{c}' for c in KEY)});"
-)
+def _pg_add(table: str, key: tuple[str, ...], sources: list[tuple[str, str]]) -> str:
+    """Rows added (+1) and removed (-1) by the statement, summed per key; a key whose sum is
+    zero (a note edited, a task moved and back) is left alone. Keys are written in order, so
+    two transactions touching the same keys lock them in the same order."""
+    columns = ", ".join(key)
+    rows = " UNION ALL ".join(_pg_rows(source, sign, key) for source, sign in sources)
+    return (
+        f"INSERT INTO {table} ({columns}, tasks)\n"  # nosec B608
+        f"      SELECT {columns}, sum(tasks) FROM ({rows}) AS moved\n"
+        f"      GROUP BY {columns} HAVING sum(tasks) <> 0 ORDER BY {columns}\n"
+        f"      {_conflict(table, key)};"
+    )
+
+
+def _pg_emptied(table: str, key: tuple[str, ...]) -> str:
+    """Rows left counting nothing are removed (only where this statement took tasks away: rows
+    it holds locked), so the tally is what a rebuild would write."""
+    pairs = f"({', '.join(f't.{c}' for c in key)}) = ({', '.join(f'o.{c}' for c in key)})"
+    return f"DELETE FROM {table} t USING ({_pg_rows('old_rows', '-', key)}) o WHERE t.tasks = 0 AND {pairs};"  # nosec B608
+
+
+def _pg_each(sources: list[tuple[str, str]]) -> str:
+    return "\n    ".join(_pg_add(table, key, sources) for table, key in TALLIES.items())
+
+
+_PG_EMPTIED = "\n    ".join(_pg_emptied(table, key) for table, key in TALLIES.items())
 _PG_FUNCTION = f"""CREATE FUNCTION task_tally_count() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    {_PG_ADD.format(rows=_pg_rows("new_rows", "+"))}
+    {_pg_each([("new_rows", "+")])}
   ELSIF TG_OP = 'DELETE' THEN
-    {_PG_ADD.format(rows=_pg_rows("old_rows", "-"))}
+    {_pg_each([("old_rows", "-")])}
   ELSE
-    {_PG_ADD.format(rows=_pg_rows("new_rows", "+") + " UNION ALL " + _pg_rows("old_rows", "-"))}
+    {_pg_each([("new_rows", "+"), ("old_rows", "-")])}
   END IF;
   IF TG_OP <> 'INSERT' THEN
     {_PG_EMPTIED}

@@ -33,8 +33,8 @@ MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 1024 * 1024
 MAX_LINE_BYTES = 16 * 1024 * 1024  # one row: far above any real one (texts are short)
 BATCH = 1000
-# Tables a restore recounts from the others (the task tally) rather than reads back.
-DERIVED = frozenset({"task_tally"})
+# Tables a restore recounts from the others (the task tallies) rather than reads back.
+DERIVED = frozenset({"task_tally", "task_body_tally"})
 
 
 class BackupError(Exception):

@@ -21,7 +21,7 @@ from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.tally import TaskTally, on_tally
+from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
 from gplan.models.task import status_case, status_expression
 from gplan.plans.queries import task_holding_bodies
 from gplan.tasks.vocabulary import TaskStatus
@@ -91,24 +91,27 @@ def count_statuses(
     """One GROUP BY query: the plan's tasks counted by ``keys`` and status.
 
     ``keys``, ``where`` and ``outerjoin`` are written over the task table; they are read from
-    the task tally (a few thousand rows for a million tasks), which holds the plan, body, duty
-    and year of its tasks with all the status reads. Anything else is counted on the tasks.
+    the first task tally holding every column they name: per body (plan, body, year) or per
+    body and duty (with the duty, for objectives and activities), each holding all that the
+    status reads. Anything else is counted on the tasks.
     """
     keys, where = list(keys), list(where)
-    try:
-        on = outerjoin and (outerjoin[0], on_tally(outerjoin[1]))
-        tallied = [on_tally(key) for key in keys], [on_tally(c) for c in where], on
-    except KeyError:
-        return _count(plan.id, today, Task, keys, where, outerjoin, year)
-    return _count(plan.id, today, TaskTally, *tallied, year)
+    for tally in (TaskBodyTally, TaskTally):
+        try:
+            on = outerjoin and (outerjoin[0], on_tally(outerjoin[1], tally))
+            tallied = [on_tally(key, tally) for key in keys], [on_tally(c, tally) for c in where], on
+        except KeyError:
+            continue
+        return _count(plan.id, today, tally, *tallied, year)
+    return _count(plan.id, today, Task, keys, where, outerjoin, year)
 
 
 def _count(plan_id, today, source, keys, where, outerjoin, year) -> dict[tuple, StatusCounts]:
     # The status is computed in a subquery and grouped by name, because PostgreSQL cannot
     # match a GROUP BY expression whose date parameter is bound twice.
-    if source is TaskTally:
-        status = status_case(today, TaskTally.progress, TaskTally.on_time, TaskTally.deadline)
-        tasks: ColumnElement[int] = TaskTally.tasks.expression
+    if source is not Task:
+        status = status_case(today, source.progress, source.on_time, source.deadline)
+        tasks: ColumnElement[int] = source.tasks.expression
     else:
         status, tasks = status_expression(today), literal(1)
     inner = select(
