@@ -20,6 +20,7 @@ from gplan.plans.queries import task_holding_bodies
 from gplan.reporting import summary
 from gplan.tasks.admin import add_ad_hoc_task, extend_deadline
 from gplan.tasks.progress import record_progress
+from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.tasks.sync import sync_tasks
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 from gplan.timeutil import LOCAL_TZ
@@ -68,6 +69,8 @@ def assert_figures_match(plan: Plan) -> None:
     the tasks' statuses computed one by one in Python."""
     db.session.flush()
     assert tally_rows(plan.id) == counted_rows(plan.id)
+    viewer = user(COORDINATOR_EMAIL)
+    bodies = sorted(db.session.scalars(select(Task.body_id).where(Task.plan_id == plan.id).distinct()))
     for today in DAYS:
         overview = summary.overview(plan, today)
         shown = {row.body.id: row.counts for row in overview.rows if row.counts.total}
@@ -88,6 +91,16 @@ def assert_figures_match(plan: Plan) -> None:
                 year=2018,
             )
         )
+        for filters in (
+            TaskFilters(plan_id=plan.id),
+            TaskFilters(plan_id=plan.id, body_id=bodies[0], year=2018),
+            TaskFilters(plan_id=plan.id, objective_id=plan.objectives[0].id),
+            TaskFilters(plan_id=plan.id, statuses=(TaskStatus.OVERDUE,)),
+        ):
+            counted = db.session.scalar(
+                select(func.count()).select_from(Task).where(*TaskQuery(viewer, filters, today).conditions())
+            )
+            assert TaskQuery(viewer, filters, today).count() == counted
         overdue = summary.status_totals(plan, today).overdue
         assert overdue == sum(c[TaskStatus.OVERDUE] for c in python_counts(plan.id, today).values())
 
@@ -167,3 +180,13 @@ def test_rebuilding_the_tally_repairs_it(app, seed):
     assert tally_rows(plan.id) != before
     assert rebuild_tally(plan.id) == sum(len(rows) for rows in before.values())
     assert tally_rows(plan.id) == before == counted_rows(plan.id)
+
+
+def test_the_rebuild_command_recounts_the_tally(app, seed):
+    plan = db.session.get(Plan, seed.plan_id)
+    before = tally_rows(plan.id)
+    db.session.execute(delete(TaskBodyTally))
+    result = app.test_cli_runner().invoke(args=["tally", "rebuild", "--plan", str(plan.id)])
+    assert result.exit_code == 0, result.output
+    assert "Recounted the task tally of plan" in result.output
+    assert tally_rows(plan.id) == before

@@ -135,6 +135,18 @@ def on_tally(clause, model: type[_Counted] = TaskTally):
     return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
 
 
+def tally_count(where: list) -> int | None:
+    """How many tasks match ``where`` (conditions over the task table), summed from the first
+    tally holding every column they name; None when none does (count the tasks then)."""
+    for model in (TaskBodyTally, TaskTally):
+        try:
+            conditions = [on_tally(condition, model) for condition in where]
+        except KeyError:
+            continue
+        return db.session.scalar(select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions))
+    return None
+
+
 # ---- the triggers: DDL built once from the constant column names above, never from input (the
 # "nosec B608" marks) ------------------------------------------------------------------------
 

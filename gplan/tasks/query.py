@@ -18,6 +18,7 @@ from gplan.accounts.access import visible_body_ids
 from gplan.extensions import db
 from gplan.models import Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
+from gplan.models.tally import tally_count
 from gplan.models.task import status_expression
 from gplan.paging import Page, fetch_page
 from gplan.tasks.vocabulary import TaskProgress
@@ -162,7 +163,13 @@ class TaskQuery:
     # ---- counts ------------------------------------------------------------------------
 
     def count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(Task).where(*self.conditions())) or 0
+        """How many tasks match: from the task tally when the filters name only what it holds
+        (plan, body, year, duty, objective, activity), else by counting the tasks."""
+        where = self.conditions()
+        tallied = tally_count(where)
+        if tallied is not None:
+            return tallied
+        return db.session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
 
     def _grouped(self, expression, where: list) -> dict[str, int]:
         # Grouped by name through a subquery: PostgreSQL cannot match a GROUP BY expression
