@@ -103,7 +103,9 @@ SERVING = (
     "AND responsibility_id IN "
     "(SELECT responsibility_id FROM responsibility_objective WHERE objective_id = :objective)"
 )
-BODY_COUNT = "SELECT COUNT(*) FROM task WHERE plan_id = :plan AND body_id = :body"
+# A list's pager sums tally rows when its filters name only what the tally holds.
+PLAN_COUNT = "SELECT SUM(tasks) FROM task_body_tally WHERE plan_id = :plan"
+BODY_COUNT = "SELECT SUM(tasks) FROM task_body_tally WHERE plan_id = :plan AND body_id = :body"
 
 # name: (who, path, raw SQL statements the page needs, the GROUP BY over tasks the tally replaces)
 PAGES = {
@@ -165,7 +167,7 @@ PAGES = {
     "all tasks": (
         "coordinator",
         "/p/{plan}/progress/tasks",
-        ["SELECT COUNT(*) FROM task WHERE plan_id = :plan", ROWS.format(where="", limit=50)],
+        [PLAN_COUNT, ROWS.format(where="", limit=50)],
         [],
     ),
     "a body's list": (
@@ -196,7 +198,7 @@ PAGES = {
     "API list (200)": (
         "coordinator",
         "/api/v1/tasks?plan={plan}&per_page=200",
-        ["SELECT COUNT(*) FROM task WHERE plan_id = :plan", ROWS.format(where="", limit=200)],
+        [PLAN_COUNT, ROWS.format(where="", limit=200)],
         [],
     ),
 }
@@ -347,13 +349,17 @@ def median_ms(action, repeat: int) -> float:
     return statistics.median(timings(action, repeat))
 
 
-def timings(action, repeat: int) -> list[float]:
+def timings(action, repeat: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall-clock milliseconds of ``repeat`` runs after a warm-up; with ``cpu``, this process's
+    CPU milliseconds too (less sensitive to other users of a shared machine)."""
     action()  # warm caches: the first run compiles templates and queries
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         times.append((time.perf_counter() - start) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - start_cpu) * 1000)
     return times
 
 
@@ -419,7 +425,9 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, lis
             statements.clear()
             fetch()
             queries = len([s for s in statements if s.lstrip()[:5].upper() not in ("BEGIN", "SAVEP")])
-            row = {"page": name, "page_ms": p50_p95(timings(fetch, repeat)), "queries": queries}
+            cpu: list[float] = []
+            row = {"page": name, "page_ms": p50_p95(timings(fetch, repeat, cpu)), "queries": queries}
+            row["cpu_ms"] = statistics.median(cpu)
             with engine.connect() as connection:
 
                 def run(sqls, c=connection):
@@ -442,7 +450,7 @@ def report(all_results: dict[tuple[str, int], tuple[dict, list[dict]]]) -> None:
     print()
     print(
         f"{'database':<11}{'tasks':>10}  {'page':<20}{'p50 ms':>8}{'p95 ms':>8}{'raw p50':>9}{'raw p95':>9}"
-        f"{'ratio p50':>10}{'ratio p95':>10}{'queries':>8}{'count tasks p50':>17}"
+        f"{'ratio p50':>10}{'ratio p95':>10}{'queries':>8}{'CPU p50':>9}{'count tasks p50':>17}"
     )
     for (backend, _), (facts, results) in all_results.items():
         for r in results:
@@ -450,10 +458,13 @@ def report(all_results: dict[tuple[str, int], tuple[dict, list[dict]]]) -> None:
             direct = f"{r['direct_ms'][0]:>17.1f}" if r["direct_ms"] else f"{'':>17}"
             print(
                 f"{backend:<11}{facts['tasks']:>10,}  {r['page']:<20}{p50:>8.1f}{p95:>8.1f}"
-                f"{raw50:>9.2f}{raw95:>9.2f}{p50 / raw50:>10.1f}{p95 / raw95:>10.1f}{r['queries']:>8}{direct}"
+                f"{raw50:>9.2f}{raw95:>9.2f}{p50 / raw50:>10.1f}{p95 / raw95:>10.1f}{r['queries']:>8}"
+                f"{r['cpu_ms']:>9.1f}{direct}"
             )
     print("\nraw: the hand-written SQL the page needs (summaries read the task tally); ratio: page ÷ raw;")
     print("count tasks: the GROUP BY over the tasks that the tally replaces (what the page cost before).")
+    print("CPU: this process's CPU time per page (the app, and SQLite; PostgreSQL works in its own process).")
+    print(f"load average when the table was printed: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     for (backend, _), (facts, _) in all_results.items():
         print(
             f"  {backend}: {facts['tasks']:,} tasks; tally rows: {facts['body tally rows']:,} per body, "
