@@ -9,13 +9,15 @@ size. No query is issued per body, per year or per task.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import Column, ColumnElement, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import visitors
 
 from gplan.collation import by_name
 from gplan.extensions import db
@@ -114,22 +116,47 @@ def _count(plan_id, today, source, keys, where, outerjoin, year) -> dict[tuple, 
         tasks: ColumnElement[int] = source.tasks.expression
     else:
         status, tasks = status_expression(today), literal(1)
+    table = getattr(source, "__table__", source)
+    where = [table.c.plan_id == plan_id, *where] + ([table.c.year == year] if year else [])
+    if outerjoin and source is TaskTally:
+        with suppress(KeyError):  # a key naming more than body, duty and year: join every row
+            table, keys, outerjoin = _per_status(status, tasks, where, outerjoin, keys)
+            status, tasks, where = table.c.status, table.c.n, []
     inner = select(
         *(key.label(f"k{i}") for i, key in enumerate(keys)), status.label("status"), tasks.label("n")
     )
-    inner = inner.select_from(source)
+    inner = inner.select_from(table)
     if outerjoin:
         inner = inner.outerjoin(*outerjoin)
-    inner = inner.where(source.plan_id == plan_id, *where)
-    if year:
-        inner = inner.where(source.year == year)
-    rows = inner.subquery()
+    rows = inner.where(*where).subquery()
     grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
     counted = select(*grouped, func.sum(rows.c.n)).group_by(*grouped).having(func.sum(rows.c.n) != 0)
     result: dict[tuple, StatusCounts] = {}
     for *key, status_name, count in db.session.execute(counted):
         result.setdefault(tuple(key), StatusCounts()).add(status_name, int(count))
     return result
+
+
+def _per_status(status, tasks, where, outerjoin, keys):
+    """The duty tally summed per body, duty, year and status before it meets the duties'
+    objectives or activities (``outerjoin``), which then joins a few thousand rows rather than
+    one per deadline. ``where`` names the tally only. Returns that subquery, with ``keys`` and
+    the join condition read from it."""
+    columns = [TaskTally.plan_id, TaskTally.body_id, TaskTally.responsibility_id, TaskTally.year]
+    rows = select(*columns, status.label("status"), tasks.label("n")).where(*where).subquery()
+    names = [*(c.key for c in columns), "status"]
+    by = [rows.c[name] for name in names]
+    summed = select(*by, func.sum(rows.c.n).label("n")).group_by(*by).subquery()
+
+    def from_summed(clause):
+        def replace(element):
+            if isinstance(element, Column) and element.table is TaskTally.__table__:
+                return summed.c[element.name]  # KeyError for a column summed away
+            return None
+
+        return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
+
+    return summed, [from_summed(key) for key in keys], (outerjoin[0], from_summed(outerjoin[1]))
 
 
 def status_totals(plan: Plan, today: date, year: int | None = None, body_ids=None) -> StatusCounts:
