@@ -18,10 +18,13 @@ restore.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     DDL,
     Column,
+    ColumnElement,
+    Connection,
     ForeignKey,
     PrimaryKeyConstraint,
     delete,
@@ -88,16 +91,16 @@ MODELS: dict[str, type[TaskBodyTally] | type[TaskTally]] = {
 }
 
 
-def task_key_columns(key: tuple[str, ...] = KEY) -> list:
+def task_key_columns(key: tuple[str, ...] = KEY) -> list[ColumnElement[Any]]:
     """A task's tally key as SQL over the task table (what the triggers compute per row)."""
-    columns = {
+    columns: dict[str, Any] = {
         "on_time": func.coalesce(Task.completed_on <= Task.due_on, false()),
         "deadline": Task.deadline,
     }
     return [columns[name] if name in columns else getattr(Task, name) for name in key]
 
 
-def rebuild_tally(plan_id: int | None = None, connection=None) -> int:
+def rebuild_tally(plan_id: int | None = None, connection: Connection | None = None) -> int:
     """Recount the tallies (of one plan, or all) from the tasks, in the session's transaction or
     ``connection``'s; returns the rows written. On PostgreSQL the task table is locked against
     writes meanwhile. The caller commits."""
@@ -120,13 +123,13 @@ def rebuild_tally(plan_id: int | None = None, connection=None) -> int:
     return written
 
 
-def on_tally(clause, model: type[_Counted] = TaskTally):
+def on_tally(clause: Any, model: type[_Counted] = TaskTally) -> Any:
     """``clause``, written over the task table, read from the tally ``model`` instead: each
     task column becomes the tally's column of that name. Raises KeyError for a column the
     tally lacks."""
     tally = model.__table__  # type: ignore[attr-defined]
 
-    def replace(element):
+    def replace(element: Any) -> Any:
         if isinstance(element, Column) and element.table is Task.__table__:
             return tally.c[element.name]
         return None
@@ -135,7 +138,7 @@ def on_tally(clause, model: type[_Counted] = TaskTally):
     return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
 
 
-def tally_count(where: list) -> int | None:
+def tally_count(where: list[ColumnElement[bool]]) -> int | None:
     """How many tasks match ``where`` (conditions over the task table), summed from the first
     tally holding every column they name; None when none does (count the tasks then)."""
     for model in (TaskBodyTally, TaskTally):

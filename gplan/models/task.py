@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -99,7 +100,7 @@ class Task(Model):
         return max(0, (today - self.deadline).days)
 
 
-def status_case(today: date, progress, on_time, deadline):
+def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Any:
     """The reporting status as SQL over the columns it reads: the progress, whether it was done
     no later than the original due date, and the deadline after any extension. The task table
     (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""

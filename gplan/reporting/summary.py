@@ -108,7 +108,15 @@ def count_statuses(
     return _count(plan.id, today, Task, keys, where, outerjoin, year)
 
 
-def _count(plan_id, today, source, keys, where, outerjoin, year) -> dict[tuple, StatusCounts]:
+def _count(
+    plan_id: int,
+    today: date,
+    source: Any,
+    keys: list[Any],
+    where: list[Any],
+    outerjoin: tuple[Any, Any] | None,
+    year: int | None,
+) -> dict[tuple[Any, ...], StatusCounts]:
     # The status is computed in a subquery and grouped by name, because PostgreSQL cannot
     # match a GROUP BY expression whose date parameter is bound twice.
     if source is not Task:
@@ -131,13 +139,15 @@ def _count(plan_id, today, source, keys, where, outerjoin, year) -> dict[tuple, 
     rows = inner.where(*where).subquery()
     grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
     counted = select(*grouped, func.sum(rows.c.n)).group_by(*grouped).having(func.sum(rows.c.n) != 0)
-    result: dict[tuple, StatusCounts] = {}
+    result: dict[tuple[Any, ...], StatusCounts] = {}
     for *key, status_name, count in db.session.execute(counted):
         result.setdefault(tuple(key), StatusCounts()).add(status_name, int(count))
     return result
 
 
-def _per_status(status, tasks, where, outerjoin, keys):
+def _per_status(
+    status: Any, tasks: Any, where: list[Any], outerjoin: tuple[Any, Any], keys: list[Any]
+) -> tuple[Any, list[Any], tuple[Any, Any]]:
     """The duty tally summed per body, duty, year and status before it meets the duties'
     objectives or activities (``outerjoin``), which then joins a few thousand rows rather than
     one per deadline. ``where`` names the tally only. Returns that subquery, with ``keys`` and
@@ -148,8 +158,8 @@ def _per_status(status, tasks, where, outerjoin, keys):
     by = [rows.c[name] for name in names]
     summed = select(*by, func.sum(rows.c.n).label("n")).group_by(*by).subquery()
 
-    def from_summed(clause):
-        def replace(element):
+    def from_summed(clause: Any) -> Any:
+        def replace(element: Any) -> Any:
             if isinstance(element, Column) and element.table is TaskTally.__table__:
                 return summed.c[element.name]  # KeyError for a column summed away
             return None
@@ -159,7 +169,9 @@ def _per_status(status, tasks, where, outerjoin, keys):
     return summed, [from_summed(key) for key in keys], (outerjoin[0], from_summed(outerjoin[1]))
 
 
-def status_totals(plan: Plan, today: date, year: int | None = None, body_ids=None) -> StatusCounts:
+def status_totals(
+    plan: Plan, today: date, year: int | None = None, body_ids: set[int] | None = None
+) -> StatusCounts:
     """The plan's tasks (of ``body_ids`` unless None) in each reporting category."""
     where = [] if body_ids is None else [Task.body_id.in_(sorted(body_ids))]
     return count_statuses(plan, today, [], year=year, where=where).get((), StatusCounts())
