@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from gplan.config import load_config
+from gplan.timeutil import parse_day, simulate_today
 
 ROOT = Path(__file__).resolve().parent.parent
 FORM_MARGIN_BYTES = 2 * 1024 * 1024  # the rest of a form that carries an evidence file
@@ -42,6 +43,13 @@ def register_config(app: Flask, test_config: dict | None) -> None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["EVIDENCE_MAX_BYTES"] + FORM_MARGIN_BYTES
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"connect_args": {"timeout": 30}})
+    if simulated := app.config.get("GPLAN_TODAY"):
+        try:
+            simulate_today(app, parse_day(simulated))
+        except ValueError:
+            raise RuntimeError(
+                f"GPLAN_TODAY={simulated!r} is not a date (dd/mm/yyyy or yyyy-mm-dd)"
+            ) from None
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
 

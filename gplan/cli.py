@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
@@ -11,6 +13,8 @@ from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.plans.file import PlanFileError, read_plan_file
 from gplan.plans.importing import import_plan
+from gplan.serve import DAY, format_day
+from gplan.timeutil import simulate_today
 
 plan_cli = AppGroup("plan", help="Import and list plans.")
 
@@ -65,13 +69,20 @@ def list_command() -> None:
 
 
 @click.command("demo")
-def demo_command() -> None:
-    """Load the demo plan for the period holding today, with demo accounts, and print them."""
-    from gplan.ops.demo import DEMO_PASSWORD, load_demo
+@click.option("--today", type=DAY, default=None, help="The day the demo data shows (default: 20/11/2018).")
+def demo_command(today: date | None) -> None:
+    """Load the demo plan as issued, with demo accounts and the progress of a day inside its
+    period, and print them. Serve it on that day with GPLAN_TODAY (or `flask serve --demo`)."""
+    from gplan.ops.demo import DEMO_PASSWORD, demo_day, load_demo
 
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if today is not None:
+        simulate_today(app, today)
+    day = demo_day(app)
     plan, accounts = load_demo()
     db.session.commit()
     print_demo_accounts(plan, accounts, DEMO_PASSWORD)
+    click.echo(f"The demo shows {format_day(day)}: serve it with GPLAN_TODAY={day.isoformat()} flask serve")
 
 
 def print_demo_accounts(plan, accounts, password: str) -> None:

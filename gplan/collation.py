@@ -25,7 +25,8 @@ def _collator(locale: str) -> icu.Collator:
 
 def name_key(name: str | None, locale: str = "vi") -> bytes:
     """A sort key for ``name`` in ``locale``'s alphabetical order."""
-    return _collator(locale).getSortKey(name or "")
+    key: bytes = _collator(locale).getSortKey(name or "")
+    return key
 
 
 def by_name(

@@ -40,6 +40,8 @@ def load_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         # Empty: `flask serve` fills in the address it was started on (see services/public_address).
         "BASE_URL": os.environ.get("BASE_URL", "").rstrip("/"),
+        # A simulated date (dd/mm/yyyy or yyyy-mm-dd) to run on, e.g. for the demo; empty: today.
+        "GPLAN_TODAY": os.environ.get("GPLAN_TODAY", ""),
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from werkzeug.datastructures import MultiDict
@@ -63,7 +63,7 @@ class Page(Generic[T]):
         return numbers
 
 
-def requested_page(args: MultiDict) -> tuple[int, int]:
+def requested_page(args: MultiDict[str, str]) -> tuple[int, int]:
     """``?page=`` and ``?per_page=`` from a web address, held within bounds.
 
     People edit addresses: what cannot be read is the default, a number out of bounds is the
@@ -74,23 +74,23 @@ def requested_page(args: MultiDict) -> tuple[int, int]:
     return min(max(1, page), MAX_PAGE), min(max(1, per_page), MAX_PER_PAGE)
 
 
-def paginate(statement: Select, page: int, per_page: int, total: int | None = None) -> Page:
+def paginate(statement: Select[Any], page: int, per_page: int, total: int | None = None) -> Page[Any]:
     """Page ``page`` of ``statement``'s results (ordered by the caller), counting them unless
     ``total`` is given."""
     if total is None:
         counted = select(func.count()).select_from(statement.order_by(None).subquery())
         total = db.session.scalar(counted) or 0
 
-    def fetch(limit: int, offset: int):
+    def fetch(limit: int, offset: int) -> Iterable[Any]:
         return db.session.scalars(statement.limit(limit).offset(offset))
 
     return fetch_page(fetch, page, per_page, total)
 
 
-def fetch_page(fetch: Callable[[int, int], Iterable], page: int, per_page: int, total: int) -> Page:
+def fetch_page(fetch: Callable[[int, int], Iterable[Any]], page: int, per_page: int, total: int) -> Page[Any]:
     """Page ``page`` of ``total`` results; ``fetch(limit, offset)`` reads its items, and is not
     called for a page holding none (past the last)."""
-    result: Page = Page([], page, per_page, total)
+    result: Page[Any] = Page([], page, per_page, total)
     if result.offset < total:
         result.items = list(fetch(per_page, result.offset))
     return result

@@ -20,7 +20,7 @@ from gplan.reminders.vocabulary import DigestSection, ReminderKind
 from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
 from gplan.tasks.evidence import is_web_link
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
-from gplan.timeutil import local_today, to_local
+from gplan.timeutil import local_today, simulated_today, to_local
 
 VOCABULARIES = (
     TaskProgress,
@@ -99,6 +99,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         {vocabulary.__name__: vocabulary for vocabulary in VOCABULARIES},
         local_today=local_today,
+        simulated_today=simulated_today,
         locale_code=locale_code,
         DEFAULT_PER_PAGE=DEFAULT_PER_PAGE,
         PER_PAGE_CHOICES=PER_PAGE_CHOICES,

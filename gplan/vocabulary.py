@@ -8,7 +8,7 @@ Each domain keeps its words in its own ``vocabulary`` module (``gplan.tasks.voca
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Self, cast
 
 
 class RichStrEnum(StrEnum):
@@ -24,7 +24,7 @@ class RichStrEnum(StrEnum):
     _title: Any  # the label: a lazy translation, or the value itself
     _css_class: str
 
-    def __new__(cls, value: str, title=None, css_class: str | None = None):
+    def __new__(cls, value: str, title: Any = None, css_class: str | None = None) -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member._title = title if title is not None else value
@@ -32,7 +32,7 @@ class RichStrEnum(StrEnum):
         return member
 
     @property
-    def title(self):  # the label, translated when shown
+    def title(self) -> Any:  # the label (a lazy translation), translated when shown
         return self._title
 
     @property
@@ -45,12 +45,12 @@ class RichStrEnum(StrEnum):
         return [member.value for member in cls]
 
     @classmethod
-    def get(cls, value):
+    def get(cls, value: object) -> Self | None:
         """The member for ``value``, or None for a value outside the vocabulary."""
-        return cls._value2member_map_.get(value)
+        return cast("Self | None", cls._value2member_map_.get(value))
 
     @classmethod
-    def label_of(cls, value):
+    def label_of(cls, value: Any) -> Any:
         """The label of ``value``, or the value itself when it is not in the vocabulary (e.g. a
         row written by an older version)."""
         member = cls.get(value)

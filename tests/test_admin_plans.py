@@ -117,3 +117,16 @@ def test_due_days_re_date_the_open_tasks(client, seed):
     assert plan(seed).due_days["annual_report"]["date"] == "12-05"
     submit(client, url, days | {"annual_report": "12-10"})
     assert plan(seed).due_days["annual_report"]["custom"] is False
+
+
+def test_a_period_with_one_year_left_empty_is_explained_not_a_server_error(client, seed):
+    login(client, ADMIN_EMAIL)
+    upload = _upload(client, PLAN_FILE.read_bytes(), start="2021", end="")
+    assert upload.status_code == 422
+    explained = "Nhập cả hai năm của giai đoạn, hoặc để trống cả hai."
+    assert explained in html.unescape(upload.get_data(as_text=True))
+    url = f"/admin/plans/{seed.plan_id}/roll-over"
+    rollover = submit(client, url, {"start": 2021, "end": ""}, content_type="multipart/form-data")
+    assert rollover.status_code == 422
+    assert 'value="2021"' in rollover.get_data(as_text=True)  # what was typed comes back
+    assert db.session.scalar(select(func.count(Plan.id)).where(Plan.period_start == 2021)) == 0

@@ -1,14 +1,10 @@
 """The command line: plan import (with clear errors), plan list, demo, create-user."""
 
-from datetime import datetime
-
-import time_machine
 import yaml
 from sqlalchemy import func, select
 
 from gplan.extensions import db
-from gplan.models import Plan, TargetActual, Task, TaskEvent, User
-from gplan.timeutil import LOCAL_TZ
+from gplan.models import Plan, User
 from tests.helpers import PLAN_FILE
 
 
@@ -50,33 +46,6 @@ def test_bad_period_is_refused(app):
     result = app.test_cli_runner().invoke(args=["plan", "import", str(PLAN_FILE), "--period", "2030-2026"])
     assert result.exit_code == 2
     assert "must run forward" in result.output
-
-
-def test_demo_loads_the_cycle_holding_today_and_prints_accounts(app):
-    with time_machine.travel(datetime(2027, 5, 2, 8, tzinfo=LOCAL_TZ), tick=False):
-        result = app.test_cli_runner().invoke(args=["demo"])
-        assert result.exit_code == 0, result.output
-        again = app.test_cli_runner().invoke(args=["demo"])
-    assert "(2026–2030)" in result.output
-    assert "password for all: gplan-demo-2026" in result.output
-    assert "coordinator@example.org" in result.output and "district-binh-giang@example.org" in result.output
-    plan = db.session.scalar(select(Plan).where(Plan.period_start == 2026))
-    done = db.session.scalar(
-        select(func.count(Task.id)).where(Task.plan_id == plan.id, Task.progress == "done")
-    )
-    overdue_open = db.session.scalar(
-        select(func.count(Task.id)).where(
-            Task.plan_id == plan.id, Task.progress != "done", Task.due_on < datetime(2027, 5, 2).date()
-        )
-    )
-    assert done > 50 and overdue_open > 0  # plausible progress, and some late ones to chase
-    assert again.exit_code == 0
-    events = db.session.scalar(select(func.count(TaskEvent.id)).join(Task).where(Task.plan_id == plan.id))
-    assert events >= done
-    figures = db.session.scalar(select(func.count(TargetActual.id)))
-    assert figures >= 25 * 2  # every target value has figures for the year before and this year
-    demo_user = db.session.scalar(select(User).filter_by(email="dolisa@example.org"))
-    assert demo_user.check_password("gplan-demo-2026")
 
 
 def test_create_user(app):

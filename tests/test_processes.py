@@ -33,7 +33,7 @@ def _free_port() -> int:
 
 
 class Deployment:
-    """A database with the demo plan (the cycle holding today) and the processes around it."""
+    """A database with the demo plan and the processes around it (on the real date)."""
 
     def __init__(self, database_url: str, folder: Path, smtp: SmtpServer):
         self.url = database_url

@@ -90,4 +90,5 @@ def user_for_token(secret: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         token.last_used_at = now
         db.session.commit()
-    return token.user
+    user: User = token.user
+    return user

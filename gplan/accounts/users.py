@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -106,7 +107,7 @@ class QueuedLink:
     held: bool
 
 
-def _link_mail(user: User, kind: str, link: str) -> dict:
+def _link_mail(user: User, kind: str, link: str) -> dict[str, Any]:
     hours = current_app.config["INVITE_MAX_AGE_HOURS"]
     text, html = render_mail(kind, user.locale, user=user, link=link, hours=hours)
     kind = MailKind(kind)
@@ -143,7 +144,7 @@ def last_link_mail(user: User) -> MailMessage | None:
 
 
 def _reset_minutes() -> int:
-    return current_app.config["RESET_MAIL_MINUTES"]
+    return int(current_app.config["RESET_MAIL_MINUTES"])
 
 
 def _reset_key(user: User, now: datetime) -> str | None:
@@ -244,10 +245,12 @@ def authenticate(email: str, password: str) -> SignIn:
     Wrong passwords are throttled per (address, email) with an account-wide ceiling (see
     :mod:`.sign_in_limits`), counted the same for unknown emails; unknown, disabled and
     invited-but-unset accounts still pay for one password check. So neither the answer nor
-    its time tells whether an account exists. The caller commits."""
+    its time tells whether an account exists. Every attempt is audited, refused ones under the
+    address typed. The caller commits."""
     blocked = sign_in_limits.blocked_until(email)
     if blocked is not None:
         current_app.logger.warning("sign-in refused: too many wrong passwords for %r from here", email)
+        audit.record(audit.LOGIN_FAILED, email=email.strip().lower())
         return SignIn(blocked_until=blocked)
     user = find_user_by_email(email)
     real = user is not None and user.is_enabled and bool(user.password_hash)
@@ -259,8 +262,10 @@ def authenticate(email: str, password: str) -> SignIn:
         accepted = user.check_password(password)
     if not accepted:
         current_app.logger.warning("failed sign-in for %r", email)
+        audit.record(audit.LOGIN_FAILED, email=email.strip().lower())
         return SignIn(blocked_until=sign_in_limits.record_failure(email))
     sign_in_limits.forget_failures(email)
     assert user is not None  # accepted, so real
     user.last_login_at = utcnow()
+    audit.record(audit.LOGIN, actor=user)
     return SignIn(user=user)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -57,8 +58,8 @@ class TargetActualRevision(Model):
     actual_id: Mapped[int] = mapped_column(ForeignKey("target_actual.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    before: Mapped[dict | None] = mapped_column(db.JSON)
-    after: Mapped[dict] = mapped_column(db.JSON)
+    before: Mapped[dict[str, Any] | None] = mapped_column(db.JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(db.JSON)
 
     actual: Mapped[TargetActual] = relationship(back_populates="revisions")
     user = relationship("User")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,7 +27,7 @@ class AuditEntry(Model):
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[int | None]
     summary: Mapped[str] = mapped_column(String(1000), default="")
-    details: Mapped[dict | None] = mapped_column(db.JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(db.JSON)
     ip: Mapped[str | None] = mapped_column(String(45))
 
     actor = relationship("User")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -68,7 +69,7 @@ class Plan(Model):
     funding: Mapped[str | None] = mapped_column(Text)
     implementation_intro: Mapped[str | None] = mapped_column(Text)
     # name -> {"default": "MM-DD", "date": "MM-DD", "label": str, "label_en": str}
-    due_days: Mapped[dict] = mapped_column(JSON, default=dict)
+    due_days: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict[str, Any])
     coordinator_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
     source_name: Mapped[str | None] = mapped_column(String(300))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -196,9 +197,9 @@ class Activity(Model):
     title: Mapped[str] = mapped_column(Text)
     title_en: Mapped[str | None] = mapped_column(Text)
     goal: Mapped[str | None] = mapped_column(Text)
-    contents: Mapped[list] = mapped_column(JSON, default=list)
-    lead_keys: Mapped[list] = mapped_column(JSON, default=list)
-    coordinating_keys: Mapped[list] = mapped_column(JSON, default=list)
+    contents: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
+    lead_keys: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
+    coordinating_keys: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
 
     plan: Mapped[Plan] = relationship(back_populates="activities")
 
@@ -216,7 +217,7 @@ class SolutionGroup(Model):
     ref: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)
     objective_id: Mapped[int | None] = mapped_column(ForeignKey("objective.id", ondelete="SET NULL"))
-    items: Mapped[list] = mapped_column(JSON, default=list)
+    items: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
 
     plan: Mapped[Plan] = relationship(back_populates="solution_groups")
     objective: Mapped[Objective | None] = relationship()
@@ -250,7 +251,7 @@ class Responsibility(Model):
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(Text)
     title_en: Mapped[str | None] = mapped_column(Text)
-    schedule: Mapped[dict] = mapped_column(JSON)
+    schedule: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Extra work the coordinator assigned in the browser, not a duty cited from the plan file.
     ad_hoc: Mapped[bool] = mapped_column(default=False)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -18,7 +19,7 @@ class ReminderPolicy(Model):
     __tablename__ = "reminder_policy"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    days_before: Mapped[list] = mapped_column(JSON, default=lambda: [14, 3])
+    days_before: Mapped[list[Any]] = mapped_column(JSON, default=lambda: [14, 3])
     on_due_date: Mapped[bool] = mapped_column(default=True)
     # 0 = no repeat: overdue tasks are reminded every this many days (weekly by default).
     overdue_every_days: Mapped[int] = mapped_column(default=7)

@@ -254,12 +254,14 @@ POSTGRESQL_TRIGGERS = [
 
 TRIGGERS = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
 
-for _statement in SQLITE_TRIGGERS:
-    event.listen(Model.metadata, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
-for _statement in POSTGRESQL_TRIGGERS:
-    event.listen(Model.metadata, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+def _ddl(statement: str, dialect: str) -> DDL:
+    return DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
+
+
+for _dialect, _statements in TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(Model.metadata, "after_create", _ddl(_statement, _dialect))
 event.listen(
-    Model.metadata,
-    "after_drop",
-    DDL("DROP FUNCTION IF EXISTS task_tally_count() CASCADE").execute_if(dialect="postgresql"),
+    Model.metadata, "after_drop", _ddl("DROP FUNCTION IF EXISTS task_tally_count() CASCADE", "postgresql")
 )

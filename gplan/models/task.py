@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import Case, ColumnElement
 
 from gplan.extensions import Model
 from gplan.models.body import Body
@@ -75,7 +76,7 @@ class Task(Model):
 
     @deadline.inplace.expression
     @classmethod
-    def _deadline_expression(cls):
+    def _deadline_expression(cls) -> ColumnElement[date]:
         return func.coalesce(cls.extended_due_on, cls.due_on)
 
     @hybrid_property
@@ -100,12 +101,12 @@ class Task(Model):
         return max(0, (today - self.deadline).days)
 
 
-def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Any:
+def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case[TaskStatus]:
     """The reporting status as SQL over the columns it reads: the progress, whether it was done
     no later than the original due date, and the deadline after any extension. The task table
     (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""
 
-    def status(member: TaskStatus):
+    def status(member: TaskStatus) -> ColumnElement[TaskStatus]:
         return literal(member, Vocabulary(TaskStatus))
 
     return case(
@@ -117,7 +118,7 @@ def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Any:
     )
 
 
-def status_expression(today: date):
+def status_expression(today: date) -> Case[TaskStatus]:
     """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
     values are read back as :class:`TaskStatus` members."""
     return status_case(today, Task.progress, Task.completed_on <= Task.due_on, Task.deadline)
@@ -136,7 +137,7 @@ class TaskEvent(Model):
     from_progress: Mapped[TaskProgress | None] = mapped_column(Vocabulary(TaskProgress))
     to_progress: Mapped[TaskProgress | None] = mapped_column(Vocabulary(TaskProgress))
     note: Mapped[str | None] = mapped_column(Text)
-    details: Mapped[dict | None] = mapped_column(JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     task: Mapped[Task] = relationship(back_populates="events")
     user = relationship("User")

@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from flask import has_request_context, request
 from flask_babel import lazy_gettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
@@ -79,7 +80,7 @@ def record(
     email: str | None = None,
     subject: object | None = None,
     summary: str = "",
-    details: dict | None = None,
+    details: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add an entry to the audit log. The caller commits, with the change it describes."""
     entry = AuditEntry(
@@ -105,7 +106,7 @@ class AuditFilter:
     date_to: date | None = None
 
 
-def _query(filters: AuditFilter):
+def _query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
@@ -129,7 +130,7 @@ def entries(filters: AuditFilter, page: int = 1, per_page: int = DEFAULT_PER_PAG
     return paginate(_query(filters).options(selectinload(AuditEntry.actor)), page, per_page)
 
 
-def _csv_rows(filters: AuditFilter) -> Iterable[list]:
+def _csv_rows(filters: AuditFilter) -> Iterable[list[Any]]:
     yield ["time (Asia/Ho_Chi_Minh)", "action", "user", "email", "subject", "summary", "ip"]
     for entry in db.session.scalars(_query(filters).execution_options(yield_per=500)):
         subject = f"{entry.subject_type} {entry.subject_id}" if entry.subject_type else ""

@@ -117,7 +117,7 @@ class Describer:
             f"{task.responsibility.ref} · {task.body.display_name(self.locale)} · {format_date(task.due_on)}"
         )
 
-    def role(self, side: dict) -> str:
+    def role(self, side: dict[str, Any]) -> str:
         label = Role.label_of(side.get("role"))
         return f"{label} · {self.body(side['body'])}" if side.get("body") else str(label)
 
@@ -127,15 +127,15 @@ class Describer:
         text = method(entry, details) if method else None
         return text or entry.summary
 
-    def _status_changed(self, entry, details):
+    def _status_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         task = self.task(entry)
-        before, after = details.get("from"), details.get("to")
-        if task is None or TaskProgress.get(after) is None:
+        before, after = TaskProgress.get(details.get("from")), TaskProgress.get(details.get("to"))
+        if task is None or after is None:
             return None
-        change = f"{TaskProgress(before).title} → " if TaskProgress.get(before) is not None else ""
-        return f"{task}: {change}{TaskProgress(after).title}"
+        change = f"{before.title} → " if before is not None else ""
+        return f"{task}: {change}{after.title}"
 
-    def _deadline_extended(self, entry, details):
+    def _deadline_extended(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         task = self.task(entry)
         if task is None or "to" not in details:
             return None
@@ -144,8 +144,8 @@ class Describer:
         text = f"{task}: {_day(details.get('from'))} → {_day(details['to'])}"
         return text + (f" ({reason})" if reason else "")
 
-    def _ad_hoc_task(self, entry, details):
-        duty = self.subjects.duties.get(entry.subject_id)
+    def _ad_hoc_task(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        duty = self.subjects.duties.get(entry.subject_id or 0)
         if duty is None:
             return None
         return gettext(
@@ -156,25 +156,25 @@ class Describer:
             title=duty.text,
         )
 
-    def _user_created(self, entry, details):
+    def _user_created(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         match = CREATED_SUMMARY.match(entry.summary or "")
         role = details.get("role") or (match["role"] if match else None)
-        user = self.subjects.users.get(entry.subject_id)
+        user = self.subjects.users.get(entry.subject_id or 0)
         email = user.email if user else (match["email"] if match else "")
         if Role.get(role) is None:
             return None
         return f"{email} ({Role(str(role)).title})"
 
-    def _role_changed(self, entry, details):
+    def _role_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         before, after = details.get("before"), details.get("after")
-        user = self.subjects.users.get(entry.subject_id)
+        user = self.subjects.users.get(entry.subject_id or 0)
         if not isinstance(before, dict) or not isinstance(after, dict):
             return None
         who = user.email if user else ""
         return f"{who}: {self.role(before)} → {self.role(after)}"
 
-    def _plan_imported(self, entry, details):
-        plan = self.subjects.plans.get(entry.subject_id)
+    def _plan_imported(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        plan = self.subjects.plans.get(entry.subject_id or 0)
         match = IMPORTED_SUMMARY.match(entry.summary or "")
         filename = details.get("file") or (match["file"] if match else None)
         created = details.get("created") if "created" in details else (match and match["how"] == "new")
@@ -185,7 +185,7 @@ class Describer:
             return gettext("%(plan)s: new plan, from %(file)s", plan=name, file=filename)
         return gettext("%(plan)s: updated from %(file)s", plan=name, file=filename)
 
-    def _import_rejected(self, entry, details):
+    def _import_rejected(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         match = REJECTED_SUMMARY.match(entry.summary or "")
         filename = details.get("file") or (match["file"] if match else None)
         problems = details.get("problems")
@@ -194,8 +194,8 @@ class Describer:
         count = details.get("count", len(problems))
         return ngettext("%(file)s: %(num)d problem", "%(file)s: %(num)d problems", count, file=filename)
 
-    def _due_days_changed(self, entry, details):
-        plan = self.subjects.plans.get(entry.subject_id)
+    def _due_days_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        plan = self.subjects.plans.get(entry.subject_id or 0)
         changes = details.get("changes")
         if plan is None or not isinstance(changes, dict):
             return None
@@ -208,16 +208,16 @@ class Describer:
         parts = [f"{label(name)} {old} → {new}" for name, (old, new) in changes.items()]
         return f"{plan.code} {plan.period_label}: " + ", ".join(parts)
 
-    def _body_changed(self, entry, details):
-        body = self.subjects.bodies.get(entry.subject_id)
+    def _body_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        body = self.subjects.bodies.get(entry.subject_id or 0)
         labels = _field_labels()
         if body is None or not details or not set(details) <= set(labels):
             return None
         parts = [f"{labels[name]}: “{old or '—'}” → “{new or '—'}”" for name, (old, new) in details.items()]
         return f"{body.display_name(self.locale)} — " + "; ".join(parts)
 
-    def _member_added(self, entry, details):
-        member = self.subjects.bodies.get(entry.subject_id)
+    def _member_added(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        member = self.subjects.bodies.get(entry.subject_id or 0)
         if member is None or not details.get("group"):
             return None
         return ngettext(

@@ -20,9 +20,10 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import IO, Any
 
 from alembic.migration import MigrationContext
-from sqlalchemy import select
+from sqlalchemy import Connection, Select, select
 
 from gplan.extensions import db
 from gplan.models import Task
@@ -41,7 +42,7 @@ class BackupError(Exception):
     """A backup that cannot be written or restored; the message says why."""
 
 
-def _encode(value):
+def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, date):
@@ -53,7 +54,7 @@ def _encode(value):
     return value
 
 
-def decode(value):
+def decode(value: Any) -> Any:
     if isinstance(value, dict) and len(value) == 1:
         ((key, raw),) = value.items()
         if key == "$dt":
@@ -71,7 +72,7 @@ def table_entry(name: str) -> str:
     return f"tables/{name}.jsonl"
 
 
-def rows_of(archive: zipfile.ZipFile, name: str) -> Iterator[dict]:
+def rows_of(archive: zipfile.ZipFile, name: str) -> Iterator[dict[str, Any]]:
     """The rows of one table entry, read line by line (never the whole entry at once)."""
     entry = table_entry(name)
     try:
@@ -94,7 +95,7 @@ def rows_of(archive: zipfile.ZipFile, name: str) -> Iterator[dict]:
         raise BackupError(f"{entry} is damaged ({error})") from None
 
 
-def read_manifest(archive: zipfile.ZipFile) -> dict:
+def read_manifest(archive: zipfile.ZipFile) -> dict[str, Any]:
     try:
         info = archive.getinfo(MANIFEST)
         if info.file_size > MAX_MANIFEST_BYTES:
@@ -108,7 +109,7 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
 
 
 @contextmanager
-def _snapshot():
+def _snapshot() -> Iterator[Connection]:
     """One connection that sees the whole database as of one instant, and never writes."""
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
@@ -140,7 +141,7 @@ def write_backup(target: str | Path) -> dict[str, int]:
     return counts
 
 
-def _write(stream) -> dict[str, int]:
+def _write(stream: IO[bytes]) -> dict[str, int]:
     counts: dict[str, int] = {}
     with (
         evidence.files_kept() as folder,
@@ -160,6 +161,8 @@ def _write(stream) -> dict[str, int]:
                     counts[table.name] += 1
         missing = []
         for name in connection.scalars(_evidence_files()):
+            if name is None:
+                continue
             path = folder / Path(name).name
             if path.is_file():
                 archive.write(path, f"uploads/{path.name}")
@@ -171,7 +174,7 @@ def _write(stream) -> dict[str, int]:
     return {**counts, "missing files": len(missing)}
 
 
-def _evidence_files():
+def _evidence_files() -> Select[tuple[str | None]]:
     return select(Task.evidence_file).where(Task.evidence_file.is_not(None)).distinct()
 
 
@@ -186,7 +189,7 @@ def verify_backup(source: str | Path) -> None:
         manifest = read_manifest(archive)
         tables = [t for t in db.metadata.sorted_tables if t.name in manifest["counts"]]
         referenced = {(fk.column.table.name, fk.column.name) for t in tables for fk in t.foreign_keys}
-        keys: dict[tuple[str, str], set] = {ref: set() for ref in referenced}
+        keys: dict[tuple[str, str], set[Any]] = {ref: set() for ref in referenced}
         counted: Counter[str] = Counter()
         for table in tables:
             for row in rows_of(archive, table.name):
@@ -210,7 +213,7 @@ def verify_backup(source: str | Path) -> None:
         _verify_files(archive, manifest)
 
 
-def _verify_files(archive: zipfile.ZipFile, manifest: dict) -> None:
+def _verify_files(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
     names = set(archive.namelist())
     missing = set(manifest.get("missing_files") or [])
     lacking = [

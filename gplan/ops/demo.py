@@ -1,4 +1,7 @@
-"""Demo data: the Hải Dương plan for a period that contains today, accounts and some progress."""
+"""Demo data: the Hải Dương plan as issued (2016–2020), accounts, and the progress a day inside
+that period would show. The demo runs on that simulated day (``gplan.timeutil.simulate_today``),
+so every date, status and reminder it shows is true for the day; each page says it is simulated.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import select
 
 from gplan.accounts.users import create_user, find_user_by_email
@@ -19,11 +23,14 @@ from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
 from gplan.reporting.actuals import record_actual
 from gplan.tasks.vocabulary import TaskProgress
-from gplan.timeutil import LOCAL_TZ, local_today
+from gplan.timeutil import LOCAL_TZ, local_today, simulate_today
 
 DEMO_PLAN = Path(__file__).resolve().parents[2] / "plans" / "hai-duong-3002-2016-2020.yaml"
 DEMO_PASSWORD = "gplan-demo-2026"  # the published password of the demo accounts  # nosec B105
 DEMO_DOMAIN = "example.org"
+# The day the demo runs on unless told otherwise: in the plan's mid-term year, just before the
+# Action Month (15/11–15/12) ends, with the year's reports coming due.
+DEMO_TODAY = date(2018, 11, 20)
 
 
 @dataclass
@@ -33,13 +40,7 @@ class DemoAccount:
     body: str | None
 
 
-def period_containing(today: date, first_start: int, length: int) -> tuple[int, int]:
-    """The plan's cycle (e.g. 2016–2020, 2021–2025, …) that holds ``today``."""
-    start = today.year - (today.year - first_start) % length
-    return start, start + length - 1
-
-
-def _demo_user(email: str, name: str, role: str, body=None) -> User:
+def _demo_user(email: str, name: str, role: str, body: Body | None = None) -> User:
     user = find_user_by_email(email)
     if user is None:
         user = create_user(email=email, name=name, role=role, body=body, password=DEMO_PASSWORD)
@@ -119,16 +120,23 @@ def _record_sample_figures(plan: Plan, coordinator: User, today: date, seed: int
                     )
 
 
+def demo_day(app: Flask) -> date:
+    """The day the demo shows: the installation's simulated date, else ``DEMO_TODAY``; and the
+    installation is set to run on it."""
+    if app.config.get("SIMULATED_TODAY") is None:
+        simulate_today(app, DEMO_TODAY)
+    with app.app_context():
+        return local_today()
+
+
 def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
-    """Import the demo plan for the cycle holding today and create the demo accounts.
+    """Import the demo plan as issued and create the demo accounts, with the progress and
+    figures of ``today`` (by default the installation's today, simulated or not).
 
     Running it again changes nothing that is already there. The caller commits.
     """
     today = today or local_today()
-    plan_file = read_plan_file(DEMO_PLAN)
-    header = plan_file.plan.period
-    period = period_containing(today, header.start, header.end - header.start + 1)
-    plan = import_plan(plan_file, DEMO_PLAN.name, period=period).plan
+    plan = import_plan(read_plan_file(DEMO_PLAN), DEMO_PLAN.name).plan
     accounts: list[tuple[str, str, Role, Body | None]] = [
         (f"admin@{DEMO_DOMAIN}", "Quản trị hệ thống", Role.ADMIN, None),
         (f"coordinator@{DEMO_DOMAIN}", "Nguyễn Thị Điều Phối", Role.COORDINATOR, None),

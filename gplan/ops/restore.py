@@ -15,9 +15,10 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from gplan.extensions import db
@@ -49,7 +50,7 @@ def restore_backup(source: str | Path) -> dict[str, int]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _check_entries(archive: zipfile.ZipFile, manifest: dict) -> list[zipfile.ZipInfo]:
+def _check_entries(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> list[zipfile.ZipInfo]:
     """Refuse the backup before writing anything unless every entry is one gplan writes."""
     tables = {table_entry(t.name) for t in db.metadata.sorted_tables}
     seen: set[str] = set()
@@ -86,7 +87,7 @@ def _unpack(archive: zipfile.ZipFile, uploads: list[zipfile.ZipInfo], staging: P
             raise BackupError(f"{info.filename} is damaged ({error})") from None
 
 
-def _load(archive: zipfile.ZipFile, manifest: dict, staging: Path, folder: Path) -> dict[str, int]:
+def _load(archive: zipfile.ZipFile, manifest: dict[str, Any], staging: Path, folder: Path) -> dict[str, int]:
     moved: list[Path] = []
     try:
         with db.engine.begin() as connection:
@@ -120,7 +121,7 @@ def _remove(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def _check_target(connection, manifest: dict) -> None:
+def _check_target(connection: Connection, manifest: dict[str, Any]) -> None:
     revision = MigrationContext.configure(connection).get_current_revision()
     if manifest.get("revision") != revision:
         raise BackupError(
@@ -139,13 +140,16 @@ def _check_target(connection, manifest: dict) -> None:
         )
 
 
-def _insert_rows(connection, table, archive: zipfile.ZipFile) -> int:
+def _insert_rows(connection: Connection, table: Table, archive: zipfile.ZipFile) -> int:
     """Insert one table's rows a batch at a time. A row pointing at a later row of its own
     table (a body's parent) goes in without that link, which is set once the table is in."""
     columns = set(table.columns.keys())
     self_links = [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
-    (key,) = table.primary_key.columns.keys() if self_links else (None,)
-    seen, relink, batch, count = set(), [], [], 0
+    (key,) = table.primary_key.columns.keys() if self_links else ("",)
+    seen: set[Any] = set()
+    relink: list[dict[str, Any]] = []
+    batch: list[dict[str, Any]] = []
+    count = 0
     for row in rows_of(archive, table.name):
         if unknown := set(row) - columns:
             raise BackupError(f"{table_entry(table.name)} has unknown columns: {', '.join(sorted(unknown))}")
@@ -166,7 +170,7 @@ def _insert_rows(connection, table, archive: zipfile.ZipFile) -> int:
     return count
 
 
-def _insert(connection, table, batch: list[dict]) -> None:
+def _insert(connection: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
     """Insert and empty ``batch``, in order; one statement per run of rows naming the same columns."""
     start = 0
     for end in range(1, len(batch) + 1):
@@ -176,7 +180,7 @@ def _insert(connection, table, batch: list[dict]) -> None:
     batch.clear()
 
 
-def _reset_sequences(connection) -> None:
+def _reset_sequences(connection: Connection) -> None:
     """Inserting explicit ids leaves PostgreSQL's sequences behind; move them past the data."""
     for table in db.metadata.sorted_tables:
         for column in table.primary_key.columns:

@@ -27,7 +27,7 @@ class PlanFileError(Exception):
         super().__init__("\n".join(f"{source}: {problem}" for problem in problems))
 
 
-def _describe_location(raw: Any, loc: tuple) -> str:
+def _describe_location(raw: Any, loc: tuple[Any, ...]) -> str:
     """Turn ('responsibilities', 3, 'schedule') into 'responsibilities[4] (IV.2.a) › schedule'.
 
     Steps that are not in the file (pydantic's names for the branches of a union, "[key]")
@@ -116,7 +116,7 @@ def read_plan_file(path: str | Path) -> PlanFile:
     return parse_plan_text(text, str(path))
 
 
-def _duplicates(values: list) -> list:
+def _duplicates(values: list[Any]) -> list[Any]:
     seen, repeated = set(), []
     for value in values:
         if value in seen and value not in repeated:

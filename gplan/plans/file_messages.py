@@ -7,6 +7,7 @@ and its parameters, from which the message is written again here, through the ca
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import gettext, ngettext
 
@@ -40,7 +41,7 @@ def _pattern(pattern: str) -> str:
     return gettext("does not have the expected form (%(pattern)s)", pattern=pattern)
 
 
-def _too_short(ctx: dict, text: bool) -> str:
+def _too_short(ctx: dict[str, Any], text: bool) -> str:
     least = int(ctx.get("min_length", 1))
     if least <= 1:
         return gettext("must not be empty")
@@ -51,7 +52,7 @@ def _too_short(ctx: dict, text: bool) -> str:
     return ngettext("must have at least %(num)d item", "must have at least %(num)d items", least)
 
 
-def _too_long(ctx: dict, text: bool) -> str:
+def _too_long(ctx: dict[str, Any], text: bool) -> str:
     most = int(ctx.get("max_length", 0))
     if text:
         return ngettext("must have at most %(num)d character", "must have at most %(num)d characters", most)
@@ -75,7 +76,7 @@ SAME = {  # error types worded alike
 }
 
 
-def pydantic_message(kind: str, ctx: dict) -> str:
+def pydantic_message(kind: str, ctx: dict[str, Any]) -> str:
     """The message for one pydantic error of type ``kind`` with parameters ``ctx``."""
     kind = SAME.get(kind, kind)
     simple = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from dateutil.rrule import YEARLY, rrule
 
@@ -49,7 +50,7 @@ def _on_or_after(mmdd: str, year: int, earliest: date) -> date:
 
 
 def occurrences(
-    schedule: dict, period_start: int, period_end: int, due_days: dict[str, str]
+    schedule: dict[str, Any], period_start: int, period_end: int, due_days: dict[str, str]
 ) -> list[Occurrence]:
     """Every dated occurrence of ``schedule`` in the period, earliest first.
 

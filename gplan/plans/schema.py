@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -27,7 +27,7 @@ class Period(Strict):
     end: int = Field(ge=1900, le=2200)
 
     @model_validator(mode="after")
-    def _ordered(self):
+    def _ordered(self) -> Self:
         if self.end < self.start:
             raise PydanticCustomError("period_order", "period end is before its start")
         return self
@@ -84,7 +84,7 @@ class BodyDef(Strict):
     members: list[BodyMember] = []
 
     @model_validator(mode="after")
-    def _members_only_in_groups(self):
+    def _members_only_in_groups(self) -> Self:
         if self.members and not self.group:
             raise PydanticCustomError(
                 "members_without_group", "members are given but 'group: true' is missing"
@@ -159,7 +159,7 @@ class Schedule(Strict):
     dues: list[DUE] = []
 
     @model_validator(mode="after")
-    def _fields_for_kind(self):
+    def _fields_for_kind(self) -> Self:
         needed = {
             "yearly": ("due",),
             "window": ("start", "end"),
@@ -179,7 +179,7 @@ class Schedule(Strict):
         names = [self.due, self.start, self.end, self.report_due, *self.dues]
         return [name for name in names if name]
 
-    def as_rule(self) -> dict:
+    def as_rule(self) -> dict[str, Any]:
         return self.model_dump(exclude_defaults=True) | {"kind": self.kind}
 
 

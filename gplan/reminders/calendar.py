@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -70,7 +72,7 @@ LOCK_WAIT_MS = 1000  # how long noting a use may wait for a lock before it gives
 
 
 @contextlib.contextmanager
-def _brief_lock_wait():
+def _brief_lock_wait() -> Iterator[None]:
     """Let the statements inside wait at most LOCK_WAIT_MS for a lock (SQLite's busy timeout,
     PostgreSQL's lock_timeout), instead of the usual patient wait of writers."""
     connection = db.session.connection()
@@ -159,7 +161,7 @@ def _body_events(tasks: list[Task], locale: str) -> list[Event]:
 
 def _overview_events(tasks: list[Task], locale: str) -> list[Event]:
     """For those who follow every body: one event per duty and date, naming the bodies."""
-    grouped: dict[tuple, list[Task]] = {}
+    grouped: dict[tuple[Any, ...], list[Task]] = {}
     for task in tasks:
         grouped.setdefault(
             (task.responsibility_id, task.is_window, task.starts_on, task.deadline), []
@@ -211,4 +213,5 @@ def calendar_for(user: User) -> bytes:
         events = _body_events(tasks, locale) if name else _overview_events(tasks, locale)
         for event in events:
             calendar.add_component(event)
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -7,11 +7,13 @@ query per task or per person.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Row, and_, func, or_, select
 
 from gplan.accounts.vocabulary import Role
 from gplan.collation import by_name, name_key
@@ -132,7 +134,7 @@ def due_reminders(
     return _due_on_days(today, days, policy, ignore_history)
 
 
-def _candidate_tasks(days: list[date], policy: Policy):
+def _candidate_tasks(days: list[date], policy: Policy) -> Sequence[Row[Any]]:
     window_until = days[-1] + timedelta(days=policy.window_notice_days)
     return db.session.execute(
         select(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from gplan.vocabulary import RichStrEnum
@@ -24,7 +26,7 @@ class ReminderKind(RichStrEnum):
         return self in _OPTIONAL
 
     @property
-    def preference(self):
+    def preference(self) -> Any:
         """The choice offered on the profile page, for the kinds one may switch off."""
         return _OPTIONAL.get(self)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -22,7 +23,7 @@ def can_enter_actual(user: User, target_value: TargetValue) -> bool:
     return can_enter_figures(user, target_value.target)
 
 
-def _snapshot(actual: TargetActual) -> dict:
+def _snapshot(actual: TargetActual) -> dict[str, Any]:
     """The figures as a revision keeps them; numbers written plainly (117.5, never 117.5000 as
     read back from the column), so one revision's "after" reads like the next one's "before"."""
     return {

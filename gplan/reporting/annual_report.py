@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
-from gplan.models import Body, Plan, Task
+from gplan.models import Body, Plan, TargetActual, Task
 from gplan.reporting import summary
 from gplan.reporting import targets as target_data
 from gplan.tasks.vocabulary import TaskStatus
@@ -44,7 +44,7 @@ class AnnualReport:
     def done_late(self) -> int:
         return self.overview.total.count(TaskStatus.DONE_LATE)
 
-    def actual(self, line: TargetLine):
+    def actual(self, line: TargetLine) -> TargetActual | None:
         return line.row.actuals.get(self.year)
 
 

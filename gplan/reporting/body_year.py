@@ -3,8 +3,10 @@ the coordinator's pages (``progress_summary``), so the two always agree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from gplan.models import Body, Plan, Task
 from gplan.reporting.summary import StatusCounts, count_statuses, ordered_bodies
@@ -22,14 +24,14 @@ class YearProgress:
     counts: StatusCounts
 
 
-def _total(cells) -> StatusCounts:
+def _total(cells: Iterable[StatusCounts]) -> StatusCounts:
     total = StatusCounts()
     for counts in cells:
         total.merge(counts)
     return total
 
 
-def _only(body_ids: set[int] | None) -> list:
+def _only(body_ids: set[int] | None) -> list[Any]:
     return [] if body_ids is None else [Task.body_id.in_(body_ids)]
 
 

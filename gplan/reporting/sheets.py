@@ -10,21 +10,26 @@ from __future__ import annotations
 import csv
 import textwrap
 from decimal import Decimal
+from typing import TypeVar
 
 from openpyxl.worksheet.worksheet import Worksheet
+
+T = TypeVar("T")
 
 # What Excel and LibreOffice read as the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def looks_like_formula(value) -> bool:
+def looks_like_formula(value: object) -> bool:
     return isinstance(value, str) and value[:1] in FORMULA_STARTS
 
 
-def neutralised(value):
+def neutralised(value: T) -> T | str:
     """For CSV: text that starts like a formula gets a leading apostrophe, which spreadsheet
     programs take as "this is text"; numbers, dates and other text are unchanged."""
-    return "'" + value if looks_like_formula(value) else value
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value
 
 
 class ExcelVietnamese(csv.excel):
@@ -34,7 +39,7 @@ class ExcelVietnamese(csv.excel):
     delimiter = ";"
 
 
-def decimal_comma(value) -> str:
+def decimal_comma(value: object) -> str:
     """A number as Vietnamese settings write it: 117,5 (no thousands separator, which the
     spreadsheet would otherwise have to guess)."""
     text = format(value, "f") if isinstance(value, float | Decimal) else str(value)

@@ -204,7 +204,7 @@ def revisions(value: TargetValue) -> list[TargetActualRevision]:
 NUMBER_FIELDS = ("value", "value_women", "value_men")
 
 
-def _revision_value(name: str, raw):
+def _revision_value(name: str, raw: Any) -> Any:
     if raw is None or name not in NUMBER_FIELDS:
         return raw
     return Decimal(raw).normalize()

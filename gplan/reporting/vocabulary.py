@@ -30,7 +30,7 @@ class Comparator(RichStrEnum):
 
     def holds(self, figure: Decimal, target: Decimal) -> bool:
         """Whether ``figure`` satisfies ``self target`` (for "<=", lower is better)."""
-        return _TESTS[self](figure, target)
+        return bool(_TESTS[self](figure, target))
 
 
 _TESTS = {

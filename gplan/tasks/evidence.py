@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import quote, urlsplit
 
 from flask import current_app
@@ -107,10 +109,11 @@ _NEW, _REPLACED = "gplan_evidence_new", "gplan_evidence_replaced"
 _LOCK, _DELETING, _DEFERRED = ".backup-lock", ".delete-lock", ".replaced"
 
 
-def _pending(kind: str, session=None) -> list[str]:
+def _pending(kind: str, session: Session | None = None) -> list[str]:
     from gplan.extensions import db
 
-    return (session or db.session).info.setdefault(kind, [])
+    pending: list[str] = (session or db.session).info.setdefault(kind, [])
+    return pending
 
 
 def discard_after_commit(stored: str | None) -> None:
@@ -120,25 +123,25 @@ def discard_after_commit(stored: str | None) -> None:
 
 
 @event.listens_for(Session, "after_commit")
-def _after_commit(session) -> None:
+def _after_commit(session: Session) -> None:
     session.info.pop(_NEW, None)
     if replaced := session.info.pop(_REPLACED, None):
         delete_files(replaced)
 
 
 @event.listens_for(Session, "after_rollback")
-def _after_rollback(session) -> None:
+def _after_rollback(session: Session) -> None:
     session.info.pop(_REPLACED, None)
     if new := session.info.pop(_NEW, None):
         delete_files(new)
 
 
-def _lock_file(folder: Path, name: str = _LOCK):
+def _lock_file(folder: Path, name: str = _LOCK) -> BinaryIO:
     return open(folder / name, "a+b")
 
 
 @contextmanager
-def files_kept():
+def files_kept() -> Iterator[Path]:
     """While a backup copies the files its snapshot names, no replaced file is deleted: the
     deletion is put off (to the next one) instead, so the snapshot's files are all there."""
     folder = upload_folder()

@@ -7,6 +7,8 @@ The CSS classes are tones (``tone-ok``, ``tone-late``, ``tone-progress``, ``tone
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from gplan.vocabulary import RichStrEnum
@@ -20,7 +22,7 @@ class TaskProgress(RichStrEnum):
     DONE = "done", _l("Done"), "tone-ok"
 
     @property
-    def action(self):
+    def action(self) -> Any:
         """The label of the choice that moves a task to this progress."""
         return _PROGRESS_ACTIONS[self]
 

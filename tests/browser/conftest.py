@@ -29,10 +29,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def live_app(databases, tmp_path_factory):
     """gplan with the demo plan and accounts, served on a free local port."""
-    from gplan.ops.demo import load_demo
+    from gplan.ops.demo import DEMO_TODAY, load_demo
 
     folder = tmp_path_factory.mktemp("live")
-    app = create_app(app_config(databases.new(), folder) | {"LOGIN_RATE_LIMIT": "10000 per minute"})
+    app = create_app(
+        app_config(databases.new(), folder)
+        | {"LOGIN_RATE_LIMIT": "10000 per minute", "GPLAN_TODAY": DEMO_TODAY.isoformat()}
+    )
     with app.app_context():
         db.create_all()
         load_demo()

@@ -73,19 +73,23 @@ class PeriodMixin:
     start: IntegerField
     end: IntegerField
 
+    def validate(self, extra_validators=None) -> bool:
+        # Checked after the fields, because Optional() stops a field's own validators when it
+        # is left empty, and "one year given, the other empty" is exactly that case.
+        valid = super().validate(extra_validators)  # type: ignore[misc]
+        if valid and (self.start.data is None) != (self.end.data is None):
+            self.end.errors = [*self.end.errors, _l("Give both years of the period, or neither.")]
+            return False
+        return bool(valid)
+
     def validate_end(self, field):
-        if (self.start.data is None) != (field.data is None):
-            raise ValidationError(_l("Give both years of the period, or neither."))
-        if field.data is not None and field.data < self.start.data:
+        if field.data is not None and self.start.data is not None and field.data < self.start.data:
             raise ValidationError(_l("The last year is before the first."))
 
     @property
     def period(self) -> tuple[int, int] | None:
-        if self.start.data is None:
+        if self.start.data is None or self.end.data is None:
             return None
-        # Meant by validate_end, but Optional() skips it when the last year is left empty: that
-        # input failed later with a TypeError before, and fails here now (a 500 either way).
-        assert self.end.data is not None
         return (self.start.data, self.end.data)
 
 

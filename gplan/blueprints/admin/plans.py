@@ -77,9 +77,7 @@ def roll_over(plan_id: int):
         form.start.data, form.end.data = plan.period_end + 1, 2 * plan.period_end - plan.period_start + 1
     problems = None
     if form.validate_on_submit():
-        # Meant by validate_start, but Optional() skips it for an empty year: that input failed
-        # on period[0] before, and fails here now (a 500 either way).
-        assert form.period is not None
+        assert form.period is not None  # the first year is required, and both or neither
         try:
             upload = _read(form.file.data) if form.file.data and form.file.data.filename else None
             return _imported(plan_admin.roll_over(current_user, plan, form.period, upload))

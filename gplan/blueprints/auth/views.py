@@ -17,7 +17,6 @@ from gplan.accounts import users as accounts
 from gplan.blueprints.auth import bp
 from gplan.blueprints.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from gplan.extensions import db, limiter
-from gplan.ops import audit
 from gplan.security import start_session_clock
 from gplan.templating import format_instant
 
@@ -39,13 +38,11 @@ def login():
         assert form.email.data is not None and form.password.data is not None  # DataRequired
         attempt = accounts.authenticate(form.email.data, form.password.data)
         if attempt.user is not None:
-            audit.record(audit.LOGIN, actor=attempt.user)
             db.session.commit()
             session.clear()  # a new session on sign-in: nothing from before carries over
             login_user(attempt.user)
             start_session_clock()
             return redirect(_safe_next(request.args.get("next")))
-        audit.record(audit.LOGIN_FAILED, email=form.email.data.strip().lower())
         db.session.commit()
         if attempt.blocked_until:
             flash(_blocked_message(attempt.blocked_until), "error")
