@@ -1,5 +1,5 @@
-"""Load test: gunicorn (4 workers) on PostgreSQL with the national-scale data of
-bench/progress.py, 50 simulated focal points and 5 coordinators for 60 s, loopback only.
+"""Load test: gunicorn (4 workers) on PostgreSQL with the one-plan data of bench/progress.py
+(16 bodies), 50 simulated focal points and 5 coordinators for 60 s, loopback only.
 
     .venv/bin/python bench/load.py                      # 1M tasks, 60 s
     .venv/bin/python bench/load.py --level 100000 --seconds 30 --pg-url postgresql://postgres@127.0.0.1:5432/postgres
@@ -43,7 +43,7 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def add_accounts(engine, metadata) -> None:
-    """A focal point for each of the first province's 50 bodies, and 5 coordinators."""
+    """A focal point for each of the plan's bodies (at most 50), and 5 coordinators."""
     password = generate_password_hash(national.PASSWORD)
     users = metadata.tables["user_account"]
     with engine.begin() as connection:

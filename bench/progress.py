@@ -1,27 +1,29 @@
-"""Benchmark the coordinator's progress pages at national scale, on SQLite and PostgreSQL.
+"""Benchmark every page a plan's people use, with ALL tasks in ONE plan, on SQLite and PostgreSQL.
 
-For each size (default 1k, 100k and 1M tasks) a fresh database gets national-shaped data —
-up to 63 provinces' plans, 50 bodies each, 5 years (2016–2020), tasks in every state — loaded
-with bulk inserts (SQLite) or COPY (PostgreSQL). Then one province's overview (whole period
-and one year), its bodies × years heatmap and its bodies × objectives view are fetched through
-the Flask test client as the coordinator, and the same aggregations are run as one
-hand-written SQL GROUP BY on the same database. Printed per page: the median time, its ratio
-to the raw query, and the number of SQL queries the page issued; then how each grows from
-100k to 1M tasks.
+For each size (default 4,800, 100k and 1M tasks) a fresh database gets one plan of 16 bodies,
+40 duties (serving 7 objectives and 5 activities as the real plan's do), 5 years (2016–2020)
+and tasks in every state as of 1 July 2018, loaded with bulk inserts (SQLite) or COPY
+(PostgreSQL) through the task table's triggers, so the task tally is built as in use. Each
+duty falls due twice a year for every body; 3 % of tasks have an extended deadline.
+
+Then, through the Flask test client, the coordinator opens every summary page (overview, one
+year's overview, bodies × years, bodies × objectives, bodies × activities, one objective, one
+body's drill-down), the overdue list, all tasks and one body's list; the focal point opens
+its own list and a task page; the coordinator reads the API's task list (200 a page). Each
+page is timed beside the raw SQL it needs (hand-written, on the same database): p50 and p95
+of each, their ratios, and the SQL statements the page issued. For the summary pages a last
+column times the GROUP BY over the tasks that the task tally replaces.
 
     .venv/bin/python bench/progress.py                                  # both databases, all sizes
-    .venv/bin/python bench/progress.py --backends sqlite --levels 1000,100000
+    .venv/bin/python bench/progress.py --backends sqlite --levels 4800,100000
     .venv/bin/python bench/progress.py --pg-url postgresql://postgres@127.0.0.1:5432/postgres
 
-Sizes: 1k tasks is one province (50 bodies × 5 years × 4 tasks); from 15,750 tasks on, all 63
-provinces with ceil(size / 15,750) tasks per body and year (100k → 110,250; 1M → 1,008,000),
-so one province's pages grow with the total.
+See bench/README.md for how to read it and how to run the same pages beside Kanboard.
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import re
@@ -42,54 +44,175 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 TODAY = date(2018, 7, 1)
-PROVINCES, BODIES, YEARS = 63, 50, list(range(2016, 2021))
-DUTIES, OBJECTIVES, ACTIVITIES = 20, 7, 5
-DUE_DAYS = ["01-31", "06-15", "09-30", "12-10", "12-31"]
+BODIES, YEARS = 16, list(range(2016, 2021))
+DUTIES, OBJECTIVES, ACTIVITIES = 40, 7, 5
+DUE_DAYS = ["01-31", "06-15", "07-31", "09-30", "12-10", "12-31"]
 PASSWORD = "bench-password-1"
 TASK_COLUMNS = (
     "plan_id, responsibility_id, body_id, occurrence, year, due_on, extended_due_on, "
     "progress, completed_on, version"
 )
-STATUS_SQL = """CASE
-  WHEN progress = 'done' AND completed_on <= due_on THEN 'done_on_time'
+PLAN, BODY, OBJECTIVE, FOCAL_BODY = 1, 5, 1, 5  # the plan, the body and objective whose pages are timed
+STATUS = """CASE
+  WHEN progress = 'done' AND {on_time} THEN 'done_on_time'
   WHEN progress = 'done' THEN 'done_late'
-  WHEN COALESCE(extended_due_on, due_on) < :today THEN 'overdue'
+  WHEN {deadline} < :today THEN 'overdue'
   WHEN progress = 'in_progress' THEN 'in_progress'
   ELSE 'not_started' END"""
-RAW = {
-    "overview": f"SELECT body_id, {STATUS_SQL} AS status, COUNT(*) FROM task WHERE plan_id = :plan "
-    "GROUP BY body_id, status",
-    "overview 2018": f"SELECT body_id, {STATUS_SQL} AS status, COUNT(*) FROM task "
-    "WHERE plan_id = :plan AND year = 2018 GROUP BY body_id, status",
-    "years heatmap": f"SELECT body_id, year, {STATUS_SQL} AS status, COUNT(*) FROM task "
-    "WHERE plan_id = :plan GROUP BY body_id, year, status",
-    "objectives": f"SELECT body_id, COALESCE(ro.objective_id, 0) AS objective, {STATUS_SQL} AS status, "
-    "COUNT(*) "
-    "FROM task LEFT JOIN responsibility_objective ro ON ro.responsibility_id = task.responsibility_id "
-    "WHERE plan_id = :plan GROUP BY body_id, objective, status",
-}
+ON_TASKS = STATUS.format(on_time="completed_on <= due_on", deadline="COALESCE(extended_due_on, due_on)")
+ON_TALLY = STATUS.format(on_time="on_time", deadline="deadline")
+DEADLINE = "COALESCE(t.extended_due_on, t.due_on)"
+ROWS = (
+    "SELECT t.*, r.id, r.ref, r.text, b.id, b.name FROM task t "
+    "JOIN responsibility r ON r.id = t.responsibility_id JOIN body b ON b.id = t.body_id "
+    "WHERE t.plan_id = :plan {where} "
+    f"ORDER BY {DEADLINE}, t.body_id, t.id LIMIT {{limit}}"
+)
+OVERDUE = f"t.progress <> 'done' AND {DEADLINE} < :today"
+
+
+def _names(keys: str) -> str:
+    return ", ".join(key.split(" AS ")[-1] for key in keys.split(", "))
+
+
+def _tally(keys: str, where: str = "", join: str = "", table: str = "task_body_tally") -> str:
+    return (
+        f"SELECT {_names(keys)}, status, SUM(tasks) FROM (SELECT {keys}, {ON_TALLY} AS status, tasks"
+        f" FROM {table} {join} WHERE plan_id = :plan {where}) s GROUP BY {_names(keys)}, status"
+    )
+
+
+def _duty_tally(keys: str, where: str = "", join: str = "") -> str:
+    return _tally(keys, where, join, "task_tally")
+
+
+def _tasks(keys: str, where: str = "", join: str = "") -> str:
+    return (
+        f"SELECT {_names(keys)}, status, COUNT(*) FROM (SELECT {keys}, {ON_TASKS} AS status FROM task {join}"
+        f" WHERE plan_id = :plan {where}) s GROUP BY {_names(keys)}, status"
+    )
+
+
+OBJECTIVE_KEY, ACTIVITY_KEY = (
+    "body_id, COALESCE(ro.objective_id,0) AS theme",
+    "body_id, COALESCE(ra.activity_id,0) AS theme",
+)
+OBJECTIVE_JOIN = "LEFT JOIN responsibility_objective ro ON ro.responsibility_id = {t}.responsibility_id"
+ACTIVITY_JOIN = "LEFT JOIN responsibility_activity ra ON ra.responsibility_id = {t}.responsibility_id"
+SERVING = (
+    "AND responsibility_id IN "
+    "(SELECT responsibility_id FROM responsibility_objective WHERE objective_id = :objective)"
+)
+# A list's pager sums tally rows when its filters name only what the tally holds.
+PLAN_COUNT = "SELECT SUM(tasks) FROM task_body_tally WHERE plan_id = :plan"
+BODY_COUNT = "SELECT SUM(tasks) FROM task_body_tally WHERE plan_id = :plan AND body_id = :body"
+
+# name: (who, path, raw SQL statements the page needs, the GROUP BY over tasks the tally replaces)
 PAGES = {
-    "overview": "/p/{plan}/progress",
-    "overview 2018": "/p/{plan}/progress?year=2018",
-    "years heatmap": "/p/{plan}/progress/years",
-    "objectives": "/p/{plan}/progress/objective",
+    "overview": ("coordinator", "/p/{plan}/progress", [_tally("body_id")], [_tasks("body_id")]),
+    "overview 2018": (
+        "coordinator",
+        "/p/{plan}/progress?year=2018",
+        [_tally("body_id", "AND year = 2018")],
+        [_tasks("body_id", "AND year = 2018")],
+    ),
+    "bodies × years": (
+        "coordinator",
+        "/p/{plan}/progress/years",
+        [_tally("body_id, year")],
+        [_tasks("body_id, year")],
+    ),
+    "bodies × objectives": (
+        "coordinator",
+        "/p/{plan}/progress/objective",
+        [
+            _duty_tally(
+                "body_id, COALESCE(ro.objective_id,0) AS theme", join=OBJECTIVE_JOIN.format(t="task_tally")
+            ),
+            _tally("body_id"),
+        ],
+        [_tasks(OBJECTIVE_KEY, join=OBJECTIVE_JOIN.format(t="task"))],
+    ),
+    "bodies × activities": (
+        "coordinator",
+        "/p/{plan}/progress/activity",
+        [
+            _duty_tally(ACTIVITY_KEY, join=ACTIVITY_JOIN.format(t="task_tally")),
+            _tally("body_id"),
+        ],
+        [_tasks(ACTIVITY_KEY, join=ACTIVITY_JOIN.format(t="task"))],
+    ),
+    "one objective": (
+        "coordinator",
+        "/p/{plan}/progress/objective/{objective}",
+        [_duty_tally("body_id", SERVING), _duty_tally("responsibility_id", SERVING)],
+        [_tasks("body_id", SERVING), _tasks("responsibility_id", SERVING)],
+    ),
+    "body drill-down": (
+        "coordinator",
+        "/p/{plan}/progress/bodies/{body}",
+        [
+            _tally("year", "AND body_id = :body"),
+            BODY_COUNT,
+            ROWS.format(where="AND t.body_id = :body", limit=50),
+        ],
+        [_tasks("year", "AND body_id = :body")],
+    ),
+    "overdue list": (
+        "coordinator",
+        "/p/{plan}/progress/overdue",
+        [_tally("plan_id"), ROWS.format(where=f"AND {OVERDUE}", limit=50)],
+        [],
+    ),
+    "all tasks": (
+        "coordinator",
+        "/p/{plan}/progress/tasks",
+        [PLAN_COUNT, ROWS.format(where="", limit=50)],
+        [],
+    ),
+    "a body's list": (
+        "coordinator",
+        "/p/{plan}/tasks?body={body}",
+        [BODY_COUNT, ROWS.format(where="AND t.body_id = :body", limit=50)],
+        [],
+    ),
+    "my tasks (focal)": (
+        "focal",
+        "/p/{plan}/tasks",
+        [
+            f"SELECT {ON_TASKS}, COUNT(*) FROM task WHERE plan_id = :plan AND body_id = :body GROUP BY 1",
+            ROWS.format(where=f"AND t.body_id = :body AND {OVERDUE}", limit=50),
+        ],
+        [],
+    ),
+    "task page": (
+        "focal",
+        "/tasks/{task}",
+        [
+            "SELECT * FROM task t JOIN responsibility r ON r.id = t.responsibility_id "
+            "JOIN body b ON b.id = t.body_id WHERE t.id = :task",
+            "SELECT * FROM task_event WHERE task_id = :task ORDER BY id DESC",
+        ],
+        [],
+    ),
+    "API list (200)": (
+        "coordinator",
+        "/api/v1/tasks?plan={plan}&per_page=200",
+        [PLAN_COUNT, ROWS.format(where="", limit=200)],
+        [],
+    ),
 }
 
 
-def shape(level: int) -> tuple[int, int]:
-    """(provinces, tasks per body and year) for about ``level`` tasks."""
-    per_province_year = BODIES * len(YEARS)
-    if level < PROVINCES * per_province_year:
-        return max(1, math.ceil(level / (per_province_year * 4))), 4
-    return PROVINCES, math.ceil(level / (PROVINCES * per_province_year))
-
-
-def task_rows(plan_id: int, first_body: int, first_duty: int, per_body_year: int, rng: random.Random):
+def task_rows(level: int, rng: random.Random):
     """Tasks in every state as of TODAY: most past ones done (some late), some forgotten."""
-    for body in range(first_body, first_body + BODIES):
+    per_body_year = max(1, round(level / (BODIES * len(YEARS))))
+    for body in range(1, BODIES + 1):
         for year in YEARS:
             for k in range(per_body_year):
-                due = date.fromisoformat(f"{year}-{DUE_DAYS[k % len(DUE_DAYS)]}")
+                duty = k % DUTIES
+                day = DUE_DAYS[(duty + (k // DUTIES) % 2 * 3) % len(DUE_DAYS)]  # two due days a duty
+                due = date.fromisoformat(f"{year}-{day}")
                 extended = due + timedelta(days=30) if rng.random() < 0.03 else None
                 deadline = extended or due
                 roll, progress, completed = rng.random(), "not_started", None
@@ -102,111 +225,93 @@ def task_rows(plan_id: int, first_body: int, first_duty: int, per_body_year: int
                     progress = "in_progress"
                 elif deadline >= TODAY and roll < 0.3:
                     progress, completed = "done", TODAY - timedelta(days=rng.randint(0, 90))
-                duty = first_duty + k % DUTIES
-                yield (plan_id, duty, body, f"{year}:{k}", year, due, extended, progress, completed, 1)
+                yield (PLAN, duty + 1, body, f"{year}:{k}", year, due, extended, progress, completed, 1)
 
 
-def _province(plan_id: int, first: dict[str, int]) -> dict[str, list[dict]]:
-    """One province's plan, bodies, objectives, activities and duties, as rows per table."""
-    jurisdiction, body, duty = f"province-{plan_id:02d}", first["body"], first["duty"]
-    objective, activity = first["objective"], first["activity"]
+def plan_rows() -> dict[str, list[dict]]:
+    """The plan, its bodies, objectives, activities and duties, as rows per table."""
+    jurisdiction = "bench"
     return {
         "body": [
-            {"id": body + b, "jurisdiction": jurisdiction, "key": f"body-{b:02d}", "name": f"Cơ quan {b + 1}"}
-            for b in range(BODIES)
+            {"id": b, "jurisdiction": jurisdiction, "key": f"body-{b:02d}", "name": f"Cơ quan {b}"}
+            for b in range(1, BODIES + 1)
         ],
         "plan": [
             {
-                "id": plan_id,
+                "id": PLAN,
                 "code": "BENCH",
                 "jurisdiction": jurisdiction,
-                "title": f"Kế hoạch tỉnh {plan_id}",
-                "issuer": f"UBND tỉnh {plan_id}",
+                "title": "Kế hoạch thử tải",
+                "issuer": "UBND tỉnh",
                 "period_start": YEARS[0],
                 "period_end": YEARS[-1],
                 "general_objective": "",
                 "due_days": {},
-                "coordinator_body_id": body,
+                "coordinator_body_id": 1,
             }
         ],
         "plan_body": [
-            {"plan_id": plan_id, "body_id": body + b, "ref": f"IV.{b + 1}", "position": b}
-            for b in range(BODIES)
+            {"plan_id": PLAN, "body_id": b, "ref": f"IV.{b}", "position": b} for b in range(1, BODIES + 1)
         ],
         "objective": [
-            {
-                "id": objective + o,
-                "plan_id": plan_id,
-                "number": o + 1,
-                "ref": f"I.2.{o + 1}",
-                "title": f"Mục tiêu {o}",
-            }
-            for o in range(OBJECTIVES)
+            {"id": o, "plan_id": PLAN, "number": o, "ref": f"I.2.{o}", "title": f"Mục tiêu {o}"}
+            for o in range(1, OBJECTIVES + 1)
         ],
         "activity": [
-            {
-                "id": activity + a,
-                "plan_id": plan_id,
-                "number": a + 1,
-                "ref": f"II.{a + 1}",
-                "title": f"Hoạt động {a}",
-            }
-            for a in range(ACTIVITIES)
+            {"id": a, "plan_id": PLAN, "number": a, "ref": f"II.{a}", "title": f"Hoạt động {a}"}
+            for a in range(1, ACTIVITIES + 1)
         ],
         "responsibility": [
             {
-                "id": duty + d,
-                "plan_id": plan_id,
-                "ref": f"IV.{d + 1}.a",
-                "paragraph": f"IV.{d + 1}",
+                "id": d + 1,
+                "plan_id": PLAN,
+                "ref": f"IV.{d % BODIES + 1}.{d // BODIES + 1}",
+                "paragraph": f"IV.{d % BODIES + 1}",
                 "position": d,
-                "text": f"Nhiệm vụ {d + 1}",
+                "text": f"Nhiệm vụ {d + 1}: báo cáo kết quả thực hiện bình đẳng giới",
                 "schedule": {"kind": "yearly", "due": "annual_report"},
             }
             for d in range(DUTIES)
         ],
         "responsibility_objective": [
-            {"responsibility_id": duty + d, "objective_id": objective + d % OBJECTIVES}
+            {"responsibility_id": d + 1, "objective_id": d % OBJECTIVES + 1}
             for d in range(DUTIES)
             if d % 4 != 3  # a quarter of the duties serve no objective, as in the real plan
         ],
         "responsibility_activity": [
-            {"responsibility_id": duty + d, "activity_id": activity + d % ACTIVITIES}
-            for d in range(0, DUTIES, 2)
+            {"responsibility_id": d + 1, "activity_id": d % ACTIVITIES + 1} for d in range(0, DUTIES, 2)
         ],
     }
 
 
-def load(engine, metadata, level: int) -> int:
-    """Fill an empty schema in one transaction; returns the id of the plan whose pages are timed.
-
-    The small tables go through SQLAlchemy Core (so the models' column defaults apply); the
-    tasks go through executemany on SQLite and COPY on PostgreSQL.
-    """
-    provinces, per_body_year = shape(level)
-    rng = random.Random(level)
+def load(engine, metadata, level: int) -> None:
+    """Fill an empty schema in one transaction. The small tables go through SQLAlchemy Core
+    (so the models' column defaults apply); the tasks through executemany on SQLite and COPY on
+    PostgreSQL, each firing the task table's triggers that keep the tally."""
     sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as connection:
-        for p in range(1, provinces + 1):
-            first = {"body": (p - 1) * BODIES + 1, "duty": (p - 1) * DUTIES + 1}
-            first |= {"objective": (p - 1) * OBJECTIVES + 1, "activity": (p - 1) * ACTIVITIES + 1}
-            for table, rows in _province(p, first).items():
-                connection.execute(metadata.tables[table].insert(), rows)
-            rows = task_rows(p, first["body"], first["duty"], per_body_year, rng)
-            if sqlite:
-                marks = ", ".join("?" * len(TASK_COLUMNS.split(",")))
-                connection.exec_driver_sql(f"INSERT INTO task ({TASK_COLUMNS}) VALUES ({marks})", list(rows))
-            else:
-                with (
-                    connection.connection.cursor() as cursor,
-                    cursor.copy(f"COPY task ({TASK_COLUMNS}) FROM STDIN") as copy,
-                ):
-                    for row in rows:
-                        copy.write_row(row)
-        account = {"email": "coordinator@bench.test", "name": "Bench", "role": "coordinator"}
+        for table, rows in plan_rows().items():
+            connection.execute(metadata.tables[table].insert(), rows)
+        rows = task_rows(level, random.Random(level))
+        if sqlite:
+            marks = ", ".join("?" * len(TASK_COLUMNS.split(",")))
+            connection.exec_driver_sql(f"INSERT INTO task ({TASK_COLUMNS}) VALUES ({marks})", list(rows))
+        else:
+            with (
+                connection.connection.cursor() as cursor,
+                cursor.copy(f"COPY task ({TASK_COLUMNS}) FROM STDIN") as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        password = generate_password_hash(PASSWORD)
+        accounts = [("coordinator", None), ("focal_point", FOCAL_BODY)]
         connection.execute(
             metadata.tables["user_account"].insert(),
-            [account | {"password_hash": generate_password_hash(PASSWORD)}],
+            [
+                {"email": f"{role.split('_')[0]}@bench.test", "name": role, "role": role, "body_id": body}
+                | {"password_hash": password}
+                for role, body in accounts
+            ],
         )
         if not sqlite:
             for table in ("body", "plan", "objective", "activity", "responsibility"):
@@ -215,7 +320,6 @@ def load(engine, metadata, level: int) -> int:
                 )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("ANALYZE" if sqlite else "VACUUM ANALYZE"))
-    return 1
 
 
 @contextmanager
@@ -241,16 +345,30 @@ def database(backend: str, pg_url: str, workdir: Path):
 
 
 def median_ms(action, repeat: int) -> float:
-    action()  # warm caches: the first request compiles templates and queries
+    """The median of ``repeat`` timed runs after a warm-up (bench/task_lists.py uses it)."""
+    return statistics.median(timings(action, repeat))
+
+
+def timings(action, repeat: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall-clock milliseconds of ``repeat`` runs after a warm-up; with ``cpu``, this process's
+    CPU milliseconds too (less sensitive to other users of a shared machine)."""
+    action()  # warm caches: the first run compiles templates and queries
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        if cpu is not None:
+            cpu.append((time.process_time() - start_cpu) * 1000)
+    return times
 
 
-def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
+def p50_p95(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, list[dict]]:
     import time_machine
 
     from gplan import create_app
@@ -263,86 +381,103 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
             "SECRET_KEY": "bench",
             "WTF_CSRF_ENABLED": False,
             "UPLOAD_FOLDER": str(workdir / "uploads"),
+            "LOGIN_RATE_LIMIT": "1000 per minute",
         }
     )
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        plan_id = load(db.engine, db.metadata, level)
-        tasks = db.session.execute(text("SELECT COUNT(*) FROM task")).scalar_one()
-        print(f"  loaded {tasks:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
+        load(db.engine, db.metadata, level)
+        facts = {
+            "tasks": db.session.execute(text("SELECT COUNT(*) FROM task")).scalar_one(),
+            "tally rows": db.session.execute(text("SELECT COUNT(*) FROM task_tally")).scalar_one(),
+            "body tally rows": db.session.execute(text("SELECT COUNT(*) FROM task_body_tally")).scalar_one(),
+            "load s": time.perf_counter() - started,
+        }
+        task_id = db.session.execute(
+            text(f"SELECT MIN(id) FROM task WHERE body_id = {FOCAL_BODY} AND year = 2018")
+        ).scalar_one()
         engine = db.engine
         db.session.remove()
-    statements = []
-    event.listen(
-        engine,
-        "before_cursor_execute",
-        lambda conn, cursor, sql, *args: (
-            statements.append(1) if sql.lstrip()[:5].upper() != "BEGIN" else None
-        ),
+    print(
+        f"  loaded {facts['tasks']:,} tasks ({facts['body tally rows']:,} + {facts['tally rows']:,} "
+        f"tally rows) in {facts['load s']:.1f} s",
+        flush=True,
     )
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    params = {"plan": PLAN, "body": BODY, "objective": OBJECTIVE, "task": task_id, "today": TODAY}
     results = []
     # Requests run outside any app context, as in production: each gets its own session.
     with time_machine.travel(datetime(2018, 7, 1, 9, tzinfo=LOCAL_TZ), tick=True):
-        client = app.test_client()
-        response = client.post("/login", data={"email": "coordinator@bench.test", "password": PASSWORD})
-        assert response.status_code == 302, "the bench coordinator could not sign in"
-        for name, path in PAGES.items():
-            page = path.format(plan=plan_id)
+        clients = {"coordinator": app.test_client(), "focal": app.test_client()}
+        for who, client in clients.items():
+            response = client.post("/login", data={"email": f"{who}@bench.test", "password": PASSWORD})
+            assert response.status_code == 302, f"the bench {who} could not sign in"
+        for name, (who, path, raw, direct) in PAGES.items():
+            page = path.format(**params)
 
-            def fetch(page=page):
+            def fetch(client=clients[who], page=page):
                 response = client.get(page)
                 assert response.status_code == 200, f"{page} gave {response.status_code}"
 
             fetch()
             statements.clear()
             fetch()
-            queries = len(statements)
-            page_ms = median_ms(fetch, repeat)
-            sql = text(RAW[name])
-            params = {"plan": plan_id, "today": TODAY}
+            queries = len([s for s in statements if s.lstrip()[:5].upper() not in ("BEGIN", "SAVEP")])
+            cpu: list[float] = []
+            row = {"page": name, "page_ms": p50_p95(timings(fetch, repeat, cpu)), "queries": queries}
+            row["cpu_ms"] = statistics.median(cpu)
             with engine.connect() as connection:
-                raw_ms = median_ms(
-                    lambda sql=sql, c=connection, params=params: c.execute(sql, params).fetchall(), repeat
+
+                def run(sqls, c=connection):
+                    for sql in sqls:
+                        c.execute(text(sql), params).fetchall()
+
+                row["raw_ms"] = p50_p95(timings(lambda raw=raw: run(raw), repeat))
+                row["direct_ms"] = (
+                    p50_p95(timings(lambda direct=direct: run(direct), max(3, repeat // 4)))
+                    if direct
+                    else None
                 )
-            results.append(
-                {"page": name, "tasks": tasks, "page_ms": page_ms, "raw_ms": raw_ms, "queries": queries}
-            )
+            results.append(row)
+            print(f"    {name:<20} p50 {row['page_ms'][0]:8.1f} ms", flush=True)
     engine.dispose()
-    return results
+    return facts, results
 
 
-def report(all_results: dict[tuple[str, int], list[dict]]) -> None:
+def report(all_results: dict[tuple[str, int], tuple[dict, list[dict]]]) -> None:
     print()
-    print(f"{'database':<11}{'tasks':>11}  {'page':<15}{'page ms':>9}{'raw ms':>9}{'ratio':>7}{'queries':>9}")
-    for (backend, _), results in all_results.items():
+    print(
+        f"{'database':<11}{'tasks':>10}  {'page':<20}{'p50 ms':>8}{'p95 ms':>8}{'raw p50':>9}{'raw p95':>9}"
+        f"{'ratio p50':>10}{'ratio p95':>10}{'queries':>8}{'CPU p50':>9}{'count tasks p50':>17}"
+    )
+    for (backend, _), (facts, results) in all_results.items():
         for r in results:
-            ratio = r["page_ms"] / r["raw_ms"] if r["raw_ms"] else float("inf")
+            (p50, p95), (raw50, raw95) = r["page_ms"], r["raw_ms"]
+            direct = f"{r['direct_ms'][0]:>17.1f}" if r["direct_ms"] else f"{'':>17}"
             print(
-                f"{backend:<11}{r['tasks']:>11,}  {r['page']:<15}{r['page_ms']:>9.1f}{r['raw_ms']:>9.2f}"
-                f"{ratio:>7.2f}{r['queries']:>9}"
+                f"{backend:<11}{facts['tasks']:>10,}  {r['page']:<20}{p50:>8.1f}{p95:>8.1f}"
+                f"{raw50:>9.2f}{raw95:>9.2f}{p50 / raw50:>10.1f}{p95 / raw95:>10.1f}{r['queries']:>8}"
+                f"{r['cpu_ms']:>9.1f}{direct}"
             )
-    levels = sorted({level for _, level in all_results})
-    if len(levels) < 2:
-        return
-    low, high = levels[-2], levels[-1]
-    print(f"\nGrowth from {low:,} to {high:,} tasks (median time at the larger size ÷ at the smaller):")
-    for backend in dict.fromkeys(b for b, _ in all_results):
-        small, large = all_results.get((backend, low)), all_results.get((backend, high))
-        if not small or not large:
-            continue
-        for a, b in zip(small, large, strict=True):
-            print(
-                f"  {backend:<11}{a['page']:<15} page ×{b['page_ms'] / a['page_ms']:.2f}   "
-                f"raw query ×{b['raw_ms'] / a['raw_ms']:.2f}   queries {a['queries']} → {b['queries']}"
-            )
+    print("\nraw: the hand-written SQL the page needs (summaries read the task tally); ratio: page ÷ raw;")
+    print("count tasks: the GROUP BY over the tasks that the tally replaces (what the page cost before).")
+    print("CPU: this process's CPU time per page (the app, and SQLite; PostgreSQL works in its own process).")
+    print(f"load average when the table was printed: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    for (backend, _), (facts, _) in all_results.items():
+        print(
+            f"  {backend}: {facts['tasks']:,} tasks; tally rows: {facts['body tally rows']:,} per body, "
+            f"{facts['tally rows']:,} per body and duty; "
+            f"loaded in {facts['load s']:.0f} s"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--levels", default="1000,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=9, help="timed runs per page (the median is shown)")
+    parser.add_argument("--levels", default="4800,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per page (p50 and p95 of these)")
     parser.add_argument(
         "--pg-url",
         default=os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
@@ -350,15 +485,14 @@ def main() -> None:
     )
     args = parser.parse_args()
     levels = [int(re.sub(r"[_,]", "", level)) for level in args.levels.split(",")]
-    results: dict[tuple[str, int], list[dict]] = {}
+    results: dict[tuple[str, int], tuple[dict, list[dict]]] = {}
     with tempfile.TemporaryDirectory(prefix="gplan-bench-") as tmp:
         workdir = Path(tmp)
         os.environ["GPLAN_INSTANCE"] = str(workdir / "instance")
         for backend in args.backends.split(","):
             for level in levels:
                 print(
-                    f"{backend}: {level:,} tasks (shape: {shape(level)[0]} provinces × {BODIES} bodies × "
-                    f"{len(YEARS)} years × {shape(level)[1]} tasks)",
+                    f"{backend}: {level:,} tasks in one plan ({BODIES} bodies × {len(YEARS)} years)",
                     flush=True,
                 )
                 with database(backend, args.pg_url, workdir) as url:

@@ -128,6 +128,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(tally_cli)
     from gplan.serve import serve_command
 
     app.cli.add_command(serve_command)
@@ -169,3 +170,17 @@ def restore_command(source: str) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {sum(counts.values())} rows in {len(counts)} tables from {source}.")
+
+
+tally_cli = AppGroup("tally", help="The task tally the coordinator's summaries count from.")
+
+
+@tally_cli.command("rebuild")
+@click.option("--plan", "plan_id", type=int, help="Only this plan's (by id); all plans by default.")
+def tally_rebuild_command(plan_id: int | None) -> None:
+    """Recount the task tally from the tasks (for repair, and after loading tasks by hand)."""
+    from gplan.models.tally import rebuild_tally
+
+    rows = rebuild_tally(plan_id)
+    db.session.commit()
+    click.echo(f"Recounted the task tally{f' of plan {plan_id}' if plan_id else ''}: {rows} rows.")

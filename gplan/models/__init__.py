@@ -26,6 +26,7 @@ from gplan.models.reminder import (
     ReminderRun,
     SchedulerLease,
 )
+from gplan.models.tally import TaskBodyTally, TaskTally
 from gplan.models.task import Task, TaskEvent
 from gplan.models.user import User
 
@@ -54,6 +55,8 @@ __all__ = [
     "TargetActualRevision",
     "TargetValue",
     "Task",
+    "TaskBodyTally",
     "TaskEvent",
+    "TaskTally",
     "User",
 ]

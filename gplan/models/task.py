@@ -101,23 +101,27 @@ class Task(Model):
         return max(0, (today - self.deadline).days)
 
 
-def status_expression(today: date) -> Case[TaskStatus]:
-    """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
-    values are read back as :class:`TaskStatus` members."""
+def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case[TaskStatus]:
+    """The reporting status as SQL over the columns it reads: the progress, whether it was done
+    no later than the original due date, and the deadline after any extension. The task table
+    (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""
 
     def status(member: TaskStatus) -> ColumnElement[TaskStatus]:
         return literal(member, Vocabulary(TaskStatus))
 
     return case(
-        (
-            and_(Task.progress == TaskProgress.DONE, Task.completed_on <= Task.due_on),
-            status(TaskStatus.DONE_ON_TIME),
-        ),
-        (Task.progress == TaskProgress.DONE, status(TaskStatus.DONE_LATE)),
-        (Task.deadline < today, status(TaskStatus.OVERDUE)),
-        (Task.progress == TaskProgress.IN_PROGRESS, status(TaskStatus.IN_PROGRESS)),
+        (and_(progress == TaskProgress.DONE, on_time), status(TaskStatus.DONE_ON_TIME)),
+        (progress == TaskProgress.DONE, status(TaskStatus.DONE_LATE)),
+        (deadline < today, status(TaskStatus.OVERDUE)),
+        (progress == TaskProgress.IN_PROGRESS, status(TaskStatus.IN_PROGRESS)),
         else_=status(TaskStatus.NOT_STARTED),
     )
+
+
+def status_expression(today: date) -> Case[TaskStatus]:
+    """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
+    values are read back as :class:`TaskStatus` members."""
+    return status_case(today, Task.progress, Task.completed_on <= Task.due_on, Task.deadline)
 
 
 class TaskEvent(Model):

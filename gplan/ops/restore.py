@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Table, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from gplan.extensions import db
+from gplan.models.tally import rebuild_tally
 from gplan.ops.backup import BATCH, FORMAT, MANIFEST, BackupError, read_manifest, rows_of, table_entry
 from gplan.tasks.evidence import upload_folder
 
@@ -99,6 +100,7 @@ def _load(archive: zipfile.ZipFile, manifest: dict[str, Any], staging: Path, fol
             wrong = [name for name, count in counts.items() if manifest["counts"][name] != count]
             if wrong:
                 raise BackupError(f"row counts differ from the manifest in {', '.join(wrong)}")
+            rebuild_tally(connection=connection)  # the tasks' triggers counted them; recount anyway
             if connection.dialect.name == "postgresql":
                 _reset_sequences(connection)
             for staged in staging.iterdir():

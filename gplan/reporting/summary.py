@@ -1,26 +1,30 @@
 """Counting tasks by status for the coordinator's views: a few GROUP BY queries per page.
 
-Every count comes from :func:`~gplan.models.task.status_expression`, the SQL twin of
-``Task.status_on``, so the views agree with the task pages and with each other. No query is
-issued per body, per year or per task.
+The counts come from the task tally (``gplan.models.tally``), kept by the database with every
+change to a task, and every status from :func:`~gplan.models.task.status_case`, the rule
+``Task.status_on`` applies, so the views agree with the task pages and with each other at any
+size. No query is issued per body, per year or per task.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import Column, ColumnElement, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import visitors
 
 from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility, Task
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.task import status_expression
+from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
+from gplan.models.task import status_case, status_expression
 from gplan.plans.queries import task_holding_bodies
 from gplan.tasks.vocabulary import TaskStatus
 
@@ -88,25 +92,89 @@ def count_statuses(
 ) -> dict[tuple[Any, ...], StatusCounts]:
     """One GROUP BY query: the plan's tasks counted by ``keys`` and status.
 
-    The status is computed in a subquery and grouped by name, because PostgreSQL cannot match
-    a GROUP BY expression whose date parameter is bound twice.
+    ``keys``, ``where`` and ``outerjoin`` are written over the task table; they are read from
+    the first task tally holding every column they name: per body (plan, body, year) or per
+    body and duty (with the duty, for objectives and activities), each holding all that the
+    status reads. Anything else is counted on the tasks.
     """
-    keys = list(keys)
+    keys, where = list(keys), list(where)
+    for tally in (TaskBodyTally, TaskTally):
+        try:
+            on = outerjoin and (outerjoin[0], on_tally(outerjoin[1], tally))
+            tallied = [on_tally(key, tally) for key in keys], [on_tally(c, tally) for c in where], on
+        except KeyError:
+            continue
+        return _count(plan.id, today, tally, *tallied, year)
+    return _count(plan.id, today, Task, keys, where, outerjoin, year)
+
+
+def _count(
+    plan_id: int,
+    today: date,
+    source: Any,
+    keys: list[Any],
+    where: list[Any],
+    outerjoin: tuple[Any, Any] | None,
+    year: int | None,
+) -> dict[tuple[Any, ...], StatusCounts]:
+    # The status is computed in a subquery and grouped by name, because PostgreSQL cannot
+    # match a GROUP BY expression whose date parameter is bound twice.
+    if source is not Task:
+        status = status_case(today, source.progress, source.on_time, source.deadline)
+        tasks: ColumnElement[int] = source.tasks.expression
+    else:
+        status, tasks = status_expression(today), literal(1)
+    table = getattr(source, "__table__", source)
+    where = [table.c.plan_id == plan_id, *where] + ([table.c.year == year] if year else [])
+    if outerjoin and source is TaskTally:
+        with suppress(KeyError):  # a key naming more than body, duty and year: join every row
+            table, keys, outerjoin = _per_status(status, tasks, where, outerjoin, keys)
+            status, tasks, where = table.c.status, table.c.n, []
     inner = select(
-        *(key.label(f"k{i}") for i, key in enumerate(keys)), status_expression(today).label("status")
+        *(key.label(f"k{i}") for i, key in enumerate(keys)), status.label("status"), tasks.label("n")
     )
-    inner = inner.select_from(Task)
-    if outerjoin is not None:
+    inner = inner.select_from(table)
+    if outerjoin:
         inner = inner.outerjoin(*outerjoin)
-    inner = inner.where(Task.plan_id == plan.id, *where)
-    if year:
-        inner = inner.where(Task.year == year)
-    rows = inner.subquery()
+    rows = inner.where(*where).subquery()
     grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
+    counted = select(*grouped, func.sum(rows.c.n)).group_by(*grouped).having(func.sum(rows.c.n) != 0)
     result: dict[tuple[Any, ...], StatusCounts] = {}
-    for *key, status, count in db.session.execute(select(*grouped, func.count()).group_by(*grouped)):
-        result.setdefault(tuple(key), StatusCounts()).add(status, count)
+    for *key, status_name, count in db.session.execute(counted):
+        result.setdefault(tuple(key), StatusCounts()).add(status_name, int(count))
     return result
+
+
+def _per_status(
+    status: Any, tasks: Any, where: list[Any], outerjoin: tuple[Any, Any], keys: list[Any]
+) -> tuple[Any, list[Any], tuple[Any, Any]]:
+    """The duty tally summed per body, duty, year and status before it meets the duties'
+    objectives or activities (``outerjoin``), which then joins a few thousand rows rather than
+    one per deadline. ``where`` names the tally only. Returns that subquery, with ``keys`` and
+    the join condition read from it."""
+    columns = [TaskTally.plan_id, TaskTally.body_id, TaskTally.responsibility_id, TaskTally.year]
+    rows = select(*columns, status.label("status"), tasks.label("n")).where(*where).subquery()
+    names = [*(c.key for c in columns), "status"]
+    by = [rows.c[name] for name in names]
+    summed = select(*by, func.sum(rows.c.n).label("n")).group_by(*by).subquery()
+
+    def from_summed(clause: Any) -> Any:
+        def replace(element: Any) -> Any:
+            if isinstance(element, Column) and element.table is TaskTally.__table__:
+                return summed.c[element.name]  # KeyError for a column summed away
+            return None
+
+        return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
+
+    return summed, [from_summed(key) for key in keys], (outerjoin[0], from_summed(outerjoin[1]))
+
+
+def status_totals(
+    plan: Plan, today: date, year: int | None = None, body_ids: set[int] | None = None
+) -> StatusCounts:
+    """The plan's tasks (of ``body_ids`` unless None) in each reporting category."""
+    where = [] if body_ids is None else [Task.body_id.in_(sorted(body_ids))]
+    return count_statuses(plan, today, [], year=year, where=where).get((), StatusCounts())
 
 
 @dataclass

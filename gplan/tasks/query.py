@@ -19,6 +19,7 @@ from gplan.accounts.access import visible_body_ids
 from gplan.extensions import db
 from gplan.models import Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
+from gplan.models.tally import tally_count
 from gplan.models.task import status_expression
 from gplan.paging import Page, fetch_page
 from gplan.tasks.vocabulary import TaskProgress
@@ -163,7 +164,13 @@ class TaskQuery:
     # ---- counts ------------------------------------------------------------------------
 
     def count(self) -> int:
-        return db.session.scalar(select(func.count()).select_from(Task).where(*self.conditions())) or 0
+        """How many tasks match: from the task tally when the filters name only what it holds
+        (plan, body, year, duty, objective, activity), else by counting the tasks."""
+        where = self.conditions()
+        tallied = tally_count(where)
+        if tallied is not None:
+            return tallied
+        return db.session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
 
     def _grouped(self, expression: Any, where: list[Any]) -> dict[str, int]:
         # Grouped by name through a subquery: PostgreSQL cannot match a GROUP BY expression
@@ -224,9 +231,10 @@ class TaskQuery:
 
         return fetch_page(fetch, number, per_page, total)
 
-    def page(self, number: int, per_page: int, *, load: str = ROWS) -> Page[Any]:
-        """One page of the matching tasks, earliest deadline first."""
-        return self._page(BY_DEADLINE, load, number, per_page, self.count())
+    def page(self, number: int, per_page: int, *, load: str = ROWS, total: int | None = None) -> Page[Any]:
+        """One page of the matching tasks, earliest deadline first; ``total`` is their number
+        when the caller knows it already (the overdue list reads it from the task tally)."""
+        return self._page(BY_DEADLINE, load, number, per_page, self.count() if total is None else total)
 
     def sectioned_page(self, number: int, per_page: int) -> SectionedPage:
         """One page of the focal point's list: overdue first, then due soon or open now, later,

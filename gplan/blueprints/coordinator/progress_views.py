@@ -3,6 +3,7 @@
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from gplan.accounts.access import visible_body_ids
 from gplan.blueprints.coordinator import bp
 from gplan.blueprints.coordinator.args import (
     THEMES,
@@ -96,7 +97,8 @@ def overdue(plan_id: int):
     plan = get_plan_or_404(plan_id)
     year, today = chosen_year(plan), local_today()
     overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,))
-    page = TaskQuery(current_user, overdue, today).page(*requested_page(request.args))
+    total = summary.status_totals(plan, today, year, visible_body_ids(current_user)).overdue
+    page = TaskQuery(current_user, overdue, today).page(*requested_page(request.args), total=total)
     contacts = task_lists.body_contacts({task.body_id for task in page.items})
     return render_template(
         "coordinator/overdue.html", plan=plan, year=year, page=page, contacts=contacts, today=today
