@@ -45,7 +45,7 @@ class Table:
 
 TABLES = (
     Table("due_days", "due_days"),
-    Table("bodies", "bodies", inline=()),
+    Table("bodies", "bodies"),
     Table("members", "members", parent="bodies", link="key", up="group_key"),
     Table("objectives", "objectives"),
     Table("targets", "targets", parent="objectives", link="number", up="objective"),
@@ -60,7 +60,7 @@ TABLES = (
         inline=("assignees", "lead", "coordinating", "objectives", "activities", "schedule.dues"),
     ),
 )
-NESTED = {table.path for table in TABLES if table.parent} | {"members"}
+NESTED = {table.path for table in TABLES if table.parent}
 
 
 def _flatten(item: dict[str, Any], prefix: str = "") -> dict[str, Any]:

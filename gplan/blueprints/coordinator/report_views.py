@@ -5,22 +5,16 @@ from flask_login import current_user
 
 from gplan.blueprints.coordinator import bp
 from gplan.blueprints.coordinator.args import chosen_year, coordinator_pages
+from gplan.blueprints.downloads import XLSX, download
 from gplan.plans.queries import get_plan_or_404
 from gplan.reporting import exports
 from gplan.reporting.annual_report import annual_report, default_year
 from gplan.timeutil import local_today
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_VIEWS = tuple(exports.SHEETS)
 
 
 CSV = "text/csv; charset=utf-8"
-
-
-def _download(content: bytes, content_type: str, name: str) -> Response:
-    response = Response(content, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @bp.route("/p/<int:plan_id>/export")
@@ -36,7 +30,7 @@ def export_xlsx(plan_id: int):
     plan = get_plan_or_404(plan_id)
     year = chosen_year(plan)
     content = exports.workbook(plan, local_today(), year, current_user)
-    return _download(content, XLSX, exports.file_name(plan, year, ".xlsx"))
+    return download(content, XLSX, exports.file_name(plan, year, ".xlsx"))
 
 
 def _csv(plan_id: int, view: str, vietnamese_excel: bool) -> Response:
@@ -48,7 +42,7 @@ def _csv(plan_id: int, view: str, vietnamese_excel: bool) -> Response:
         plan, local_today(), year, view, current_user, vietnamese_excel=vietnamese_excel
     )
     suffix = f"-{view}-excel-vi.csv" if vietnamese_excel else f"-{view}.csv"
-    return _download(content, CSV, exports.file_name(plan, year, suffix))
+    return download(content, CSV, exports.file_name(plan, year, suffix))
 
 
 @bp.route("/p/<int:plan_id>/export/<view>.csv")
