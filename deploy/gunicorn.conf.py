@@ -12,6 +12,7 @@ from gunicorn.glogging import Logger
 from gunicorn.http import wsgi as gunicorn_http
 
 from gplan.access_log import redacted_path
+from gplan.memory import freeze_loaded_app
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
@@ -58,3 +59,8 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def post_worker_init(worker):
+    """The worker has loaded the app: keep what lives as long as it out of garbage collection."""
+    freeze_loaded_app()

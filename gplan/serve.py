@@ -11,6 +11,7 @@ from flask_migrate import upgrade
 
 from gplan.access_log import log_requests
 from gplan.extensions import db
+from gplan.memory import freeze_loaded_app
 from gplan.public_address import started_address
 from gplan.timeutil import local_today, parse_day, simulate_today
 
@@ -93,6 +94,7 @@ def serve_command(
         click.echo(f"Simulated date: {format_day(simulated)} (every page says so; GPLAN_TODAY or --today).")
     click.echo(f"gplan is running on http://{host}:{port}/ (Ctrl+C to stop)")
     click.echo(f"Links in mail and calendar feeds start with {app.config['BASE_URL']} (BASE_URL).")
+    freeze_loaded_app()
     try:
         serve(log_requests(app), host=host, port=port, threads=threads, ident="")  # no Server header
     finally:

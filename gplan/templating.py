@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import get_locale
 
 from gplan.accounts.vocabulary import Role
+from gplan.i18n import install_template_gettext, label, locale_name
 from gplan.mail.vocabulary import MailKind, MailState
 from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
@@ -62,7 +62,8 @@ def format_clock(value: datetime | None) -> str:
 
 
 def locale_code() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The request's language (``vi``, ``en``), looked up once per request."""
+    return locale_name() or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @lru_cache(maxsize=512)
@@ -91,6 +92,8 @@ def _versioned_static(endpoint: str, values: dict) -> None:
 
 def register(app: Flask) -> None:
     app.url_defaults(_versioned_static)
+    install_template_gettext(app.jinja_env)
+    app.jinja_env.filters["label"] = label
     app.jinja_env.filters["ddmmyyyy"] = format_date
     app.jinja_env.filters["localtime"] = format_instant
     app.jinja_env.tests["web_link"] = is_web_link  # only http(s) evidence links become links

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from gplan.extensions import csrf
@@ -42,6 +43,8 @@ def init_api(app: Flask) -> None:
     from gplan.api.resources import account, plans, progress, targets, tasks
 
     app.config.setdefault("API_MAX_BODY_BYTES", API_MAX_BODY_BYTES)
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False  # Vietnamese letters as UTF-8, not one \uXXXX each
     app.config.update(
         API_TITLE="gplan",
         API_VERSION="v1",

@@ -90,15 +90,23 @@ class Task(Model):
 
     def status_on(self, today: date) -> TaskStatus:
         """The reporting category on ``today``; on-time is measured against the original due date."""
-        if self.progress == TaskProgress.DONE:
-            on_time = self.completed_on and self.completed_on <= self.due_on
-            return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
-        if today > self.deadline:
-            return TaskStatus.OVERDUE
-        return TaskStatus.IN_PROGRESS if self.progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
+        return task_status(today, self.progress, self.completed_on, self.due_on, self.deadline)
 
     def days_late(self, today: date) -> int:
         return max(0, (today - self.deadline).days)
+
+
+def task_status(
+    today: date, progress: TaskProgress, completed_on: date | None, due_on: date, deadline: date
+) -> TaskStatus:
+    """The reporting category on ``today`` of a task with these dates and progress (the rule of
+    :meth:`Task.status_on`, shared with the plain rows lists read, ``gplan.tasks.rows``)."""
+    if progress == TaskProgress.DONE:
+        on_time = completed_on and completed_on <= due_on
+        return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
+    if today > deadline:
+        return TaskStatus.OVERDUE
+    return TaskStatus.IN_PROGRESS if progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
 
 
 def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case[TaskStatus]:

@@ -22,6 +22,7 @@ from gplan.models.plan import responsibility_activity, responsibility_objective
 from gplan.models.tally import tally_count
 from gplan.models.task import status_expression
 from gplan.paging import Page, fetch_page
+from gplan.tasks.rows import task_rows
 from gplan.tasks.vocabulary import TaskProgress
 
 # The focal point's sections, in the order its list shows them. "Due soon" holds what is due
@@ -224,6 +225,10 @@ class TaskQuery:
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
             ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
+            if load != HISTORY:  # a list: plain rows (gplan.tasks.rows)
+                section = self.section_expression() if order == BY_SECTION else None
+                page_ids = ids.limit(limit).offset(offset)
+                return task_rows(page_ids, self._ordering(order), section=section, with_duty_bodies=load == CARDS)
             found = db.session.execute(
                 self._rows(order, load, [Task.id.in_(ids.limit(limit).offset(offset))])
             )

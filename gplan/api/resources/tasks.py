@@ -10,6 +10,7 @@ from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import ProgressChangeSchema, TaskQuerySchema
 from gplan.api.schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
+from gplan.api.task_json import task_page_response
 from gplan.extensions import db
 from gplan.models import Body, Plan, Task
 from gplan.tasks.progress import record_progress
@@ -51,7 +52,9 @@ def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before
         due_after=due_after,
         due_before=due_before,
     )
-    return TaskQuery(api_user(), filters, local_today()).page(page, per_page)
+    today = local_today()
+    # Written from the page's plain rows; TaskPageSchema documents it (see api/task_json.py).
+    return task_page_response(TaskQuery(api_user(), filters, today).page(page, per_page), today)
 
 
 @bp.get("/tasks/<int(max=2147483647):task_id>")

@@ -1,0 +1,83 @@
+"""The task list's JSON written directly from the page's plain rows.
+
+Dumping 200 tasks through marshmallow cost more than reading them. This writes the same
+object, field for field, as :class:`gplan.api.schemas.TaskPageSchema` (which still documents
+the answer in the OpenAPI document); tests/test_api_task_json.py checks both agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Response, jsonify
+
+from gplan.models import Body
+from gplan.paging import Page
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _instant(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def body_ref(body: Body) -> dict[str, Any]:
+    """As ``BodyRefSchema``."""
+    return {
+        "id": body.id,
+        "key": body.key,
+        "name": body.name,
+        "name_en": body.name_en,
+        "short_name": body.short_name,
+        "is_group": bool(body.is_group),
+        "parent_id": body.parent_id,
+    }
+
+
+def task_json(task: Any, today: date, bodies: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One task (a ``gplan.tasks.rows.TaskRow`` or a ``Task``) as ``TaskSchema`` writes it."""
+    duty = task.responsibility
+    body = bodies.get(task.body_id) if bodies is not None else None
+    if body is None:
+        body = body_ref(task.body)
+        if bodies is not None:
+            bodies[task.body_id] = body
+    return {
+        "id": task.id,
+        "plan_id": task.plan_id,
+        "responsibility": {"id": duty.id, "ref": duty.ref, "text": duty.text, "ad_hoc": bool(duty.ad_hoc)},
+        "body": body,
+        "occurrence": task.occurrence,
+        "year": task.year,
+        "starts_on": _day(task.starts_on),
+        "ends_on": _day(task.ends_on),
+        "due_on": _day(task.due_on),
+        "extended_due_on": _day(task.extended_due_on),
+        "deadline": _day(task.deadline),
+        "progress": str(task.progress),
+        "status": str(task.status_on(today)),
+        "completed_on": _day(task.completed_on),
+        "completed_at": _instant(task.completed_at),
+        "note": task.note,
+        "evidence_url": task.evidence_url,
+        "evidence_name": task.evidence_name,
+        "updated_at": _instant(task.updated_at),
+        "version": task.version,
+    }
+
+
+def task_page_response(page: Page[Any], today: date) -> Response:
+    """A page of tasks as ``TaskPageSchema`` writes it."""
+    bodies: dict[int, dict[str, Any]] = {}
+    return jsonify(
+        {
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+            "pages": page.pages,
+            "items": [task_json(task, today, bodies) for task in page.items],
+        }
+    )

@@ -1,0 +1,165 @@
+"""A page of a task list read as plain rows: the task's columns, its duty and its body.
+
+A list shows 20 to 200 tasks and changes none of them, so it needs neither the session's
+bookkeeping for each task (identity, state, versions) nor eager loads chained per task. One
+query reads the page's tasks with their duty's reference and text; the few bodies (and, for
+the focal point's cards, the duties' lead and coordinating bodies) are shared objects from
+the session. A :class:`TaskRow` answers what the list templates and the API ask a task
+(dates, ``deadline``, ``status_on``, ``days_late``) with the same rules as
+:class:`gplan.models.Task`.
+
+The task page, the drill-down's history and the exports still read full tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from gplan.extensions import db
+from gplan.models import Body, Responsibility, ResponsibilityBody, Task
+from gplan.models.task import task_status
+from gplan.tasks.vocabulary import TaskProgress, TaskStatus
+
+# The task's own columns a list or the API reads, in this order in every row.
+COLUMNS = (
+    "id",
+    "plan_id",
+    "responsibility_id",
+    "body_id",
+    "occurrence",
+    "year",
+    "starts_on",
+    "ends_on",
+    "due_on",
+    "extended_due_on",
+    "progress",
+    "completed_on",
+    "completed_at",
+    "note",
+    "evidence_url",
+    "evidence_name",
+    "evidence_file",
+    "updated_at",
+    "version",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DutyRef:
+    """What a list shows of a task's duty."""
+
+    id: int
+    ref: str
+    text: str
+    ad_hoc: bool
+
+
+class TaskRow:
+    """One task of a list, read as plain columns (see the module's docstring)."""
+
+    __slots__ = (*COLUMNS, "responsibility", "body")
+
+    id: int
+    plan_id: int
+    responsibility_id: int
+    body_id: int
+    occurrence: str
+    year: int
+    starts_on: date | None
+    ends_on: date | None
+    due_on: date
+    extended_due_on: date | None
+    progress: TaskProgress
+    completed_on: date | None
+    completed_at: datetime | None
+    note: str | None
+    evidence_url: str | None
+    evidence_name: str | None
+    evidence_file: str | None
+    updated_at: datetime | None
+    version: int
+    responsibility: DutyRef | Responsibility
+    body: Body
+
+    def __init__(self, values: Sequence[Any], duty: DutyRef | Responsibility, body: Body) -> None:
+        for name, value in zip(COLUMNS, values, strict=False):
+            setattr(self, name, value)
+        self.responsibility = duty
+        self.body = body
+
+    @property
+    def deadline(self) -> date:
+        """As :attr:`Task.deadline`: the extended due date, else the due date."""
+        return self.extended_due_on or self.due_on
+
+    @property
+    def is_open(self) -> bool:
+        return self.progress != TaskProgress.DONE
+
+    @property
+    def is_window(self) -> bool:
+        return self.starts_on is not None
+
+    def status_on(self, today: date) -> TaskStatus:
+        return task_status(today, self.progress, self.completed_on, self.due_on, self.deadline)
+
+    def days_late(self, today: date) -> int:
+        return max(0, (today - self.deadline).days)
+
+
+def _bodies(ids: set[int]) -> dict[int, Body]:
+    """The bodies, from the session when it holds them, else in one query."""
+    found: dict[int, Body] = {}
+    for body_id in ids:
+        body = db.session.identity_map.get(db.session.identity_key(Body, body_id))  # type: ignore[arg-type]
+        if isinstance(body, Body):
+            found[body_id] = body
+    missing = ids - found.keys()
+    if missing:
+        found.update({b.id: b for b in db.session.scalars(select(Body).where(Body.id.in_(missing)))})
+    return found
+
+
+def _duties_with_bodies(ids: set[int]) -> dict[int, Responsibility]:
+    """The duties with their lead and coordinating bodies (the focal point's cards)."""
+    statement = (
+        select(Responsibility)
+        .where(Responsibility.id.in_(ids))
+        .options(selectinload(Responsibility.body_roles).joinedload(ResponsibilityBody.body))
+    )
+    return {duty.id: duty for duty in db.session.scalars(statement)}
+
+
+def task_rows(
+    ids: Select[Any], ordering: list[Any], *, section: Any = None, with_duty_bodies: bool = False
+) -> list[Any]:
+    """The tasks whose ids ``ids`` selects, in ``ordering``, as :class:`TaskRow`; with
+    ``section`` (an SQL expression), as (row, section) pairs."""
+    duty_columns = (Responsibility.ref, Responsibility.text, Responsibility.ad_hoc)
+    extra = [section] if section is not None else []
+    statement = (
+        select(*(getattr(Task, name) for name in COLUMNS), *duty_columns, *extra)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .where(Task.id.in_(ids))
+        .order_by(*ordering)
+    )
+    found = db.session.execute(statement).all()
+    width = len(COLUMNS)
+    bodies = _bodies({row[3] for row in found})
+    cards = _duties_with_bodies({row[2] for row in found}) if with_duty_bodies and found else {}
+    duties: dict[int, DutyRef | Responsibility] = dict(cards)
+    result: list[Any] = []
+    for row in found:
+        duty = duties.get(row[2])
+        if duty is None:
+            duty = duties[row[2]] = DutyRef(row[2], row[width], row[width + 1], row[width + 2])
+        task = TaskRow(row, duty, bodies[row[3]])
+        result.append((task, row[width + 3]) if section is not None else task)
+    return result
+
