@@ -373,6 +373,7 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, lis
 
     from gplan import create_app
     from gplan.extensions import db
+    from gplan.memory import freeze_loaded_app
     from gplan.timeutil import LOCAL_TZ
 
     app = create_app(
@@ -406,6 +407,7 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, lis
     )
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    freeze_loaded_app()  # as gunicorn's workers and `flask serve` do once the app is loaded
     params = {"plan": PLAN, "body": BODY, "objective": OBJECTIVE, "task": task_id, "today": TODAY}
     results = []
     # Requests run outside any app context, as in production: each gets its own session.

@@ -72,7 +72,7 @@ def label(member: Any) -> Markup:
     The label is written as it is, as ``{{ member.title }}`` writes a lazy translation."""
     memo = _catalogue()
     if memo is None:
-        return Markup(str(member.title))  # nosec B704 (our own translated labels, as before)
+        return Markup(str(member.title))  # nosec B704 (our own labels, written as before)
     try:
         return memo.labels[id(member)]
     except KeyError:

@@ -225,14 +225,14 @@ class TaskQuery:
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
             ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
-            if load != HISTORY:  # a list: plain rows (gplan.tasks.rows)
-                section = self.section_expression() if order == BY_SECTION else None
-                page_ids = ids.limit(limit).offset(offset)
-                return task_rows(page_ids, self._ordering(order), section=section, with_duty_bodies=load == CARDS)
-            found = db.session.execute(
-                self._rows(order, load, [Task.id.in_(ids.limit(limit).offset(offset))])
+            # A list reads plain rows (gplan.tasks.rows), not full tasks.
+            return task_rows(
+                ids.limit(limit).offset(offset),
+                self._ordering(order),
+                section=self.section_expression() if order == BY_SECTION else None,
+                with_duty_bodies=load == CARDS,
+                with_history=load == HISTORY,
             )
-            return found.tuples() if order == BY_SECTION else found.scalars()
 
         return fetch_page(fetch, number, per_page, total)
 

@@ -8,7 +8,7 @@ the session. A :class:`TaskRow` answers what the list templates and the API ask 
 (dates, ``deadline``, ``status_on``, ``days_late``) with the same rules as
 :class:`gplan.models.Task`.
 
-The task page, the drill-down's history and the exports still read full tasks.
+The task page and the exports still read full tasks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gplan.extensions import db
-from gplan.models import Body, Responsibility, ResponsibilityBody, Task
+from gplan.models import Body, Responsibility, ResponsibilityBody, Task, TaskEvent
 from gplan.models.task import task_status
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
@@ -63,7 +63,7 @@ class DutyRef:
 class TaskRow:
     """One task of a list, read as plain columns (see the module's docstring)."""
 
-    __slots__ = (*COLUMNS, "responsibility", "body")
+    __slots__ = (*COLUMNS, "responsibility", "body", "events")
 
     id: int
     plan_id: int
@@ -86,12 +86,14 @@ class TaskRow:
     version: int
     responsibility: DutyRef | Responsibility
     body: Body
+    events: list[TaskEvent]  # newest first; read only for the drill-down's history
 
     def __init__(self, values: Sequence[Any], duty: DutyRef | Responsibility, body: Body) -> None:
         for name, value in zip(COLUMNS, values, strict=False):
             setattr(self, name, value)
         self.responsibility = duty
         self.body = body
+        self.events = []
 
     @property
     def deadline(self) -> date:
@@ -117,7 +119,7 @@ def _bodies(ids: set[int]) -> dict[int, Body]:
     """The bodies, from the session when it holds them, else in one query."""
     found: dict[int, Body] = {}
     for body_id in ids:
-        body = db.session.identity_map.get(db.session.identity_key(Body, body_id))  # type: ignore[arg-type]
+        body = db.session.identity_map.get(db.session.identity_key(Body, body_id))
         if isinstance(body, Body):
             found[body_id] = body
     missing = ids - found.keys()
@@ -136,11 +138,30 @@ def _duties_with_bodies(ids: set[int]) -> dict[int, Responsibility]:
     return {duty.id: duty for duty in db.session.scalars(statement)}
 
 
+def _attach_history(rows: list[TaskRow]) -> None:
+    """Every row's history, newest first, with who made each change (one query)."""
+    by_task = {row.id: row for row in rows}
+    statement = (
+        select(TaskEvent)
+        .where(TaskEvent.task_id.in_(by_task))
+        .options(joinedload(TaskEvent.user))
+        .order_by(TaskEvent.task_id, TaskEvent.id.desc())
+    )
+    for event in db.session.scalars(statement):
+        by_task[event.task_id].events.append(event)
+
+
 def task_rows(
-    ids: Select[Any], ordering: list[Any], *, section: Any = None, with_duty_bodies: bool = False
+    ids: Select[Any],
+    ordering: list[Any],
+    *,
+    section: Any = None,
+    with_duty_bodies: bool = False,
+    with_history: bool = False,
 ) -> list[Any]:
     """The tasks whose ids ``ids`` selects, in ``ordering``, as :class:`TaskRow`; with
-    ``section`` (an SQL expression), as (row, section) pairs."""
+    ``section`` (an SQL expression), as (row, section) pairs. ``with_duty_bodies`` adds the
+    duties' lead and coordinating bodies, ``with_history`` every row's history."""
     duty_columns = (Responsibility.ref, Responsibility.text, Responsibility.ad_hoc)
     extra = [section] if section is not None else []
     statement = (
@@ -161,5 +182,6 @@ def task_rows(
             duty = duties[row[2]] = DutyRef(row[2], row[width], row[width + 1], row[width + 2])
         task = TaskRow(row, duty, bodies[row[3]])
         result.append((task, row[width + 3]) if section is not None else task)
+    if with_history and result:
+        _attach_history([item[0] if section is not None else item for item in result])
     return result
-
