@@ -108,6 +108,8 @@ PLAN_COUNT = "SELECT SUM(tasks) FROM task_body_tally WHERE plan_id = :plan"
 BODY_COUNT = "SELECT SUM(tasks) FROM task_body_tally WHERE plan_id = :plan AND body_id = :body"
 
 # name: (who, path, raw SQL statements the page needs, the GROUP BY over tasks the tally replaces)
+# The objectives' and activities' pages open on this year; ?year=0 asks for the whole period,
+# which is what their raw queries count.
 PAGES = {
     "overview": ("coordinator", "/p/{plan}/progress", [_tally("body_id")], [_tasks("body_id")]),
     "overview 2018": (
@@ -124,7 +126,7 @@ PAGES = {
     ),
     "bodies × objectives": (
         "coordinator",
-        "/p/{plan}/progress/objective",
+        "/p/{plan}/progress/objective?year=0",
         [
             _duty_tally(
                 "body_id, COALESCE(ro.objective_id,0) AS theme", join=OBJECTIVE_JOIN.format(t="task_tally")
@@ -135,7 +137,7 @@ PAGES = {
     ),
     "bodies × activities": (
         "coordinator",
-        "/p/{plan}/progress/activity",
+        "/p/{plan}/progress/activity?year=0",
         [
             _duty_tally(ACTIVITY_KEY, join=ACTIVITY_JOIN.format(t="task_tally")),
             _tally("body_id"),
@@ -144,7 +146,7 @@ PAGES = {
     ),
     "one objective": (
         "coordinator",
-        "/p/{plan}/progress/objective/{objective}",
+        "/p/{plan}/progress/objective/{objective}?year=0",
         [_duty_tally("body_id", SERVING), _duty_tally("responsibility_id", SERVING)],
         [_tasks("body_id", SERVING), _tasks("responsibility_id", SERVING)],
     ),
