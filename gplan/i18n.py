@@ -40,17 +40,17 @@ class _Catalogue:
 def _catalogue() -> _Catalogue | None:
     if not has_app_context():
         return None
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None)
+    found = g._get_current_object().__dict__  # one look-up of the request's globals, not one a name
+    memo: _Catalogue | None = found.get("_gplan_catalogue")
+    locale = getattr(found.get("_flask_babel"), "babel_locale", None)
+    if memo is not None and memo.locale is locale:
+        return memo
     if locale is None:  # not chosen yet in this request (or just refreshed): let Flask-Babel choose
         get_locale()
-        locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+        locale = getattr(found.get("_flask_babel"), "babel_locale", None)
         if locale is None:
             return None
-    memo: _Catalogue | None = g.get("_gplan_catalogue")
-    if memo is None or memo.locale is not locale:
-        memo = _Catalogue(locale, get_translations())
-        g._gplan_catalogue = memo
+    memo = found["_gplan_catalogue"] = _Catalogue(locale, get_translations())
     return memo
 
 
