@@ -2,7 +2,7 @@
 
 Dumping 200 tasks through marshmallow cost more than reading them. This writes the same
 object, field for field, as :class:`gplan.api.schemas.TaskPageSchema` (which still documents
-the answer in the OpenAPI document); tests/test_api_task_json.py checks both agree.
+the answer in the OpenAPI document); tests/test_list_rows.py checks both agree.
 """
 
 from __future__ import annotations
