@@ -162,6 +162,7 @@ def test_the_top_bar_is_the_same_on_every_page_and_remembers_the_plan(client, se
     assert on_the_plan == [
         f"/p/{other.id}/progress",
         f"/p/{other.id}/tasks",
+        f"/p/{other.id}/body-reports",
         f"/p/{other.id}/",
         "/admin/",
         "/outbox",
