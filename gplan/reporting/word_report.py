@@ -110,7 +110,12 @@ def _head(document: object, report: CompiledReport) -> None:
 
 
 def place_of(report: CompiledReport) -> str:
-    return report.plan.jurisdiction.removeprefix("tỉnh ").removeprefix("Tỉnh ")
+    """The place on the date line: the province named in the issuer ("… tỉnh Hải Dương")."""
+    issuer = report.plan.issuer
+    for marker in ("tỉnh ", "thành phố ", "Tỉnh ", "Thành phố "):
+        if marker in issuer:
+            return issuer.rsplit(marker, 1)[1].strip()
+    return issuer
 
 
 def _body(document: object, report: CompiledReport) -> None:
