@@ -29,6 +29,7 @@ from gplan.timeutil import utcnow
 from gplan.validation import Conflict, InputError
 
 NARRATIVE_MAX = 8000
+OTHER = "other"  # the narrative key of the tasks under no objective
 REASON_MAX = 2000
 
 
@@ -61,7 +62,8 @@ class ObjectiveSection:
 
     @property
     def key(self) -> str:
-        return self.objective.ref if self.objective else ""
+        """Where its narrative is kept: the objective's ref, or "other"."""
+        return self.objective.ref if self.objective else OTHER
 
 
 @dataclass
@@ -87,8 +89,9 @@ class BodyYearReport:
 
     @property
     def objectives(self) -> list[ObjectiveSection]:
-        """The sections that take a narrative: one per objective."""
-        return [s for s in self.sections if s.objective is not None]
+        """The sections that take a narrative: one per objective, and one for the tasks under
+        none (so a body whose duties name no objective still writes one)."""
+        return self.sections
 
 
 def find(plan: Plan, body: Body, year: int) -> BodyReport | None:
@@ -123,7 +126,7 @@ def assemble(plan: Plan, body: Body, year: int, today: date) -> BodyYearReport:
             sections[objective.id] = ObjectiveSection(objective, narrative=narratives.get(objective.ref, ""))
         by_objective.setdefault(objective.id if objective else None, []).append(task)
     if None in by_objective:
-        sections[None] = ObjectiveSection(None)
+        sections[None] = ObjectiveSection(None, narrative=narratives.get(OTHER, ""))
     for key, section in sections.items():
         section.entries = task_entries(by_objective[key], today)
     ordered = sorted(sections.values(), key=lambda s: s.objective.number if s.objective else 10**6)

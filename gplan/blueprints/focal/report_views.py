@@ -22,7 +22,7 @@ def report_index(plan_id: int):
     """The top bar's "Reports": a focal point's own report of this year; the list for others."""
     plan = plan_queries.get_plan_or_404(plan_id)
     if not current_user.is_focal_point or current_user.body_id is None:
-        return redirect(url_for("coordinator.body_reports", plan_id=plan.id))
+        return redirect(url_for("coordinator.body_reports_page", plan_id=plan.id))
     year = default_year(plan, local_today())
     return redirect(url_for(".body_report", plan_id=plan.id, body_id=current_user.body_id, year=year))
 
