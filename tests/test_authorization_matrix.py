@@ -286,10 +286,29 @@ def _body_reports(seed) -> dict[str, int]:
     from gplan.reporting.body_reports import assemble
 
     now = utcnow()
-    waiting = BodyReport(plan_id=seed.plan_id, body_id=body("finance").id, year=2017, status="submitted", submitted_at=now, narratives={})
-    accepted = BodyReport(plan_id=seed.plan_id, body_id=body("finance").id, year=2016, status="accepted", decided_at=now, narratives={})
+    waiting = BodyReport(
+        plan_id=seed.plan_id,
+        body_id=body("finance").id,
+        year=2017,
+        status="submitted",
+        submitted_at=now,
+        narratives={},
+    )
+    accepted = BodyReport(
+        plan_id=seed.plan_id,
+        body_id=body("finance").id,
+        year=2016,
+        status="accepted",
+        decided_at=now,
+        narratives={},
+    )
     sections = assemble(plan(seed), body("health"), 2017, now.date()).objectives
-    draft = BodyReport(plan_id=seed.plan_id, body_id=body("health").id, year=2017, narratives={s.key: "Ma trận" for s in sections})
+    draft = BodyReport(
+        plan_id=seed.plan_id,
+        body_id=body("health").id,
+        year=2017,
+        narratives={s.key: "Ma trận" for s in sections},
+    )
     db.session.add_all([waiting, accepted, draft])
     db.session.flush()
     return {

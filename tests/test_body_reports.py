@@ -98,7 +98,12 @@ def test_return_needs_a_reason_then_accept_locks_and_reopen_needs_a_reason(app, 
     assert "Hãy nêu lý do" in response.get_data(as_text=True)
     assert _record(seed).status == BodyReportStatus.SUBMITTED
     reason = "Thiếu số liệu về tỷ số giới tính khi sinh."
-    assert submit(client, f"{decide}/return", {"reason": reason, "version": report.version}, page=url).status_code == 302
+    assert (
+        submit(
+            client, f"{decide}/return", {"reason": reason, "version": report.version}, page=url
+        ).status_code
+        == 302
+    )
     report = _record(seed)
     assert report.status == BodyReportStatus.RETURNED and report.reason == reason
 
@@ -121,8 +126,19 @@ def test_return_needs_a_reason_then_accept_locks_and_reopen_needs_a_reason(app, 
     # Deciding twice is a conflict, nothing changed.
     assert submit(client, f"{decide}/accept", {"version": report.version}, page=url).status_code == 409
     # Reopening needs a reason too, then the body may write again.
-    assert submit(client, f"{decide}/reopen", {"reason": "", "version": report.version}, page=url).status_code == 422
-    assert submit(client, f"{decide}/reopen", {"reason": "Cần cập nhật số liệu cuối năm", "version": report.version}, page=url).status_code == 302
+    assert (
+        submit(client, f"{decide}/reopen", {"reason": "", "version": report.version}, page=url).status_code
+        == 422
+    )
+    assert (
+        submit(
+            client,
+            f"{decide}/reopen",
+            {"reason": "Cần cập nhật số liệu cuối năm", "version": report.version},
+            page=url,
+        ).status_code
+        == 302
+    )
     assert _record(seed).status == BodyReportStatus.RETURNED
     actions = db.session.scalars(
         select(AuditEntry.action).where(AuditEntry.subject_type == "BodyReport").order_by(AuditEntry.id)
@@ -147,7 +163,9 @@ def test_two_coordinators_at_once_one_wins_the_other_gets_409(app, seed):
     read = _version(first, url)
     assert read == _version(second, url)
     assert submit(first, f"/body-reports/{report.id}/accept", {"version": read}, page=url).status_code == 302
-    response = submit(second, f"/body-reports/{report.id}/return", {"reason": "Không đạt", "version": read}, page=url)
+    response = submit(
+        second, f"/body-reports/{report.id}/return", {"reason": "Không đạt", "version": read}, page=url
+    )
     assert response.status_code == 409
     assert _record(seed).status == BodyReportStatus.ACCEPTED
 
@@ -160,8 +178,15 @@ def test_the_decision_mail_goes_to_the_body_once_in_its_language(app, client, se
     report = _record(seed)
     login(client, COORDINATOR_EMAIL)
     before = db.session.scalar(select(func.count(MailMessage.id)))
-    submit(client, f"/body-reports/{report.id}/return", {"reason": "Thiếu minh chứng", "version": report.version}, page=url)
-    messages = db.session.scalars(select(MailMessage).where(MailMessage.kind == MailKind.REPORT_RETURNED)).all()
+    submit(
+        client,
+        f"/body-reports/{report.id}/return",
+        {"reason": "Thiếu minh chứng", "version": report.version},
+        page=url,
+    )
+    messages = db.session.scalars(
+        select(MailMessage).where(MailMessage.kind == MailKind.REPORT_RETURNED)
+    ).all()
     assert [m.recipient for m in messages] == [focal.email]
     assert "was returned" in messages[0].subject and "Thiếu minh chứng" in messages[0].body_text
     assert db.session.scalar(select(func.count(MailMessage.id))) == before + 1
@@ -175,5 +200,10 @@ def test_only_the_bodys_focal_point_writes_and_only_coordinators_decide(app, cli
     data = _narratives(seed) | {"version": report.version, "submit": "1"}
     token_page = "/profile/"
     assert submit(client, url, data, page=token_page).status_code == 403
-    assert submit(client, f"/body-reports/{report.id}/accept", {"version": report.version}, page=token_page).status_code == 403
+    assert (
+        submit(
+            client, f"/body-reports/{report.id}/accept", {"version": report.version}, page=token_page
+        ).status_code
+        == 403
+    )
     assert _record(seed).status == BodyReportStatus.SUBMITTED

@@ -42,7 +42,9 @@ PUBLIC_WRITES: dict[tuple[str, str], Rule] = {
 # Writes only a body's own focal point may make: sent by Health's focal point on Health's report
 # (a draft with every narrative written, made by the matrix's objects).
 OWN_BODY_WRITES: dict[tuple[str, str], Rule] = {
-    ("focal.body_report", "POST"): Rule("/p/{plan}/bodies/{health}/report/2017", {"focal_point"}, {"save": "1"}),
+    ("focal.body_report", "POST"): Rule(
+        "/p/{plan}/bodies/{health}/report/2017", {"focal_point"}, {"save": "1"}
+    ),
     ("Reports.save_body_report", "PUT"): Rule(
         "/api/v1/plans/{plan}/bodies/{health}/reports/2017", {"focal_point"}, {"narratives": {}}
     ),

@@ -130,7 +130,9 @@ def _digests(deployment) -> int:
 def _per_message(smtp_server) -> Counter:
     """How often each recipient received each message (by its subject: a person gets one digest
     a day and at most one report decision, whose subjects differ)."""
-    return Counter((address, received.subject) for received in smtp_server.received for address in received.to)
+    return Counter(
+        (address, received.subject) for received in smtp_server.received for address in received.to
+    )
 
 
 def _sent(deployment) -> int:

@@ -85,7 +85,9 @@ def test_the_word_report_has_the_decrees_parts_in_order_fonts_and_margins(client
     assert positions == sorted(positions)
     results = texts[positions[2] : positions[3]]
     assert any(value.label in t and "37,5 (2018)" in t for t in results), "a target's value against its goal"
-    assert any(t.startswith("- " + body("health").name + ": Y tế đã giảm") for t in results), "the accepted narrative"
+    assert any(t.startswith("- " + body("health").name + ": Y tế đã giảm") for t in results), (
+        "the accepted narrative"
+    )
 
     recipients, signature = (c.text for c in document.tables[-1].rows[0].cells)
     assert recipients.startswith("Nơi nhận:") and "Lưu: VT." in recipients
@@ -95,7 +97,9 @@ def test_the_word_report_has_the_decrees_parts_in_order_fonts_and_margins(client
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
     # Word keeps margins in twentieths of a point: 15 mm reads back as 14.99 mm.
-    margins = {side: round(getattr(section, f"{side}_margin").mm, 1) for side in ("top", "bottom", "left", "right")}
+    margins = {
+        side: round(getattr(section, f"{side}_margin").mm, 1) for side in ("top", "bottom", "left", "right")
+    }
     assert 20 <= margins["top"] <= 25 and 20 <= margins["bottom"] <= 25, margins
     assert 30 <= margins["left"] <= 35 and 15 <= margins["right"] <= 20, margins
     runs = [r for p in document.paragraphs for r in p.runs if r.text.strip()]
@@ -125,7 +129,11 @@ def test_only_accepted_body_reports_are_compiled(client, seed):
     _accepted_health_report(seed, "Văn bản đã được chấp nhận")
     assembled = body_reports.assemble(plan(seed), body("education"), YEAR, local_today())
     body_reports.save(
-        user(focal_email("education")), assembled, {s.key: "Chưa được duyệt" for s in assembled.objectives}, 0, submit=True
+        user(focal_email("education")),
+        assembled,
+        {s.key: "Chưa được duyệt" for s in assembled.objectives},
+        0,
+        submit=True,
     )
     db.session.commit()
     login(client, COORDINATOR_EMAIL)
@@ -144,7 +152,11 @@ def test_the_coordinators_settings_are_kept_and_a_bad_date_comes_back_filled(cli
     assert db.session.scalar(select(ProvinceReport.id)) is None
     _filled(client, seed, "midterm", 2018)
     saved = db.session.scalar(select(ProvinceReport))
-    assert (saved.number, saved.signer_name, saved.issued_on.isoformat()) == ("125/BC-UBND", "Nguyễn Văn Ký", "2018-12-05")
+    assert (saved.number, saved.signer_name, saved.issued_on.isoformat()) == (
+        "125/BC-UBND",
+        "Nguyễn Văn Ký",
+        "2018-12-05",
+    )
     page = client.get(url).get_data(as_text=True)
     assert "Sơ kết giữa kỳ" in page and "Hải Dương, ngày 05 tháng 12 năm 2018" in page
     # Saving over a newer version: 409, nothing changed.
@@ -161,4 +173,9 @@ def test_the_kinds_of_report_follow_the_plans_years_and_the_observer_only_reads(
     assert client.get(f"{base}/midterm/2019").status_code == 404
     assert client.get(f"{base}/final/2019").status_code == 404
     assert client.get(f"{base}/weekly/2019").status_code == 404
-    assert submit(client, f"{base}/annual/2018", SETTINGS | {"version": "0"}, page=f"{base}/annual/2018").status_code == 403
+    assert (
+        submit(
+            client, f"{base}/annual/2018", SETTINGS | {"version": "0"}, page=f"{base}/annual/2018"
+        ).status_code
+        == 403
+    )

@@ -117,7 +117,9 @@ def _version_read() -> StrictInteger:
     return StrictInteger(
         load_default=None,
         validate=validate.Range(min=0, max=2**31 - 1),
-        metadata={"description": "The report's version you read (0: never saved); a different one gives 409."},
+        metadata={
+            "description": "The report's version you read (0: never saved); a different one gives 409."
+        },
     )
 
 

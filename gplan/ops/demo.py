@@ -131,7 +131,9 @@ DEMO_RETURN_REASONS = (
 )
 
 
-def _record_sample_body_reports(plan: Plan, users_by_body: dict[int, User], coordinator: User, today: date) -> None:
+def _record_sample_body_reports(
+    plan: Plan, users_by_body: dict[int, User], coordinator: User, today: date
+) -> None:
     """Last year's reports of the bodies: some accepted, some returned, some waiting for review,
     so that the bodies' reports, the review and the province's report all show something."""
     year = today.year - 1

@@ -100,7 +100,8 @@ def find(plan: Plan, body: Body, year: int) -> BodyReport | None:
 
 def task_entries(tasks: list[Task], today: date) -> list[TaskEntry]:
     return [
-        TaskEntry(t, t.status_on(today), t.note, t.evidence_url, t.evidence_name, t.completed_on) for t in tasks
+        TaskEntry(t, t.status_on(today), t.note, t.evidence_url, t.evidence_name, t.completed_on)
+        for t in tasks
     ]
 
 
@@ -145,9 +146,7 @@ def _check_version(report: BodyReport | None, expected_version: int | None) -> N
         raise ReportConflict(gettext("The report was changed since you opened it: open it again."))
 
 
-def _clean_narratives(
-    assembled: BodyYearReport, narratives: Mapping[str, str | None]
-) -> dict[str, str]:
+def _clean_narratives(assembled: BodyYearReport, narratives: Mapping[str, str | None]) -> dict[str, str]:
     known = {s.key for s in assembled.objectives}
     unknown = sorted(set(narratives) - known)
     if unknown:
@@ -195,9 +194,13 @@ def save(
             if not merged.get(s.key)
         }
         if not assembled.sections:
-            raise InputError(gettext("The body has no tasks in %(year)d: there is nothing to report.", year=assembled.year))
+            raise InputError(
+                gettext("The body has no tasks in %(year)d: there is nothing to report.", year=assembled.year)
+            )
         if missing:
-            raise InputError(gettext("Every objective needs its narrative before the report is submitted."), fields=missing)
+            raise InputError(
+                gettext("Every objective needs its narrative before the report is submitted."), fields=missing
+            )
     record.narratives = {ref: text for ref, text in merged.items() if text}
     now = utcnow()
     record.updated_at = now
@@ -206,7 +209,9 @@ def save(
         action = audit.BODY_REPORT_SUBMITTED
         record.status = BodyReportStatus.SUBMITTED
         record.submitted_at, record.submitted_by_id = now, user.id
-    audit.record(action, actor=user, subject=record, summary=_where(record), details={"status": record.status})
+    audit.record(
+        action, actor=user, subject=record, summary=_where(record), details={"status": record.status}
+    )
     db.session.flush()
     for section in assembled.sections:
         section.narrative = record.narratives.get(section.key, "")
@@ -214,7 +219,9 @@ def save(
     return record
 
 
-def _decide(user: User, report: BodyReport, expected_version: int | None, allowed_from: BodyReportStatus) -> None:
+def _decide(
+    user: User, report: BodyReport, expected_version: int | None, allowed_from: BodyReportStatus
+) -> None:
     require(can_review_reports(user))
     _check_version(report, expected_version)
     if report.status != allowed_from:
@@ -244,7 +251,9 @@ def accept(user: User, report: BodyReport, expected_version: int | None) -> list
     return mail
 
 
-def return_report(user: User, report: BodyReport, reason: str | None, expected_version: int | None) -> list[int]:
+def return_report(
+    user: User, report: BodyReport, reason: str | None, expected_version: int | None
+) -> list[int]:
     """Return a submitted report to the body with a reason (required); it can be changed and
     submitted again. Returns the queued mail's ids."""
     return _send_back(user, report, reason, expected_version, BodyReportStatus.SUBMITTED)
@@ -257,7 +266,11 @@ def reopen(user: User, report: BodyReport, reason: str | None, expected_version:
 
 
 def _send_back(
-    user: User, report: BodyReport, reason: str | None, expected_version: int | None, allowed_from: BodyReportStatus
+    user: User,
+    report: BodyReport,
+    reason: str | None,
+    expected_version: int | None,
+    allowed_from: BodyReportStatus,
 ) -> list[int]:
     from gplan.reporting.report_mail import queue_decision
 
@@ -266,8 +279,14 @@ def _send_back(
     report.status, report.reason = BodyReportStatus.RETURNED, text
     report.decided_at, report.decided_by_id = utcnow(), user.id
     mail = queue_decision(report, user, accepted=False)
-    action = audit.BODY_REPORT_REOPENED if allowed_from == BodyReportStatus.ACCEPTED else audit.BODY_REPORT_RETURNED
-    audit.record(action, actor=user, subject=report, summary=f"{_where(report)}: {text}", details={"reason": text})
+    action = (
+        audit.BODY_REPORT_REOPENED
+        if allowed_from == BodyReportStatus.ACCEPTED
+        else audit.BODY_REPORT_RETURNED
+    )
+    audit.record(
+        action, actor=user, subject=report, summary=f"{_where(report)}: {text}", details={"reason": text}
+    )
     db.session.flush()
     return mail
 

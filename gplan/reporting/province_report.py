@@ -62,7 +62,8 @@ class CompiledReport:
             return self.settings.results
         c = self.counts
         return gettext(
-            "From %(first)d to %(year)d the implementing bodies had %(total)d tasks: %(done)d done (%(late)d of them late), %(overdue)d overdue. %(accepted)d bodies' reports were accepted.",
+            "From %(first)d to %(year)d the implementing bodies had %(total)d tasks: %(done)d done "
+            "(%(late)d of them late), %(overdue)d overdue. %(accepted)d bodies' reports were accepted.",
             first=self.first_year,
             year=self.year,
             total=c.total,
@@ -112,7 +113,15 @@ def compile_report(plan: Plan, kind: ProvinceReportKind, year: int, today: date)
                 by_ref[ref].narratives.append((report.body, text))
     pending = [r for r in reports if r.status in (BodyReportStatus.SUBMITTED, BodyReportStatus.RETURNED)]
     return CompiledReport(
-        plan, kind, year, first, settings_for(plan, kind, year), counts, list(results.values()), accepted, pending
+        plan,
+        kind,
+        year,
+        first,
+        settings_for(plan, kind, year),
+        counts,
+        list(results.values()),
+        accepted,
+        pending,
     )
 
 
@@ -143,7 +152,7 @@ def save_settings(
     if problems:
         raise InputError(gettext("Nothing was saved: please correct what is marked below."), fields=problems)
     if settings.id is None:
-        settings.version = None  # type: ignore[assignment]  # the mapper numbers the first version
+        settings.version = None  # the mapper numbers the first version
         db.session.add(settings)
     for name in (*TEXT_FIELDS, *LONG_FIELDS):
         setattr(settings, name, (values.get(name) or "").strip() or None)

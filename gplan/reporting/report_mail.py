@@ -16,9 +16,7 @@ def queue_decision(report: BodyReport, by_user: User, *, accepted: bool) -> list
     """Queue the decision on ``report`` (made now by ``by_user``) for the body. One message per
     person and decision: the key holds the version decided on. The caller commits."""
     kind = MailKind.REPORT_ACCEPTED if accepted else MailKind.REPORT_RETURNED
-    link = external_url(
-        "focal.body_report", plan_id=report.plan_id, body_id=report.body_id, year=report.year
-    )
+    link = external_url("focal.body_report", plan_id=report.plan_id, body_id=report.body_id, year=report.year)
     ids = []
     for person in body_recipients(report.body):
         with force_locale(person.locale):

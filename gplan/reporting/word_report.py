@@ -11,7 +11,7 @@ from datetime import date
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell
@@ -28,7 +28,7 @@ DOTS = "…"
 
 
 def date_line(place: str, day: date | None) -> str:
-    """"Hải Dương, ngày 05 tháng 12 năm 2018", or with dots while the date is not set."""
+    """ "Hải Dương, ngày 05 tháng 12 năm 2018", or with dots while the date is not set."""
     if day is None:
         return f"{place}, ngày {DOTS} tháng {DOTS} năm {DOTS}"
     return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -41,9 +41,13 @@ def number_line(number: str | None) -> str:
 def title_of(report: CompiledReport) -> str:
     """The report's subject line, below "BÁO CÁO"."""
     if report.kind == ProvinceReportKind.MIDTERM:
-        return gettext("Mid-term review of the plan, %(first)d–%(year)d", first=report.first_year, year=report.year)
+        return gettext(
+            "Mid-term review of the plan, %(first)d–%(year)d", first=report.first_year, year=report.year
+        )
     if report.kind == ProvinceReportKind.FINAL:
-        return gettext("Final review of the plan, %(first)d–%(year)d", first=report.first_year, year=report.year)
+        return gettext(
+            "Final review of the plan, %(first)d–%(year)d", first=report.first_year, year=report.year
+        )
     return gettext("Results of implementing the plan in %(year)d", year=report.year)
 
 
@@ -61,18 +65,28 @@ def target_text(line: object) -> tuple[str, str, str]:
 def _number(value: object) -> str:
     if value is None:
         return ""
-    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)  # type: ignore[union-attr]
+    text = format(value.normalize(), "f") if hasattr(value, "normalize") else str(value)
     return text.replace(".", ",")
 
 
-def _run_font(paragraph: Paragraph, text: str, *, size: float = TEXT_PT, bold: bool = False, italic: bool = False) -> None:
+def _run_font(
+    paragraph: Paragraph, text: str, *, size: float = TEXT_PT, bold: bool = False, italic: bool = False
+) -> None:
     run = paragraph.add_run(text)
     run.font.name, run.font.size, run.bold, run.italic = FONT, Pt(size), bold, italic
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
 
 
-def _line(container: object, text: str, *, align: int | None = None, size: float = TEXT_PT, bold: bool = False, italic: bool = False) -> Paragraph:
-    paragraph = container.add_paragraph()  # type: ignore[attr-defined]
+def _line(
+    container: object,
+    text: str,
+    *,
+    align: WD_PARAGRAPH_ALIGNMENT | None = None,
+    size: float = TEXT_PT,
+    bold: bool = False,
+    italic: bool = False,
+) -> Paragraph:
+    paragraph: Paragraph = container.add_paragraph()  # type: ignore[attr-defined]
     if align is not None:
         paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
@@ -133,9 +147,13 @@ def _body(document: object, report: CompiledReport) -> None:
         for target in result.targets:
             goal, figure, status = target_text(target)
             label = target.row.value.label
-            _line(document, f"- {label}: {gettext('target')} {goal}; {gettext('result')} {figure}; {status}.", align=justify)
-        for body, text in result.narratives:
-            _line(document, f"- {body.name}: {text}", align=justify)
+            _line(
+                document,
+                f"- {label}: {gettext('target')} {goal}; {gettext('result')} {figure}; {status}.",
+                align=justify,
+            )
+        for body, narrative in result.narratives:
+            _line(document, f"- {body.name}: {narrative}", align=justify)
     for heading, text in (
         (gettext("II. SHORTCOMINGS AND LIMITATIONS"), report.settings.shortcomings),
         (gettext("III. DIRECTIONS AND RECOMMENDATIONS"), report.settings.directions),

@@ -26,7 +26,9 @@ def _submit_every_narrative(page, text: str) -> None:
 
 def test_submit_return_resubmit_accept(browser, live_app):
     def new_page():
-        context = browser.new_context(base_url=live_app.config["LIVE_URL"], viewport={"width": 1366, "height": 768})
+        context = browser.new_context(
+            base_url=live_app.config["LIVE_URL"], viewport={"width": 1366, "height": 768}
+        )
         context.set_default_timeout(15000)
         return context.new_page()
 

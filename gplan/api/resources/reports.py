@@ -92,7 +92,9 @@ def accept_body_report(data: dict, report_id: int):
 @documented_errors(bp, 400, 401, 403, 404, 409, 415)
 def return_body_report(data: dict, report_id: int):
     """Return a submitted report to the body with a reason (required, 422 without)."""
-    return _decided(report_id, lambda r: body_reports.return_report(api_user(), r, data["reason"], data["version"]))
+    return _decided(
+        report_id, lambda r: body_reports.return_report(api_user(), r, data["reason"], data["version"])
+    )
 
 
 @bp.post(f"/body-reports/<{ID}:report_id>/reopen")
