@@ -14,6 +14,7 @@ from datetime import date
 
 from flask_babel import gettext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from gplan.accounts.access import can_review_reports, can_write_body_report, require
@@ -185,7 +186,13 @@ def save(
     if record is None:
         record = BodyReport(plan_id=assembled.plan.id, body_id=assembled.body.id, year=assembled.year)
         record.plan, record.body = assembled.plan, assembled.body
-        db.session.add(record)
+        try:
+            with db.session.begin_nested():  # two first saves at once: one wins, the other is told
+                db.session.add(record)
+        except IntegrityError:
+            raise ReportConflict(
+                gettext("The report was changed since you opened it: open it again.")
+            ) from None
     merged = {**(record.narratives or {}), **cleaned}
     if submit:
         missing = {

@@ -43,7 +43,8 @@ def body_report(plan_id: int, body_id: int, year: int):
     typed, errors, status = {}, {}, 200
     if request.method == "POST":
         require(can_write_body_report(current_user, report.body))
-        typed = {s.key: request.form.get(f"narrative-{s.key}", "") for s in report.objectives}
+        fields = {s.key: f"narrative-{s.key}" for s in report.objectives}
+        typed = {key: request.form[name] for key, name in fields.items() if name in request.form}
         submit = "submit" in request.form
         try:
             body_reports.save(
