@@ -207,3 +207,31 @@ def test_only_the_bodys_focal_point_writes_and_only_coordinators_decide(app, cli
         == 403
     )
     assert _record(seed).status == BodyReportStatus.SUBMITTED
+
+
+def test_a_decision_on_an_older_reading_is_refused_even_when_the_state_matches(app, seed):
+    """Coordinator A opens the submitted report; meanwhile B returns it and the body submits it
+    again. A's "accept" reads an older version: 409, A has not seen the new text."""
+    url = _submitted(app, seed)
+    report = _record(seed)
+    a, b = app.test_client(), app.test_client()
+    login(a, COORDINATOR_EMAIL)
+    from tests.helpers import ADMIN_EMAIL
+
+    login(b, ADMIN_EMAIL)
+    read_by_a = _version(a, url)
+    assert (
+        submit(
+            b, f"/body-reports/{report.id}/return", {"reason": "Bổ sung", "version": read_by_a}, page=url
+        ).status_code
+        == 302
+    )
+    focal = app.test_client()
+    login(focal, focal_email("health"))
+    data = _narratives(seed, text="Bản mới") | {"version": _version(focal, url), "submit": "1"}
+    assert submit(focal, url, data).status_code == 302
+    assert _record(seed).status == BodyReportStatus.SUBMITTED
+    response = submit(a, f"/body-reports/{report.id}/accept", {"version": read_by_a}, page=url)
+    assert response.status_code == 409
+    assert "mở lại" in response.get_data(as_text=True)
+    assert _record(seed).status == BodyReportStatus.SUBMITTED
