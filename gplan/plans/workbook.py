@@ -47,6 +47,7 @@ TABLES = (
     Table("due_days", "due_days"),
     Table("bodies", "bodies"),
     Table("members", "members", parent="bodies", link="key", up="group_key"),
+    Table("suggested_members", "suggested_members", parent="bodies", link="key", up="group_key"),
     Table("objectives", "objectives"),
     Table("targets", "targets", parent="objectives", link="number", up="objective"),
     Table("values", "values", parent="targets", link="ref", up="target"),
