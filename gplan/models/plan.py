@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    false as sa_false,
     Column,
     ForeignKey,
     Numeric,
@@ -17,6 +16,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     select,
+)
+from sqlalchemy import (
+    false as sa_false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

@@ -70,7 +70,9 @@ class DueDay(Provenance):
     label_en: str | None = None
     # What a report due on this day covers, to put the reporting chain in order (docs/plan-format.md).
     covers: Literal["half_year", "year", "action_month", "period"] | None = None
-    as_of: str | None = None  # "MM-DD": the day a report's figures run to, when it is due before that period ends
+    as_of: str | None = (
+        None  # "MM-DD": the day a report's figures run to, when it is due before that period ends
+    )
 
     @field_validator("as_of")
     @classmethod

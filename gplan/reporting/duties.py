@@ -59,4 +59,3 @@ def split_requested(plan: Plan, overview: Overview, rows: list[BodyRow]) -> Spli
             split.assigned.append(row)
             split.assigned_total.merge(row.counts)
     return split
-
