@@ -84,7 +84,8 @@ def _to_date_problems(plan_file: PlanFile) -> list[Problem]:
             continue
         if parse_mmdd(day.default) < ends[day.covers]:
             message = gettext(
-                "a report due before the period it covers has ended must give 'as_of', the day its figures run to"
+                "a report due before the period it covers has ended must give 'as_of', "
+                "the day its figures run to"
             )
             problems.append(Problem(f"due_days › {name}", message))
     return problems
