@@ -138,7 +138,11 @@ def body_sections(html: str) -> tuple[list[list[str]], list[list[str]]]:
     requested = requested.split("<tfoot>")[0]
 
     def bodies(part: str) -> list[list[str]]:
-        return [r for r in table_rows(part) if len(r) == 8 and r[1].isdigit() and not r[0].startswith(("All ", "Tất cả"))]
+        return [
+            r
+            for r in table_rows(part)
+            if len(r) == 8 and r[1].isdigit() and not r[0].startswith(("All ", "Tất cả"))
+        ]
 
     return bodies(assigned), bodies(requested)
 

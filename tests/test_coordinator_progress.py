@@ -21,8 +21,8 @@ from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.coordinator_support import (
     HEALTH_COUNTS,
-    body_sections,
     VIEWING_DAY,
+    body_sections,
     first_number,
     health_year_of_work,
     python_counts,

@@ -129,11 +129,14 @@ def parent_items(raw: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return items
 
 
+PROVENANCE = ("basis", "note")  # shown last: what the row says comes first
+
+
 def _columns(rows: list[dict[str, Any]], first: list[str]) -> list[str]:
     columns = list(first)
     for row in rows:
         columns += [name for name in row if name not in columns]
-    return columns
+    return sorted(columns, key=lambda name: name.rsplit(".", 1)[-1] in PROVENANCE)
 
 
 def write_workbook(plan_file: PlanFile) -> bytes:
