@@ -40,8 +40,9 @@ def record(app, body_key: str, ref: str, occurrence: str, progress: str, when: d
 
 
 def health_year_of_work(app) -> None:
-    """Health's record as of VIEWING_DAY (15 tasks): 2016 reports done on time and late, the
-    2017 ones and the 2016–2018 annual plans overdue, the 2018 report in progress."""
+    """Health's record as of VIEWING_DAY (16 tasks): 2016 reports done on time and late, the
+    2017 ones, the 2016–2018 annual plans and the 2016 roadmap for the period (IV.0.b) overdue,
+    the 2018 report in progress."""
     record(
         app,
         "health",
@@ -68,11 +69,11 @@ def health_year_of_work(app) -> None:
 
 
 HEALTH_COUNTS = {
-    "total": 15,
+    "total": 16,
     "done_on_time": 1,
     "done_late": 1,
     "in_progress": 1,
-    "overdue": 5,
+    "overdue": 6,
     "not_started": 7,
 }
 
@@ -128,6 +129,22 @@ def table_rows(html: str) -> list[list[str]]:
     parser = _Tables()
     parser.feed(html)
     return parser.rows
+
+
+def body_sections(html: str) -> tuple[list[list[str]], list[list[str]]]:
+    """The overview's body rows in its two sections: the bodies assigned duties, and the
+    organisations only requested to act (IV.16), which are counted apart."""
+    assigned, _, requested = html.partition('<tbody class="requested">')
+    requested = requested.split("<tfoot>")[0]
+
+    def bodies(part: str) -> list[list[str]]:
+        return [
+            r
+            for r in table_rows(part)
+            if len(r) == 8 and r[1].isdigit() and not r[0].startswith(("All ", "Tất cả"))
+        ]
+
+    return bodies(assigned), bodies(requested)
 
 
 def row_of(html: str, first_cell: str) -> list[str]:

@@ -22,6 +22,7 @@ from gplan.timeutil import LOCAL_TZ
 from tests.coordinator_support import (
     HEALTH_COUNTS,
     VIEWING_DAY,
+    body_sections,
     first_number,
     health_year_of_work,
     python_counts,
@@ -67,7 +68,7 @@ def test_overview_shows_what_the_focal_point_recorded(app, seed, coordinator):
         HEALTH_COUNTS["total"],
         *(HEALTH_COUNTS.get(s, 0) for s in TaskStatus),
     ]
-    assert "13%" in row[7]  # 2 of 15 done
+    assert "12%" in row[7]  # 2 of 16 done
     total_row = row_of(html, "All bodies")
     in_plan = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
     assert first_number(total_row[1]) == in_plan
@@ -119,18 +120,14 @@ def test_objective_and_activity_views_count_each_task_under_what_it_serves(seed,
 
 def test_sorting_by_body_follows_the_vietnamese_alphabet(client, seed, viewing_day):
     login(client, COORDINATOR_EMAIL)  # reading in Vietnamese, the default
-    names = []
+    sections = []
     for direction in ("asc", "desc"):
         page = client.get(f"/p/{seed.plan_id}/progress?sort=body&dir={direction}").get_data(as_text=True)
-        names.append(
-            [
-                r[0]
-                for r in table_rows(page)
-                if len(r) == 8 and r[1].isdigit() and not r[0].startswith("Tất cả")
-            ]
-        )
-    ascending, descending = names
-    assert descending == ascending[::-1] and len(ascending) == 31
+        sections.append([[r[0] for r in rows] for rows in body_sections(page)])
+    (assigned, requested), (assigned_desc, requested_desc) = sections
+    assert assigned_desc == assigned[::-1] and requested_desc == requested[::-1]
+    assert len(assigned) == 26 and len(requested) == 5  # the IV.16 organisations, counted apart
+    ascending = assigned
     position = {name: index for index, name in enumerate(ascending)}
     # By code point "Đ" and "Ủ" come after every unaccented letter; in Vietnamese Đ follows D
     # and Ủ (U) comes before V.
@@ -148,12 +145,14 @@ def test_late_bodies_first_by_default_and_any_column_sorts(app, seed, coordinato
     by_done = coordinator.get(f"/p/{seed.plan_id}/progress?year=2016&sort=done_on_time").get_data(
         as_text=True
     )
-    body_rows = [r for r in table_rows(default) if len(r) == 8 and r[1].isdigit() and r[0] != "All bodies"]
+    body_rows, requested_rows = body_sections(default)
     overdue_shares = [int(r[5].split()[1].rstrip("%")) for r in body_rows]
     assert overdue_shares == sorted(overdue_shares, reverse=True)
     assert overdue_shares[0] == 100  # nobody else recorded anything: every 2016 task is late
+    requested_shares = [int(r[5].split()[1].rstrip("%")) for r in requested_rows]
+    assert requested_shares == sorted(requested_shares, reverse=True)
     assert body_rows[-1][0] == HEALTH  # the only body with 2016 work done
-    names = [r[0] for r in table_rows(by_body) if len(r) == 8 and r[1].isdigit() and r[0] != "All bodies"]
+    names = [r[0] for r in body_sections(by_body)[0]]
     assert names[0] == "Department of Culture, Sports and Tourism"  # alphabetical, in English
     assert names.index("Department of Health") < names.index("Department of Justice")
     assert [r for r in table_rows(by_done) if len(r) == 8][1][0] == HEALTH
@@ -165,12 +164,12 @@ def test_a_heatmap_cell_opens_exactly_the_tasks_behind_it(app, seed, coordinator
     html = coordinator.get(f"/p/{seed.plan_id}/progress/years").get_data(as_text=True)
     row = row_of(html, HEALTH)
     assert row[1:7] == [
-        "67% 2/3 · 1 late",
+        "50% 2/4 · 2 late",
         "0% 0/3 · 3 late",
         "0% 0/3 · 1 late",
         "0% 0/3",
         "0% 0/3",
-        "13% 2/15 · 5 late",
+        "12% 2/16 · 6 late",
     ]
     assert 'class="heat heat-notdue"' in html  # 2019 and 2020: nothing due yet
     cell_2017 = row_links(html, HEALTH)[2][0]
@@ -190,9 +189,9 @@ def test_the_task_list_filters_by_status_objective_and_unlinked_duties(app, seed
     unlinked = coordinator.get(
         f"/p/{seed.plan_id}/progress/tasks?body={body('health').id}&unlinked=objective"
     )
-    assert "5 tasks" in overdue.get_data(as_text=True)
+    assert "6 tasks" in overdue.get_data(as_text=True)
     assert "10 tasks" in serving.get_data(as_text=True)  # IV.7.a and IV.7.b serve objective 4
-    assert "5 tasks" in unlinked.get_data(as_text=True)  # the yearly plans (IV.0) serve none
+    assert "6 tasks" in unlinked.get_data(as_text=True)  # the roadmaps (IV.0, IV.0.b) serve none
 
 
 def test_overdue_list_shows_days_late_and_the_last_reminder(app, seed, coordinator):
@@ -356,7 +355,7 @@ def test_most_overdue_first_counts_the_overdue_tasks(app, seed, coordinator):
     the share alone, which would put a small body with one late task above a large one with five."""
     health_year_of_work(app)
     html = coordinator.get(f"/p/{seed.plan_id}/progress?year=0").get_data(as_text=True)
-    rows = [r for r in table_rows(html) if len(r) == 8 and r[1].isdigit() and r[0] != "All bodies"]
+    rows = body_sections(html)[0]
     overdue = [(first_number(r[5]), int(r[5].split()[1].rstrip("%"))) for r in rows]
     assert overdue == sorted(overdue, reverse=True)
     by_share = sorted(overdue, key=lambda pair: pair[1], reverse=True)

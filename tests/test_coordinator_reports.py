@@ -84,8 +84,8 @@ def test_the_workbook_has_one_sheet_per_view_with_vietnamese_headers(seed, recor
     assert headers[3::2][:5] == STATUS_HEADERS and headers[-1] == "Tỷ lệ hoàn thành (%)"
     rows = {row[1]: row for row in overview.iter_rows(min_row=2, values_only=True)}
     health = rows["Sở Y tế"]
-    assert [health[2], *health[3:13:2]] == [15, 1, 1, 1, 5, 7]
-    assert health[-1] == pytest.approx(2 / 15)
+    assert [health[2], *health[3:13:2]] == [16, 1, 1, 1, 6, 7]
+    assert health[-1] == pytest.approx(2 / 16)
     assert overview.cell(row=2, column=len(headers)).number_format == "0.0%"
     in_plan = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
     assert rows["Tổng cộng"][2] == in_plan
@@ -156,20 +156,20 @@ def test_each_view_downloads_as_csv(seed, recorded, coordinator):
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0][:4] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ", "Hoàn thành đúng hạn"]
     health = next(r for r in rows if r[1] == "Sở Y tế")
-    assert health[2:6] == ["3", "1", "33.3", "1"]
+    assert health[2:6] == ["4", "1", "25.0", "1"]
     overdue = coordinator.get(f"/p/{seed.plan_id}/export/overdue.csv").data.decode("utf-8-sig")
     assert "2016-01-31" in overdue and "2018-06-24 07:30:00" in overdue
     years = _csv_rows(coordinator, seed.plan_id, "years")
     health = next(row for row in years if row["Cơ quan, đơn vị"] == "Sở Y tế")
-    assert _counts(health, "Năm 2016") == ["3", "2", "1", "66.7"]
-    assert _counts(health, "Cả giai đoạn") == ["15", "2", "5", "13.3"]
+    assert _counts(health, "Năm 2016") == ["4", "2", "2", "50.0"]
+    assert _counts(health, "Cả giai đoạn") == ["16", "2", "6", "12.5"]
     objectives = _csv_rows(coordinator, seed.plan_id, "objectives")
     health = next(row for row in objectives if row["Cơ quan, đơn vị"] == "Sở Y tế")
     assert _counts(health, "Mục tiêu 4") == ["10", "2", "2", "20.0"]
     assert _counts(health, "Mục tiêu 1") == ["0", "0", "0", ""]
     activities = _csv_rows(coordinator, seed.plan_id, "activities")
     health = next(row for row in activities if row["Cơ quan, đơn vị"] == "Sở Y tế")
-    assert _counts(health, "Không gắn hoạt động") == ["15", "2", "5", "13.3"]
+    assert _counts(health, "Không gắn hoạt động") == ["16", "2", "6", "12.5"]
     targets = _csv_rows(coordinator, seed.plan_id, "targets")
     ratio = next(row for row in targets if row["Mã chỉ tiêu"] == "I.2.d.1")
     assert [ratio[h] for h in ("So sánh", "Năm 2016", "Năm 2017")] == ["≤", "117.5000", "115.4000"]
@@ -190,17 +190,18 @@ def _counts(row: dict[str, str], group: str) -> list[str]:
 def test_the_annual_report_tells_what_was_done_and_what_is_late(seed, recorded, coordinator):
     html = coordinator.get(f"/p/{seed.plan_id}/report/2016").get_data(as_text=True)
     assert 'href="/static/css/report.css' in html
-    assert "In 2016 the 31 implementing bodies had 183 tasks" in html
+    assert "In 2016 the 31 implementing bodies had 203 tasks" in html
     start = html.index("Department of Health</h3>")
     health = html[start : html.index("</section>", start)]
-    assert "2 of 3 tasks done (1 late), 1 overdue." in health
+    assert "2 of 4 tasks done (1 late), 2 overdue." in health
     assert "Đã tổ chức 12 buổi truyền thông." in health
     assert 'href="https://syt.example.gov.vn/bao-cao-2016"' in health
     assert "Nộp muộn do thiếu số liệu." in health and "36 days after the due date" in health
     late = health[health.index("What is late") :]
     assert "IV.0" in late and "days late" in late
     summary_row = next(r for r in table_rows(html) if len(r) > 2 and r[1] == "Department of Health")
-    assert summary_row[2:8] == ["3", "1", "1", "0", "1", "0"]
+    assert summary_row[2:8] == ["4", "1", "1", "0", "2", "0"]
+    assert "IV.0.b" in late  # the roadmap for the whole period, due in its first year
     assert row_of(html, "I.2.d.1")[3:7] == ["—", "—", "117.5", "Niên giám 2016"]
 
 

@@ -80,7 +80,7 @@ def test_every_csv_view_keeps_hostile_text_as_text(client, seed, hostile, dialec
         response = client.get(f"/p/{seed.plan_id}/export/overview{dialect}.csv")
         overview = _csv_cells(response.data, ";" if dialect else ",")
         health = next(row for row in overview if row[1] == "'" + BODY_NAME)
-        assert health[2] == "16"  # numbers stay numbers (15 tasks and the ad-hoc one)
+        assert health[2] == "17"  # numbers stay numbers (16 tasks and the ad-hoc one)
 
 
 def test_the_workbook_holds_hostile_text_as_strings_never_formulas(client, seed, hostile):
@@ -98,7 +98,7 @@ def test_the_workbook_holds_hostile_text_as_strings_never_formulas(client, seed,
     assert found == {NOTE, BODY_NAME, AD_HOC_TITLE}
     overview = book["Tổng quan"]
     health = next(r for r in overview.iter_rows(min_row=2, values_only=True) if r[1] == BODY_NAME)
-    assert health[2] == 16 and isinstance(health[2], int)
+    assert health[2] == 17 and isinstance(health[2], int)
     overdue = book["Nhiệm vụ quá hạn"]
     row = next(r for r in overdue.iter_rows(min_row=2) if r[10].value == NOTE)
     assert row[7].data_type == "n" and row[5].is_date

@@ -63,14 +63,14 @@ def test_the_vietnamese_excel_csv_uses_semicolons_and_decimal_commas(coordinator
     rows = _rows(response, ";")
     assert rows[0][:3] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ"]
     health = next(r for r in rows if r[1] == "Sở Y tế")
-    assert health[2:6] == ["3", "1", "33,3", "1"]
+    assert health[2:6] == ["4", "1", "25,0", "1"]
     targets = _rows(coordinator.get(f"/p/{seed.plan_id}/export/targets-excel-vi.csv"), ";")
     headers = targets[0]
     sex_ratio = next(r for r in targets if r[3] == "Tỷ số giới tính khi sinh")
     assert sex_ratio[headers.index("Năm 2016")] == "117,5"
     # The plain CSV is unchanged: commas between fields, decimal points.
     plain = _rows(coordinator.get(f"/p/{seed.plan_id}/export/overview.csv?year=2016"))
-    assert next(r for r in plain if r[1] == "Sở Y tế")[2:6] == ["3", "1", "33.3", "1"]
+    assert next(r for r in plain if r[1] == "Sở Y tế")[2:6] == ["4", "1", "25.0", "1"]
 
 
 def test_times_are_written_to_the_second(coordinator, seed):

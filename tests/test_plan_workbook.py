@@ -47,6 +47,40 @@ def test_the_shipped_plan_makes_the_round_trip_unchanged(app):
     assert str(duties.cell(1, _column(duties, "schedule.kind")).value).startswith("Lịch: loại")
 
 
+def test_the_workbook_carries_the_chain_the_inferences_and_the_suggested_members(app):
+    plan_file = read_plan_file(PLAN_FILE)
+    book = load_workbook(io.BytesIO(write_workbook(plan_file)))
+    duties = book[SHEET_TITLES["responsibilities"]]
+    rows = {row[0]: row for row in duties.iter_rows(min_row=2, values_only=True)}
+    fields = {name: _column(duties, name) - 1 for name in ("reports_to", "requested", "basis", "note")}
+    assert rows["IV.15.g"][fields["reports_to"]] == "dolisa"
+    assert rows["IV.16.a"][fields["requested"]] is True
+    assert rows["IV.14.a"][fields["basis"]] == "inferred" and rows["IV.14.a"][fields["note"]]
+    days = book[SHEET_TITLES["due_days"]]
+    by_name = {row[0]: row for row in days.iter_rows(min_row=2, values_only=True)}
+    assert by_name["annual_report"][_column(days, "as_of") - 1] == "11-30"
+    assert by_name["final_review"][_column(days, "covers") - 1] == "period"
+    values = book[SHEET_TITLES["values"]]
+    assert _column(values, "horizon.basis") and _column(values, "horizon.note")
+    suggested = book[SHEET_TITLES["suggested_members"]]
+    assert suggested.max_row - 1 == 7
+    # A workbook whose compilation falls before its input is refused like a plan file.
+    broken = _edited(
+        write_workbook(plan_file),
+        lambda b: [
+            row[_column(b[SHEET_TITLES["due_days"]], "default") - 1].__setattr__("value", "12-18")
+            for row in b[SHEET_TITLES["due_days"]].iter_rows(min_row=2)
+            if row[0].value == "annual_report"
+        ],
+    )
+    try:
+        read_workbook(broken, "plan.xlsx")
+    except PlanFileError as error:
+        assert any("IV.1.c" in problem for problem in error.problems)
+    else:
+        raise AssertionError("a compilation before its inputs was accepted")
+
+
 def test_text_that_looks_like_a_formula_stays_text(app):
     plan_file = read_plan_file(PLAN_FILE)
     plan_file.responsibilities[0].text = '=HYPERLINK("http://evil.example";"x") vẫn là chữ'

@@ -15,6 +15,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
+)
+from sqlalchemy import (
+    false as sa_false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +30,7 @@ from gplan.reporting.vocabulary import Comparator, Horizon
 LEAD = "lead"
 COORDINATING = "coordinating"
 ASSIGNEE = "assignee"
+ISSUER = "issuer"  # Responsibility.reports_to: the authority that issued the plan
 
 responsibility_objective = Table(
     "responsibility_objective",
@@ -71,6 +76,9 @@ class Plan(Model):
     # name -> {"default": "MM-DD", "date": "MM-DD", "label": str, "label_en": str}
     due_days: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict[str, Any])
     coordinator_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
+    # What the plan file inferred rather than read in the source: "kind:key" -> the file's note
+    # (kinds: due_day, members, owner, horizon, value, duty; see gplan/plans/provenance.py).
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict[str, Any], server_default="{}")
     source_name: Mapped[str | None] = mapped_column(String(300))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -104,6 +112,11 @@ class Plan(Model):
     def display_title(self, locale: str = "vi") -> str:
         return self.title_en if locale == "en" and self.title_en else self.title
 
+    def inference(self, kind: str, *key: str) -> str | None:
+        """The note of an inferred item (``None`` when the item is the source's own)."""
+        note = (self.provenance or {}).get(":".join((kind, *key)))
+        return str(note) if note else None
+
 
 class PlanBody(Model):
     """A body's part in a plan: the Section IV paragraph that assigns it, if any."""
@@ -114,6 +127,9 @@ class PlanBody(Model):
     body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(default=0)
+    # Units the plan file proposes for a group whose members the source does not name:
+    # [{"key", "name", "name_en", "short_name"}]; an admin chooses which become members.
+    suggested_members: Mapped[list[Any]] = mapped_column(JSON, default=list[Any], server_default="[]")
 
     plan: Mapped[Plan] = relationship(back_populates="participants")
     body: Mapped[Body] = relationship()
@@ -254,6 +270,11 @@ class Responsibility(Model):
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Extra work the coordinator assigned in the browser, not a duty cited from the plan file.
     ad_hoc: Mapped[bool] = mapped_column(default=False)
+    # A report duty's recipient: a body's key, or "issuer" (the authority that issued the plan).
+    reports_to: Mapped[str | None] = mapped_column(String(80))
+    # "Đề nghị …": asked of an organisation outside the issuer's authority; reminded, never
+    # escalated, and counted apart from the assigned duties.
+    requested: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     plan: Mapped[Plan] = relationship(back_populates="responsibilities")
     body_roles: Mapped[list[ResponsibilityBody]] = relationship(
@@ -276,3 +297,12 @@ class Responsibility(Model):
     @property
     def assignees(self) -> list[Body]:
         return self.bodies(ASSIGNEE)
+
+    def reports_to_body_name(self, locale: str = "vi") -> str:
+        """Whom this report duty reports to, by name: the plan's issuer, or a body."""
+        if self.reports_to == ISSUER:
+            return self.plan.issuer
+        body = db.session.scalar(
+            select(Body).filter_by(jurisdiction=self.plan.jurisdiction, key=self.reports_to)
+        )
+        return body.display_name(locale) if body else str(self.reports_to)

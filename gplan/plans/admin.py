@@ -10,6 +10,7 @@ from sqlalchemy import select
 from gplan.extensions import db
 from gplan.models import Body, Plan, PlanUpload, User
 from gplan.ops import audit
+from gplan.plans.chain import check_chain
 from gplan.plans.file import PlanFileError, parse_plan_text, read_plan_file, unreadable
 from gplan.plans.importing import ImportResult, import_plan
 from gplan.plans.schedule import parse_mmdd
@@ -107,6 +108,20 @@ def roll_over(
     return import_text(actor, source[1], source[0], period)
 
 
+def _check_chain_with(plan: Plan, days: dict[str, dict[str, str]], field: str) -> None:
+    """Refuse due days that would put a compilation on or before a report it compiles."""
+    source = source_of(plan)
+    if source is None:
+        return
+    plan_file = parse_plan_text(source[1], source[0])
+    for name, day in plan_file.due_days.items():
+        if name in days and days[name].get("date"):
+            day.default = days[name]["date"]
+    problems = check_chain(plan_file)
+    if problems:
+        raise InputError(problems[0].what, field)
+
+
 def set_due_days(actor: User, plan: Plan, dates: dict[str, str]) -> TaskSyncResult:
     """Set the plan's report due days ("MM-DD" by name) and re-date its open tasks.
 
@@ -127,6 +142,7 @@ def set_due_days(actor: User, plan: Plan, dates: dict[str, str]) -> TaskSyncResu
         if day.get("date") != text:
             changes[name] = [day.get("date"), text]
         day["date"], day["custom"] = text, text != day.get("default")
+    _check_chain_with(plan, days, next(iter(changes), next(iter(dates), "")))
     plan.due_days = days
     result = sync_tasks(plan)
     if changes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -53,6 +54,19 @@ def plans_of_group(group: Body) -> list[Plan]:
         .where(ResponsibilityBody.body_id == group.id)
     )
     return list(db.session.scalars(select(Plan).where(Plan.id.in_(listed.union(assigned))).order_by(Plan.id)))
+
+
+def suggested_members(group: Body) -> list[tuple[dict[str, Any], str | None]]:
+    """The member units the plan files propose for ``group`` and it does not have yet, each
+    with the file's note on why (they are inferred: the source names no units)."""
+    taken = {member.key for member in group.members}
+    found: dict[str, tuple[dict[str, Any], str | None]] = {}
+    for link in db.session.scalars(select(PlanBody).where(PlanBody.body_id == group.id)):
+        note = link.plan.inference("members", group.key)
+        for unit in link.suggested_members or []:
+            if unit.get("key") not in taken:
+                found.setdefault(str(unit.get("key")), (unit, note))
+    return list(found.values())
 
 
 def add_member(

@@ -14,6 +14,7 @@ import yaml
 from flask_babel import gettext
 from pydantic import ValidationError
 
+from gplan.plans.chain import check_chain
 from gplan.plans.file_messages import Problem, pydantic_message
 from gplan.plans.schedule import parse_mmdd
 from gplan.plans.schema import PlanFile
@@ -209,4 +210,6 @@ def check_references(plan_file: PlanFile) -> list[Problem]:
         if isinstance(year, int) and not 1 <= year <= period_years:
             message = gettext("year %(year)d is outside a %(n)d-year period", year=year, n=period_years)
             problems.append(Problem(f"{where} › schedule", message))
+    if not problems:  # the chain is dated from the schedules, so only once they are sound
+        problems += check_chain(plan_file)
     return problems

@@ -108,6 +108,9 @@ def pydantic_message(kind: str, ctx: dict[str, Any]) -> str:
         "schedule_needs": lambda: gettext(
             "a '%(kind)s' schedule needs %(fields)s", kind=ctx.get("kind"), fields=ctx.get("fields")
         ),
+        "inference_without_note": lambda: gettext(
+            "'basis: inferred' needs a 'note' saying what was inferred and why"
+        ),
         "not_a_day": lambda: gettext("'%(value)s' is not a day written as MM-DD", value=ctx.get("value")),
     }
     if kind in simple:

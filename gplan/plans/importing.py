@@ -25,6 +25,7 @@ from gplan.models import (
 from gplan.models.plan import ASSIGNEE, COORDINATING, LEAD
 from gplan.plans.file import PlanFileError
 from gplan.plans.file_messages import Problem
+from gplan.plans.provenance import inferences
 from gplan.plans.schema import PlanFile, slug
 from gplan.tasks.sync import TaskSyncResult, sync_tasks
 from gplan.timeutil import utcnow
@@ -181,6 +182,8 @@ def _import_responsibilities(
             text=r.text,
             title_en=r.title_en,
             schedule=r.schedule.as_rule(),
+            reports_to=r.reports_to,
+            requested=r.requested,
         )
         assignees = [b for key in r.assignees for b in (implementing if key == "all" else [bodies[key]])]
         roles = [(ASSIGNEE, b) for b in dict.fromkeys(assignees)]
@@ -248,6 +251,7 @@ def import_plan(plan_file: PlanFile, source: str, period: tuple[int, int] | None
     )
     plan.coordinator_body = bodies[header.coordinator]
     plan.due_days = _merged_due_days(plan, plan_file)
+    plan.provenance = inferences(plan_file)
     plan.source_name, plan.imported_at = source, utcnow()
     db.session.flush()
     for position, definition in enumerate(plan_file.bodies):
@@ -256,6 +260,7 @@ def import_plan(plan_file: PlanFile, source: str, period: tuple[int, int] | None
             {"plan_id": plan.id, "body_id": bodies[definition.key].id},
             ref=definition.ref,
             position=position,
+            suggested_members=[m.model_dump(exclude_none=True) for m in definition.suggested_members],
         )
     objectives = _import_objectives(plan, plan_file, bodies)
     activities = _import_activities(plan, plan_file)

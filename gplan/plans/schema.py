@@ -33,6 +33,20 @@ class Period(Strict):
         return self
 
 
+class Provenance(Strict):
+    """Where an item's date, owner, member list, value or split comes from: the source text, or
+    an inference made when the file was written (``basis: inferred``), which must say why."""
+
+    basis: Literal["source", "inferred"] = "source"
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _inference_explained(self) -> Self:
+        if self.basis == "inferred" and not (self.note or "").strip():
+            raise PydanticCustomError("inference_without_note", "'basis: inferred' needs a 'note'")
+        return self
+
+
 class RefText(Strict):
     ref: str
     text: Text
@@ -50,10 +64,22 @@ class PlanHeader(Strict):
     general_objective: RefText
 
 
-class DueDay(Strict):
+class DueDay(Provenance):
     default: str
     label: Text
     label_en: str | None = None
+    # What a report due on this day covers, to put the reporting chain in order (docs/plan-format.md).
+    covers: Literal["half_year", "year", "action_month", "period"] | None = None
+    as_of: str | None = (
+        None  # "MM-DD": the day a report's figures run to, when it is due before that period ends
+    )
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_mmdd(cls, value: str | None) -> str | None:
+        if value is not None:
+            cls._mmdd(value)
+        return value
 
     @field_validator("default")
     @classmethod
@@ -74,7 +100,7 @@ class BodyMember(Strict):
     short_name: str | None = None
 
 
-class BodyDef(Strict):
+class BodyDef(Provenance):
     key: Key
     ref: str | None = None
     name: Text
@@ -82,22 +108,25 @@ class BodyDef(Strict):
     short_name: str | None = None
     group: bool = False
     members: list[BodyMember] = []
+    # Units the file proposes for a group whose members the source does not name; an admin
+    # chooses which become members (until then the group's duties have no owner).
+    suggested_members: list[BodyMember] = []
 
     @model_validator(mode="after")
     def _members_only_in_groups(self) -> Self:
-        if self.members and not self.group:
+        if (self.members or self.suggested_members) and not self.group:
             raise PydanticCustomError(
                 "members_without_group", "members are given but 'group: true' is missing"
             )
         return self
 
 
-class Horizon(Strict):
+class Horizon(Provenance):
     kind: HorizonKind
     label: str | None = None
 
 
-class ValueDef(Strict):
+class ValueDef(Provenance):
     key: Key
     label: Text
     label_en: str | None = None
@@ -109,7 +138,7 @@ class ValueDef(Strict):
     baseline_year: int | None = None
 
 
-class TargetDef(Strict):
+class TargetDef(Provenance):  # basis/note: of the owner (text and values are the source's)
     number: int = Field(ge=1)
     ref: Text
     text: Text
@@ -183,7 +212,10 @@ class Schedule(Strict):
         return self.model_dump(exclude_defaults=True) | {"kind": self.kind}
 
 
-class ResponsibilityDef(Strict):
+ISSUER = "issuer"  # reports_to: the plan's issuer (the Provincial People's Committee)
+
+
+class ResponsibilityDef(Provenance):
     ref: Text
     paragraph: Text
     text: Text
@@ -194,6 +226,10 @@ class ResponsibilityDef(Strict):
     objectives: list[int] = []
     activities: list[int] = []
     schedule: Schedule
+    # A report duty names whom it reports to: a body's key, or "issuer".
+    reports_to: str | None = None
+    # "Đề nghị …": asked of organisations outside the issuer's authority; tracked, never escalated.
+    requested: bool = False
 
 
 class PlanFile(Strict):

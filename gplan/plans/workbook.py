@@ -47,6 +47,7 @@ TABLES = (
     Table("due_days", "due_days"),
     Table("bodies", "bodies"),
     Table("members", "members", parent="bodies", link="key", up="group_key"),
+    Table("suggested_members", "suggested_members", parent="bodies", link="key", up="group_key"),
     Table("objectives", "objectives"),
     Table("targets", "targets", parent="objectives", link="number", up="objective"),
     Table("values", "values", parent="targets", link="ref", up="target"),
@@ -128,11 +129,14 @@ def parent_items(raw: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return items
 
 
+PROVENANCE = ("basis", "note")  # shown last: what the row says comes first
+
+
 def _columns(rows: list[dict[str, Any]], first: list[str]) -> list[str]:
     columns = list(first)
     for row in rows:
         columns += [name for name in row if name not in columns]
-    return columns
+    return sorted(columns, key=lambda name: name.rsplit(".", 1)[-1] in PROVENANCE)
 
 
 def write_workbook(plan_file: PlanFile) -> bytes:

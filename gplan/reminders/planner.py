@@ -184,6 +184,13 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
             )
         )
     }
+    requested = set(
+        db.session.scalars(
+            select(Responsibility.id).where(
+                Responsibility.id.in_(responsibility_ids), Responsibility.requested.is_(True)
+            )
+        )
+    )
     bodies = {b.id: b for b in db.session.execute(select(Body.id, Body.name, Body.contact_email))}
     focal_points, coordinators = _people_by_body()
     opted_out = set(db.session.execute(select(ReminderOptOut.user_id, ReminderOptOut.kind)).tuples())
@@ -212,6 +219,8 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
     for task in tasks:
         for day in days:
             for kind in kinds_on(day, task.deadline, task.starts_on, policy):
+                if kind == ReminderKind.ESCALATION and task.responsibility_id in requested:
+                    kind = ReminderKind.OVERDUE  # asked, not assigned: reminded, never escalated
                 addressed = [(person, False) for person in recipients_of(task.body_id)]
                 if kind == ReminderKind.ESCALATION:
                     addressed += [(person, True) for person in coordinators]

@@ -52,7 +52,7 @@ def test_feed_holds_exactly_the_bodys_deadlines_and_windows(app, client):
     assert all(type(e.decoded("dtstart")) is date for e in events)  # all-day: no time-zone drift
     action_month = [e for e in events if e.decoded("dtstart") == date(2018, 11, 15)]
     assert len(action_month) == 1 and action_month[0].decoded("dtend") == date(2018, 12, 16)
-    assert any(e.decoded("dtstart") == date(2018, 12, 31) for e in events)  # its report deadline
+    assert any(e.decoded("dtstart") == date(2018, 12, 20) for e in events)  # its report to the department
 
 
 def test_a_new_address_retires_the_old_one_and_a_revoked_one_is_gone(app, client):

@@ -46,8 +46,10 @@ def test_the_coordinator_reads_late_bodies_in_vietnamese_alphabetical_order(smtp
     ]
     with time_machine.travel(datetime(2018, 6, 12, 7, 0, tzinfo=LOCAL_TZ), tick=False):
         settle_before(tuesday)
-        for key in ("provincial-office", "city-hai-duong", "radio-tv", "health"):
+        for key in ("provincial-office", "city-hai-duong", "health"):
             reopen(task_of(key, "IV.0", "2018"), tuesday - timedelta(days=21))
+        # The press is not among the bodies IV (opening paragraph) assigns: its own column.
+        reopen(task_of("radio-tv", "IV.13.a", "2018:annual_report"), tuesday - timedelta(days=21))
         run_reminders(tuesday)
     (digest,) = smtp.to(COORDINATOR_EMAIL)
     for text in (digest.text, digest.html):

@@ -28,7 +28,10 @@ def bodies():
 
 def _page(body: Body, form: BodyForm, member_form: MemberForm | None):
     plans = body_admin.plans_of_group(body) if body.is_group else []
-    return render_template("admin/body.html", body=body, form=form, member_form=member_form, plans=plans)
+    suggested = body_admin.suggested_members(body) if body.is_group else []
+    return render_template(
+        "admin/body.html", body=body, form=form, member_form=member_form, plans=plans, suggested=suggested
+    )
 
 
 @bp.route("/bodies/<int:body_id>", methods=["GET", "POST"])

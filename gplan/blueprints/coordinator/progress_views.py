@@ -16,7 +16,7 @@ from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Responsibility
 from gplan.paging import requested_page
 from gplan.plans.queries import get_plan_or_404
-from gplan.reporting import summary
+from gplan.reporting import duties, summary
 from gplan.tasks import lists as task_lists
 from gplan.tasks.query import HISTORY, TaskFilters, TaskQuery
 from gplan.tasks.vocabulary import TaskStatus
@@ -34,12 +34,14 @@ def overview(plan_id: int):
         local_today(),
     )
     data = summary.overview(plan, today, year)
+    rows = summary.sort_rows(data.rows, sort, descending, locale_code())
     return render_template(
         "coordinator/overview.html",
         plan=plan,
         year=year,
         overview=data,
-        rows=summary.sort_rows(data.rows, sort, descending, locale_code()),
+        split=duties.split_requested(plan, data, rows),
+        unowned=duties.unowned_duties(plan),
         sort=sort,
         descending=descending,
         today=today,

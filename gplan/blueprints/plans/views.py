@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from gplan.blueprints.plans import bp
 from gplan.blueprints.plans.navigation import remembered_plan
 from gplan.plans import queries as plan_queries
+from gplan.reporting.duties import unowned_duties
 
 
 @bp.route("/favicon.ico")
@@ -40,4 +41,5 @@ def overview(plan_id: int):
         plan=plan,
         participants=plan_queries.participants(plan),
         bodies=plan_queries.bodies_by_key(plan),
+        unowned_refs={duty.ref for duty in unowned_duties(plan)},
     )
