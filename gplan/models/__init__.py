@@ -4,6 +4,7 @@ from gplan.models.actual import TargetActual, TargetActualRevision
 from gplan.models.api_token import ApiToken
 from gplan.models.audit import AuditEntry
 from gplan.models.body import Body
+from gplan.models.draft import PlanDraft
 from gplan.models.outbox import MailMessage
 from gplan.models.plan import (
     Activity,
@@ -41,6 +42,7 @@ __all__ = [
     "Objective",
     "Plan",
     "PlanBody",
+    "PlanDraft",
     "PlanUpload",
     "Reminder",
     "ReminderOptOut",
