@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, Plan, PlanDraft, Task
-from tests.helpers import ADMIN_EMAIL, body, focal_email, login, plan, submit
+from tests.helpers import ADMIN_EMAIL, body, focal_email, login, submit
 
 
 def _text(response) -> str:
@@ -72,7 +72,11 @@ def test_a_roll_over_is_a_draft_that_reaches_nobody_until_published(app, client,
     years = set(db.session.scalars(select(Task.year).where(Task.plan_id == new.id).distinct()))
     assert min(years) == 2026 and 2030 in years
     assert "125/KH-UBND" in _text(focal.get("/plans"))
-    actions = set(db.session.scalars(select(AuditEntry.action).where(AuditEntry.subject_type.in_(["PlanDraft", "Plan"]))))
+    actions = set(
+        db.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.subject_type.in_(["PlanDraft", "Plan"]))
+        )
+    )
     assert {"draft_created", "draft_changed", "draft_published"} <= actions
     # A published draft is not edited any more.
     again = submit(client, f"/admin/drafts/{draft.id}", header | {"code": "1/KH"})
@@ -142,13 +146,15 @@ def test_a_body_is_left_out_and_a_commune_added_before_publishing(client, seed):
     refused = _publish(client, draft)
     assert refused.status_code == 422 and "district-thanh-ha" in _text(refused)
     retire = f"/admin/bodies/{body('district-thanh-ha').id}/retire"
-    form = {"on": "31/12/2025", "reason": "Sắp xếp đơn vị hành chính", "successor": body("district-gia-loc").id}
+    form = {
+        "on": "31/12/2025",
+        "reason": "Sắp xếp đơn vị hành chính",
+        "successor": body("district-gia-loc").id,
+    }
     assert submit(client, retire, form).status_code == 302
     assert _publish(client, draft).status_code == 302
     new = db.session.scalar(select(Plan).where(Plan.period_start == 2026))
-    holders = set(
-        db.session.scalars(select(Task.body_id).where(Task.plan_id == new.id).distinct())
-    )
+    holders = set(db.session.scalars(select(Task.body_id).where(Task.plan_id == new.id).distinct()))
 
     assert body("commune-an-binh").id in holders
     assert body("district-thanh-ha").id not in holders

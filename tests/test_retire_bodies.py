@@ -30,7 +30,11 @@ def test_a_retired_bodys_open_tasks_go_to_its_successor_with_their_history(app, 
 
     refused = submit(client, url, {"on": "01/03/2025", "reason": "", "successor": 0})
     assert refused.status_code == 422 and 'value="01/03/2025"' in refused.get_data(as_text=True)
-    form = {"on": "01/03/2025", "reason": "Hợp nhất theo Nghị quyết 18", "successor": body("information-communications").id}
+    form = {
+        "on": "01/03/2025",
+        "reason": "Hợp nhất theo Nghị quyết 18",
+        "successor": body("information-communications").id,
+    }
     assert submit(client, url, form).status_code == 302
 
     assert body("science-technology").retired_on == date(2025, 3, 1)

@@ -59,7 +59,9 @@ def _schedule(values: dict[str, Any]) -> dict[str, Any]:
             try:
                 value = int(value)
             except ValueError:
-                raise InputError(gettext("Write the year as a number of the period (1, 2, …) or 'last'."), name) from None
+                raise InputError(
+                    gettext("Write the year as a number of the period (1, 2, …) or 'last'."), name
+                ) from None
         schedule[name] = value
     return schedule
 
@@ -175,7 +177,9 @@ def add_body(
     _require_open(draft)
     key = (key or "").strip().lower()
     if not KEY_RE.match(key) or len(key) > 80:
-        raise InputError(gettext("Use lower-case letters, digits and hyphens, e.g. district-thanh-ha."), "key")
+        raise InputError(
+            gettext("Use lower-case letters, digits and hyphens, e.g. district-thanh-ha."), "key"
+        )
     content = copy.deepcopy(draft.content)
     if key in body_keys(content):
         raise InputError(gettext("Another body already uses this key."), "key")

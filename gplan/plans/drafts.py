@@ -154,7 +154,9 @@ def _where(content: dict[str, Any], path: Path) -> str:
     for step in path:
         node = node[step]
         if isinstance(step, int):
-            name = node.get("ref") or node.get("key") or node.get("number") if isinstance(node, dict) else None
+            name = (
+                node.get("ref") or node.get("key") or node.get("number") if isinstance(node, dict) else None
+            )
             parts[-1] += f" {name if name is not None else step + 1}"
         else:
             parts.append(str(step))
@@ -249,7 +251,11 @@ def edit_header(
     }
     if len(values["code"]) > 80:
         raise InputError(gettext("The number is at most 80 characters."), "code")
-    changes = {name: [header.get(name), value or None] for name, value in values.items() if header.get(name, "") != value}
+    changes = {
+        name: [header.get(name), value or None]
+        for name, value in values.items()
+        if header.get(name, "") != value
+    }
     for name, value in values.items():
         if value:
             header[name] = value
@@ -368,4 +374,4 @@ def publish(actor: User, draft: PlanDraft) -> ImportResult:
     return result
 
 
-__all__ = ["PlanFileError", "DraftText"]
+__all__ = ["DraftText", "PlanFileError"]

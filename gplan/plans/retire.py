@@ -41,7 +41,9 @@ def _snapshot(task: Task) -> dict[str, object]:
     }
 
 
-def retire_body(actor: User, body: Body, on: date, reason: str, successor: Body | None = None) -> RetireResult:
+def retire_body(
+    actor: User, body: Body, on: date, reason: str, successor: Body | None = None
+) -> RetireResult:
     """Retire ``body`` (a group: with all its member units) from ``on``.
 
     Each of its open tasks goes to ``successor`` with its history and a note saying why, or is

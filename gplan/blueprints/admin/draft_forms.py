@@ -37,18 +37,35 @@ class DutyForm(BaseForm):
     assignees = StringField(
         _l("Bodies that get the tasks"),
         validators=[Optional(), Length(max=2000)],
-        description=_l("Body keys separated by commas; a group gives each member unit its tasks; all = every implementing body."),
+        description=_l(
+            "Body keys separated by commas; a group gives each member unit its tasks; "
+            "all = every implementing body."
+        ),
     )
     lead = StringField(_l("Lead (chủ trì)"), validators=[Optional(), Length(max=2000)])
     coordinating = StringField(_l("Coordinating (phối hợp)"), validators=[Optional(), Length(max=2000)])
     kind = SelectField(_l("Schedule"), choices=SCHEDULE_KINDS)
-    due = StringField(_l("Due day"), validators=[Optional(), Length(max=40)], description=_l("A named due day or MM-DD."))
-    year_offset = StringField(_l("Year offset"), validators=[Optional(), Length(max=3)], description=_l("-1 = due in the year before."))
-    year = StringField(_l("Year of the period"), validators=[Optional(), Length(max=5)], description=_l("1, 2, … or last (for a once schedule)."))
+    due = StringField(
+        _l("Due day"), validators=[Optional(), Length(max=40)], description=_l("A named due day or MM-DD.")
+    )
+    year_offset = StringField(
+        _l("Year offset"),
+        validators=[Optional(), Length(max=3)],
+        description=_l("-1 = due in the year before."),
+    )
+    year = StringField(
+        _l("Year of the period"),
+        validators=[Optional(), Length(max=5)],
+        description=_l("1, 2, … or last (for a once schedule)."),
+    )
     start = StringField(_l("Window start"), validators=[Optional(), Length(max=40)])
     end = StringField(_l("Window end"), validators=[Optional(), Length(max=40)])
     report_due = StringField(_l("Report due"), validators=[Optional(), Length(max=40)])
-    dues = StringField(_l("Due days"), validators=[Optional(), Length(max=400)], description=_l("For several days each year, separated by commas."))
+    dues = StringField(
+        _l("Due days"),
+        validators=[Optional(), Length(max=400)],
+        description=_l("For several days each year, separated by commas."),
+    )
     submit = SubmitField(_l("Save the duty"))
 
 
@@ -63,7 +80,9 @@ class DraftBodyForm(BaseForm):
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
     group = SelectField(_l("Member unit of"), validators=[Optional()])
     ref = StringField(
-        _l("Section IV paragraph"), validators=[Optional(), Length(max=40)], description=_l("e.g. IV.17; leave empty for a member unit.")
+        _l("Section IV paragraph"),
+        validators=[Optional(), Length(max=40)],
+        description=_l("e.g. IV.17; leave empty for a member unit."),
     )
     submit = SubmitField(_l("Add the body"))
 

@@ -34,7 +34,9 @@ def _header_form(draft: PlanDraft, formdata=None) -> DraftHeaderForm:
 def _body_form(draft: PlanDraft, formdata=None) -> DraftBodyForm:
     form = DraftBodyForm(formdata=formdata)
     groups = [b for b in draft.content.get("bodies", []) if b.get("group")]
-    form.group.choices = [("", gettext("— none: a body of its own —"))] + [(b["key"], b["name"]) for b in groups]
+    form.group.choices = [("", gettext("— none: a body of its own —"))] + [
+        (b["key"], b["name"]) for b in groups
+    ]
     return form
 
 
@@ -89,7 +91,7 @@ def draft_text(draft_id: int, path: str):
     form = DraftTextForm(data={"text": text.text})
     if form.validate_on_submit():
         try:
-            drafts.edit_text(current_user, found, path, form.text.data)
+            drafts.edit_text(current_user, found, path, form.text.data or "")
         except InputError as error:
             show_input_error(form, error)
         else:
@@ -116,7 +118,9 @@ def draft_duty(draft_id: int, ref: str):
         schedule = {name: form[name].data for name in draft_edits.SCHEDULE_FIELDS}
         roles = {role: form[role].data or "" for role in draft_edits.ROLES}
         try:
-            draft_edits.edit_duty(current_user, found, ref, text=form.text.data, schedule=schedule, **roles)
+            draft_edits.edit_duty(
+                current_user, found, ref, text=form.text.data or "", schedule=schedule, **roles
+            )
         except InputError as error:
             show_input_error(form, error)
         else:

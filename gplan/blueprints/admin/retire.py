@@ -28,8 +28,11 @@ def _form(body: Body) -> RetireForm:
             Body.id != body.id,
         )
     )
-    choices = sorted(((b.id, b.name) for b in others if b.parent_id is None or b.parent_id != body.id), key=lambda c: name_key(c[1]))
-    form.successor.choices = [(0, gettext("Nobody: close them with the reason"))] + choices
+    choices = sorted(
+        ((b.id, b.name) for b in others if b.parent_id is None or b.parent_id != body.id),
+        key=lambda c: name_key(c[1]),
+    )
+    form.successor.choices = [(0, gettext("Nobody: close them with the reason")), *choices]
     if not form.is_submitted():
         form.on.data = local_today()
     return form
@@ -44,13 +47,17 @@ def retire(body_id: int):
         assert form.on.data is not None  # required
         successor = db.session.get(Body, form.successor.data) if form.successor.data else None
         try:
-            result = retire_body(current_user, body, form.on.data, form.reason.data, successor)
+            result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
         except InputError as error:
             show_input_error(form, error)
         else:
             db.session.commit()
             flash(
-                gettext("Retired: %(moved)d open tasks moved, %(closed)d closed.", moved=result.moved, closed=len(result.closed)),
+                gettext(
+                    "Retired: %(moved)d open tasks moved, %(closed)d closed.",
+                    moved=result.moved,
+                    closed=len(result.closed),
+                ),
                 "success",
             )
             return redirect(url_for(".body", body_id=body.id))
