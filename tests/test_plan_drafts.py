@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, Plan, PlanDraft, Task
-from tests.helpers import ADMIN_EMAIL, body, focal_email, login, submit
+from gplan.plans.admin import plan_workbook
+from gplan.plans.drafts import start_rollover
+from tests.helpers import ADMIN_EMAIL, body, focal_email, login, submit, user
 
 
 def _text(response) -> str:
@@ -72,6 +74,9 @@ def test_a_roll_over_is_a_draft_that_reaches_nobody_until_published(app, client,
     years = set(db.session.scalars(select(Task.year).where(Task.plan_id == new.id).distinct()))
     assert min(years) == 2026 and 2030 in years
     assert "125/KH-UBND" in _text(focal.get("/plans"))
+    # The published draft is the new plan's file: its workbook and its next roll-over start there.
+    assert plan_workbook(new)[:2] == b"PK"
+    assert start_rollover(user(ADMIN_EMAIL), new, (2031, 2035)).content["plan"]["period"]["start"] == 2031
     actions = set(
         db.session.scalars(
             select(AuditEntry.action).where(AuditEntry.subject_type.in_(["PlanDraft", "Plan"]))

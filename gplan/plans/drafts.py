@@ -35,8 +35,9 @@ from gplan.plans.schema import PlanFile, slug
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
-# The keys whose values are wording (the rest are keys, refs, numbers and days).
-TEXT_KEYS = frozenset({"title", "title_en", "text", "text_en", "label", "label_en", "goal", "issuer"})
+# The keys whose values are wording (the rest are keys, refs, numbers and days). Not the issuer:
+# a plan file without a jurisdiction takes its bodies' jurisdiction from the issuer's name.
+TEXT_KEYS = frozenset({"title", "title_en", "text", "text_en", "label", "label_en", "goal"})
 # Lists of wording: an activity's contents, a solution group's items.
 TEXT_LISTS = frozenset({"contents", "items"})
 YEAR = re.compile(r"(?<!\d)(1[9]\d\d|2[0-2]\d\d)(?!\d)")
