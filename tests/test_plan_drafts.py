@@ -89,7 +89,7 @@ def test_a_roll_over_is_a_draft_that_reaches_nobody_until_published(app, client,
 
 
 def _flagged(draft):
-    from gplan.plans.drafts import flagged_texts
+    from gplan.plans.draft_texts import flagged_texts
 
     return flagged_texts(draft)
 

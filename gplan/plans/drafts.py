@@ -12,9 +12,6 @@ tasks made, and only then do focal points see them.
 from __future__ import annotations
 
 import copy
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,30 +32,7 @@ from gplan.plans.schema import PlanFile, slug
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
-# The keys whose values are wording (the rest are keys, refs, numbers and days). Not the issuer:
-# a plan file without a jurisdiction takes its bodies' jurisdiction from the issuer's name.
-TEXT_KEYS = frozenset({"title", "title_en", "text", "text_en", "label", "label_en", "goal"})
-# Lists of wording: an activity's contents, a solution group's items.
-TEXT_LISTS = frozenset({"contents", "items"})
-YEAR = re.compile(r"(?<!\d)(1[9]\d\d|2[0-2]\d\d)(?!\d)")
 HEADER = ("code", "title", "title_en", "issued_on")
-
-Path = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class DraftText:
-    """One text of a draft: where it is (``path``, and ``where`` for people), the wording, and
-    the old period's years it names (empty unless it is flagged)."""
-
-    path: str
-    where: str
-    text: str
-    years: tuple[int, ...]
-
-    @property
-    def flagged(self) -> bool:
-        return bool(self.years)
 
 
 def _require_admin(actor: User) -> None:
@@ -94,6 +68,7 @@ def start_rollover(
     for name in HEADER:
         header.pop(name, None)
     header["period"] = {"start": period[0], "end": period[1]}
+    _as_they_are_now(content, plan.jurisdiction)
     retired = set(
         db.session.scalars(
             select(Body.key).where(Body.jurisdiction == plan.jurisdiction, Body.retired_on.is_not(None))
@@ -125,114 +100,36 @@ def start_rollover(
     return draft
 
 
+def _as_they_are_now(content: dict[str, Any], jurisdiction: str) -> None:
+    """The bodies as administered here since the file was imported: their names, and the member
+    units an admin added to a group (they belong to it in the new plan too)."""
+    bodies = {b.key: b for b in db.session.scalars(select(Body).where(Body.jurisdiction == jurisdiction))}
+    for entry in content.get("bodies", []):
+        for item in [entry, *entry.get("members", [])]:
+            found = bodies.get(item["key"])
+            if found is not None:
+                item["name"] = found.name
+                for name in ("name_en", "short_name"):
+                    value = getattr(found, name)
+                    if value:
+                        item[name] = value
+                    else:
+                        item.pop(name, None)
+        group = bodies.get(entry["key"])
+        if entry.get("group") and group is not None:
+            known = {member["key"] for member in entry.get("members", [])}
+            entry["members"] = [*entry.get("members", [])] + [
+                {"key": m.key, "name": m.name}
+                | {name: getattr(m, name) for name in ("name_en", "short_name") if getattr(m, name)}
+                for m in group.members
+                if m.key not in known
+            ]
+
+
 def unpublished() -> list[PlanDraft]:
     """The drafts still being written, newest first."""
     query = select(PlanDraft).where(PlanDraft.published_at.is_(None)).order_by(PlanDraft.id.desc())
     return list(db.session.scalars(query))
-
-
-def _walk(node: Any, path: Path) -> Iterator[tuple[Path, str]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in TEXT_KEYS and isinstance(value, str):
-                yield (*path, key), value
-            elif key in TEXT_LISTS and isinstance(value, list):
-                for index, item in enumerate(value):
-                    if isinstance(item, str):
-                        yield (*path, key, index), item
-            else:
-                yield from _walk(value, (*path, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _walk(item, (*path, index))
-
-
-def _where(content: dict[str, Any], path: Path) -> str:
-    """A path for people: each item named by its ref, key or number, e.g. "objectives I.2.a ›
-    targets I.2.a.1 › text"."""
-    parts: list[str] = []
-    node: Any = content
-    for step in path:
-        node = node[step]
-        if isinstance(step, int):
-            name = (
-                node.get("ref") or node.get("key") or node.get("number") if isinstance(node, dict) else None
-            )
-            parts[-1] += f" {name if name is not None else step + 1}"
-        else:
-            parts.append(str(step))
-    return " › ".join(parts)
-
-
-def texts(draft: PlanDraft) -> list[DraftText]:
-    """Every text of the draft in the file's order, each flagged if it names a year of the
-    period it was written for (the body names are not texts of the plan)."""
-    old = range(draft.old_period_start or 0, (draft.old_period_end or -1) + 1)
-    found = []
-    for path, text in _walk(draft.content, ()):
-        if path[0] == "bodies":
-            continue
-        years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text) if int(y) in old))
-        dotted = ".".join(str(step) for step in path)
-        found.append(DraftText(dotted, _where(draft.content, path), text, years))
-    return found
-
-
-def flagged_texts(draft: PlanDraft) -> list[DraftText]:
-    return [text for text in texts(draft) if text.flagged]
-
-
-def _parse_path(content: dict[str, Any], dotted: str) -> tuple[Any, str | int]:
-    """The container and the key of the text at ``dotted``; InputError if it is not a text."""
-    steps: list[str | int] = [int(s) if s.isdigit() else s for s in (dotted or "").split(".")]
-    node: Any = content
-    try:
-        for step in steps[:-1]:
-            node = node[step]
-        last = steps[-1]
-        value = node[last]
-    except (KeyError, IndexError, TypeError):
-        raise InputError(gettext("There is no such text in the draft."), "text") from None
-    is_text = (isinstance(last, str) and last in TEXT_KEYS) or (
-        isinstance(last, int) and len(steps) > 1 and steps[-2] in TEXT_LISTS
-    )
-    if not is_text or not isinstance(value, str) or steps[0] == "bodies":
-        raise InputError(gettext("There is no such text in the draft."), "text")
-    return node, last
-
-
-def text_at(draft: PlanDraft, dotted: str) -> DraftText:
-    """The text at ``dotted`` (as listed by :func:`texts`); InputError if there is none."""
-    _parse_path(draft.content, dotted)
-    return next(t for t in texts(draft) if t.path == dotted)
-
-
-def edit_text(actor: User, draft: PlanDraft, dotted: str, text: str) -> None:
-    """Replace the wording at ``dotted``. An English gloss may be emptied, other texts not. The
-    caller commits."""
-    _require_admin(actor)
-    _require_open(draft)
-    content = copy.deepcopy(draft.content)
-    node, last = _parse_path(content, dotted)
-    text = (text or "").strip()
-    optional = isinstance(last, str) and last.endswith("_en")
-    if not text and not optional:
-        raise InputError(gettext("Write the text; it cannot be empty."), "text")
-    old = node[last]
-    if text == old:
-        return
-    if text:
-        node[last] = text
-    else:
-        del node[last]
-    _touch(draft, content)
-    audit.record(
-        audit.DRAFT_CHANGED,
-        actor=actor,
-        subject=draft,
-        summary=f"{_where(content, tuple(int(s) if s.isdigit() else s for s in dotted.split('.')))}",
-        details={"text": dotted, "from": old, "to": text},
-    )
 
 
 def edit_header(
@@ -325,6 +222,8 @@ def publish(actor: User, draft: PlanDraft) -> ImportResult:
     Refused while the number, title or date of issue is missing, with a message for each; a
     fault of the file is a PlanFileError naming the item.
     """
+    from gplan.plans.draft_texts import flagged_texts  # it builds on this module
+
     _require_admin(actor)
     _require_open(draft)
     header = draft.header
@@ -375,4 +274,4 @@ def publish(actor: User, draft: PlanDraft) -> ImportResult:
     return result
 
 
-__all__ = ["DraftText", "PlanFileError"]
+__all__ = ["PlanFileError"]

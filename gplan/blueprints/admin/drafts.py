@@ -15,6 +15,7 @@ from gplan.forms import parse_local_date, show_input_error
 from gplan.models import PlanDraft
 from gplan.paging import fetch_page, requested_page
 from gplan.plans import draft_edits, drafts
+from gplan.plans import draft_texts as texts
 from gplan.plans.file import PlanFileError
 from gplan.validation import InputError
 
@@ -47,7 +48,7 @@ def _page(draft: PlanDraft, header=None, body_form=None, problems=None, status=2
         form=header or _header_form(draft),
         body_form=body_form or _body_form(draft),
         action=ActionForm(),
-        flagged=drafts.flagged_texts(draft),
+        flagged=texts.flagged_texts(draft),
         problems=problems,
     ), status
 
@@ -74,7 +75,7 @@ def draft(draft_id: int):
 @roles_required(Role.ADMIN)
 def draft_texts(draft_id: int):
     found = _draft_or_404(draft_id)
-    every = drafts.texts(found)
+    every = texts.texts(found)
     number, per_page = requested_page(request.args)
     page = fetch_page(lambda limit, offset: every[offset : offset + limit], number, per_page, len(every))
     return render_template("admin/drafts/texts.html", draft=found, page=page)
@@ -85,13 +86,13 @@ def draft_texts(draft_id: int):
 def draft_text(draft_id: int, path: str):
     found = _draft_or_404(draft_id)
     try:
-        text = drafts.text_at(found, path)
+        text = texts.text_at(found, path)
     except InputError:
         abort(404)
     form = DraftTextForm(data={"text": text.text})
     if form.validate_on_submit():
         try:
-            drafts.edit_text(current_user, found, path, form.text.data or "")
+            texts.edit_text(current_user, found, path, form.text.data or "")
         except InputError as error:
             show_input_error(form, error)
         else:
