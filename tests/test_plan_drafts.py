@@ -163,3 +163,21 @@ def test_a_body_is_left_out_and_a_commune_added_before_publishing(client, seed):
 
     assert body("commune-an-binh").id in holders
     assert body("district-thanh-ha").id not in holders
+
+
+def test_a_draft_keeps_the_member_units_added_here_and_leaves_out_the_retired(seed):
+    from datetime import date
+
+    from gplan.plans.bodies import add_member
+    from gplan.plans.retire import retire_body
+    from tests.helpers import plan
+
+    admin = user(ADMIN_EMAIL)
+    add_member(admin, body("districts"), key="town-kinh-mon", name="Ủy ban nhân dân thị xã Kinh Môn")
+    retire_body(admin, body("district-kinh-mon"), date(2019, 12, 31), "Thành lập thị xã Kinh Môn")
+    draft = start_rollover(admin, plan(seed), (2021, 2025))
+    districts = next(b for b in draft.content["bodies"] if b["key"] == "districts")
+    members = {m["key"] for m in districts["members"]}
+    assert "town-kinh-mon" in members and "district-kinh-mon" not in members
+    assignees = {key for r in draft.content["responsibilities"] for key in r["assignees"]}
+    assert "district-kinh-mon" not in assignees
