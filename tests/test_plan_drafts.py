@@ -66,6 +66,11 @@ def test_a_roll_over_is_a_draft_that_reaches_nobody_until_published(app, client,
     assert edited.status_code == 302
     db.session.refresh(draft)
     assert term.path not in {t.path for t in _flagged(draft)}
+    # An English gloss may be emptied; a text may not.
+    english = submit(client, f"/admin/drafts/{draft.id}/texts/activities.0.title_en", {"text": ""})
+    assert english.status_code == 302
+    empty = submit(client, f"/admin/drafts/{draft.id}/texts/activities.0.title", {"text": " "})
+    assert empty.status_code == 422 and "không được để trống" in _text(empty)
 
     published = _publish(client, draft)
     assert published.status_code == 302

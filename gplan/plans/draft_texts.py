@@ -131,6 +131,7 @@ def edit_text(actor: User, draft: PlanDraft, dotted: str, text: str) -> None:
     old = node[last]
     if text == old:
         return
+    where = _where(content, tuple(int(s) if s.isdigit() else s for s in dotted.split(".")))
     if text:
         node[last] = text
     else:
@@ -140,6 +141,6 @@ def edit_text(actor: User, draft: PlanDraft, dotted: str, text: str) -> None:
         audit.DRAFT_CHANGED,
         actor=actor,
         subject=draft,
-        summary=f"{_where(content, tuple(int(s) if s.isdigit() else s for s in dotted.split('.')))}",
+        summary=where,
         details={"text": dotted, "from": old, "to": text},
     )
