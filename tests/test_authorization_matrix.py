@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from gplan.accounts.tokens import create_token
 from gplan.extensions import db
-from gplan.models import MailMessage, Objective, Target, TargetValue
+from gplan.models import MailMessage, Objective, PlanDraft, Target, TargetValue
+from gplan.plans.drafts import edit_header, start_rollover
 from gplan.tasks import evidence
 from gplan.tasks.admin import add_ad_hoc_task
 from gplan.timeutil import utcnow
@@ -118,6 +119,38 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("admin.roll_over", "GET"): Rule("/admin/plans/{plan}/roll-over", ADMIN),
     ("admin.roll_over", "POST"): Rule("/admin/plans/{plan}/roll-over", ADMIN, {"start": 2031, "end": 2035}),
     ("admin.plan_settings", "GET"): Rule("/admin/plans/{plan}/settings", ADMIN),
+    ("admin.draft", "GET"): Rule("/admin/drafts/{draft}", ADMIN),
+    ("admin.draft", "POST"): Rule(
+        "/admin/drafts/{draft}", ADMIN, {"code": "9/KH-UBND", "title": "Kế hoạch 2021-2025", "issued_on": ""}
+    ),
+    ("admin.draft_texts", "GET"): Rule("/admin/drafts/{draft}/texts", ADMIN),
+    ("admin.draft_text", "GET"): Rule("/admin/drafts/{draft}/texts/plan.general_objective.text", ADMIN),
+    ("admin.draft_text", "POST"): Rule(
+        "/admin/drafts/{draft}/texts/plan.general_objective.text", ADMIN, {"text": "Mục tiêu chung mới"}
+    ),
+    ("admin.draft_duty", "GET"): Rule("/admin/drafts/{draft}/duties/IV.4.a", ADMIN),
+    ("admin.draft_duty", "POST"): Rule(
+        "/admin/drafts/{draft}/duties/IV.4.a",
+        ADMIN,
+        {
+            "text": "Bố trí kinh phí",
+            "assignees": "finance",
+            "lead": "finance",
+            "kind": "yearly",
+            "due": "10-31",
+        },
+    ),
+    ("admin.draft_add_body", "POST"): Rule(
+        "/admin/drafts/{draft}/bodies",
+        ADMIN,
+        {"key": "commune-an-binh", "name": "Xã An Bình", "group": "districts"},
+    ),
+    ("admin.draft_remove_body", "POST"): Rule("/admin/drafts/{draft}/bodies/newspaper/remove", ADMIN, {}),
+    ("admin.publish_draft", "POST"): Rule("/admin/drafts/{draft}/publish", ADMIN, {}),
+    ("admin.retire", "GET"): Rule("/admin/bodies/{finance}/retire", ADMIN),
+    ("admin.retire", "POST"): Rule(
+        "/admin/bodies/{finance}/retire", ADMIN, {"on": "01/01/2019", "reason": "Sáp nhập", "successor": 0}
+    ),
     ("admin.workbook_template", "GET"): Rule("/admin/plans/workbook-template.xlsx", ADMIN),
     ("admin.plan_workbook", "GET"): Rule("/admin/plans/{plan}/workbook.xlsx", ADMIN),
     ("admin.plan_settings", "POST"): Rule("/admin/plans/{plan}/settings", ADMIN, PLAN_DAYS),
@@ -259,8 +292,10 @@ def _objects(seed) -> dict[str, int]:
     )
     db.session.add(message)
     reports = _body_reports(seed)
+    draft = _draft(seed)
     db.session.commit()
     return reports | {
+        "draft": draft.id,
         "plan": seed.plan_id,
         "finance": finance.id,
         "districts": body("districts").id,
@@ -317,6 +352,27 @@ def _body_reports(seed) -> dict[str, int]:
         "body_report_version": waiting.version,
         "accepted_report": accepted.id,
     }
+_DRAFT: dict = {}
+
+
+def _draft(seed) -> PlanDraft:
+    """A roll-over draft of the plan for 2021-2025, ready to publish (made once, then copied)."""
+    if not _DRAFT:
+        made = start_rollover(user(ADMIN_EMAIL), plan(seed), (2021, 2025))
+        edit_header(
+            user(ADMIN_EMAIL),
+            made,
+            code="9/KH-UBND",
+            title="Kế hoạch 2021-2025",
+            title_en=None,
+            issued_on=date(2021, 1, 15),
+        )
+        _DRAFT.update({c.name: getattr(made, c.name) for c in PlanDraft.__table__.columns if c.name != "id"})
+        return made
+    copy = PlanDraft(**_DRAFT)
+    db.session.add(copy)
+    db.session.flush()
+    return copy
 
 
 def fingerprint() -> str:

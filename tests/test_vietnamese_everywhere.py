@@ -529,6 +529,23 @@ def _history(app, seed, english) -> dict[str, list[str]]:
     keep("nudge", submit(coordinator, nudge, {"note": "Đề nghị gửi báo cáo"}, follow_redirects=True))
     keep("nudge again", submit(coordinator, nudge, {"note": "Lần nữa"}))
     _report_history(keep, seed, focal, coordinator)
+    rolled = submit(
+        admin,
+        f"/admin/plans/{seed.plan_id}/roll-over",
+        {"start": 2021, "end": 2025},
+        content_type="multipart/form-data",
+    )
+    draft = rolled.location
+    keep("draft", admin.get(draft))
+    keep("draft unpublished", submit(admin, f"{draft}/publish", {}, page=draft))
+    header = {"code": "125/KH-UBND", "issued_on": "15/01/2021", "title": "Kế hoạch giai đoạn 2021-2025"}
+    keep("draft header", submit(admin, draft, header, follow_redirects=True))
+    duty = {"text": "Bố trí kinh phí", "assignees": "finance", "lead": "bo-phep-thuat", "kind": "yearly"}
+    keep("bad duty", submit(admin, f"{draft}/duties/IV.4.a", duty | {"due": "31-12"}))
+    keep("published", submit(admin, f"{draft}/publish", {}, page=draft, follow_redirects=True))
+    retire = f"/admin/bodies/{body('district-tu-ky').id}/retire"
+    form = {"on": "01/07/2018", "reason": "Sáp nhập", "successor": body("district-gia-loc").id}
+    keep("retired", submit(admin, retire, form, follow_redirects=True))
     run_reminders(DAY.date())
     db.session.commit()
     done = set(db.session.scalars(select(AuditEntry.action).distinct()))

@@ -5,6 +5,7 @@ from gplan.models.api_token import ApiToken
 from gplan.models.audit import AuditEntry
 from gplan.models.body import Body
 from gplan.models.body_report import BodyReport, ProvinceReport
+from gplan.models.draft import PlanDraft
 from gplan.models.outbox import MailMessage
 from gplan.models.plan import (
     Activity,
@@ -43,6 +44,7 @@ __all__ = [
     "Objective",
     "Plan",
     "PlanBody",
+    "PlanDraft",
     "PlanUpload",
     "ProvinceReport",
     "Reminder",

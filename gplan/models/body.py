@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,6 +29,8 @@ class Body(Model):
     is_group: Mapped[bool] = mapped_column(default=False)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"), index=True)
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    # Abolished or merged away (gplan.plans.retire): it gets no new tasks from that day.
+    retired_on: Mapped[date | None]
 
     parent: Mapped[Body | None] = relationship(remote_side=[id], back_populates="members")
     members: Mapped[list[Body]] = relationship(back_populates="parent", order_by="Body.name")

@@ -38,6 +38,10 @@ IMPORT_REJECTED = "import_rejected"
 DUE_DAYS_CHANGED = "due_days_changed"
 BODY_CHANGED = "body_changed"
 MEMBER_ADDED = "member_added"
+DRAFT_CREATED = "draft_created"
+DRAFT_CHANGED = "draft_changed"
+DRAFT_PUBLISHED = "draft_published"
+BODY_RETIRED = "body_retired"
 TOKEN_CREATED = "token_created"  # an audit event name  # nosec B105
 TOKEN_REVOKED = "token_revoked"  # an audit event name  # nosec B105
 BODY_REPORT_SAVED = "body_report_saved"
@@ -66,6 +70,10 @@ ACTION_LABELS = {
     DUE_DAYS_CHANGED: lazy_gettext("Report due days changed"),
     BODY_CHANGED: lazy_gettext("Body changed"),
     MEMBER_ADDED: lazy_gettext("Member unit added"),
+    DRAFT_CREATED: lazy_gettext("Plan draft started"),
+    DRAFT_CHANGED: lazy_gettext("Plan draft edited"),
+    DRAFT_PUBLISHED: lazy_gettext("Plan draft published"),
+    BODY_RETIRED: lazy_gettext("Body retired"),
     TOKEN_CREATED: lazy_gettext("API token created"),
     TOKEN_REVOKED: lazy_gettext("API token revoked"),
     BODY_REPORT_SAVED: lazy_gettext("Body report saved"),

@@ -49,7 +49,10 @@ def sync_tasks(plan: Plan) -> TaskSyncResult:
     responsibilities = db.session.scalars(select(Responsibility).where(Responsibility.plan_id == plan.id))
     for responsibility in responsibilities:
         dated = occurrences(responsibility.schedule, plan.period_start, plan.period_end, days)
-        holders = {h.id: h for b in responsibility.assignees for h in b.task_holders()}
+        # A retired body gets no new tasks; those it has stay (done) or were moved or closed.
+        holders = {
+            h.id: h for b in responsibility.assignees for h in b.task_holders() if h.retired_on is None
+        }
         for body_id in holders:
             for occ in dated:
                 key = (responsibility.id, body_id, occ.key)

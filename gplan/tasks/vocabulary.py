@@ -60,3 +60,4 @@ class TaskEventKind(RichStrEnum):
     PROGRESS = "progress", _l("Progress recorded")
     EXTENSION = "extension", _l("Deadline extended")
     ASSIGNED = "assigned", _l("Task assigned")
+    MOVED = "moved", _l("Moved from a retired body")

@@ -126,7 +126,7 @@ class RolloverForm(PeriodMixin, BaseForm):
         validators=[Optional(), FileAllowed(["yaml", "yml"], _l("A plan file ends in .yaml or .yml."))],
         description=_l("Leave empty to use the file this plan was imported from."),
     )
-    submit = SubmitField(_l("Create the plan for the new period"))
+    submit = SubmitField(_l("Start a draft for the new period"))
 
 
 class AdHocTaskForm(BaseForm):

@@ -13,6 +13,7 @@ from gplan.extensions import db
 from gplan.forms import BaseForm, show_input_error
 from gplan.models import Plan
 from gplan.plans import admin as plan_admin
+from gplan.plans import drafts
 from gplan.plans import queries as plan_queries
 from gplan.plans.file import PlanFileError
 from gplan.templating import locale_code
@@ -26,7 +27,7 @@ def _plan_or_404(plan_id: int) -> Plan:
 @bp.route("/plans")
 @roles_required(Role.ADMIN)
 def plans():
-    return render_template("admin/plans.html", plans=plan_queries.all_plans())
+    return render_template("admin/plans.html", plans=plan_queries.all_plans(), drafts=drafts.unpublished())
 
 
 def _read(upload) -> tuple[str, str]:
@@ -80,7 +81,10 @@ def roll_over(plan_id: int):
         assert form.period is not None  # the first year is required, and both or neither
         try:
             upload = _read(form.file.data) if form.file.data and form.file.data.filename else None
-            return _imported(plan_admin.roll_over(current_user, plan, form.period, upload))
+            # A draft, not a re-dated copy: it reaches nobody until the admin publishes it.
+            new = drafts.start_rollover(current_user, plan, form.period, upload)
+            db.session.commit()
+            return redirect(url_for(".draft", draft_id=new.id))
         except PlanFileError as error:
             problems = error
         except InputError as error:

@@ -1,0 +1,64 @@
+"""Administration: retiring a body abolished or merged in a reform."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from gplan.accounts.vocabulary import Role
+from gplan.blueprints.admin import bp
+from gplan.blueprints.admin.draft_forms import RetireForm
+from gplan.blueprints.decorators import roles_required
+from gplan.collation import name_key
+from gplan.extensions import db
+from gplan.forms import show_input_error
+from gplan.models import Body
+from gplan.plans.retire import retire_body
+from gplan.timeutil import local_today
+from gplan.validation import InputError
+
+
+def _form(body: Body) -> RetireForm:
+    form = RetireForm()
+    others = db.session.scalars(
+        select(Body).where(
+            Body.jurisdiction == body.jurisdiction,
+            Body.is_group.is_(False),
+            Body.retired_on.is_(None),
+            Body.id != body.id,
+        )
+    )
+    choices = sorted(
+        ((b.id, b.name) for b in others if b.parent_id is None or b.parent_id != body.id),
+        key=lambda c: name_key(c[1]),
+    )
+    form.successor.choices = [(0, gettext("Nobody: close them with the reason")), *choices]
+    if not form.is_submitted():
+        form.on.data = local_today()
+    return form
+
+
+@bp.route("/bodies/<int:body_id>/retire", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def retire(body_id: int):
+    body = db.session.get(Body, body_id) or abort(404)
+    form = _form(body)
+    if form.validate_on_submit():
+        assert form.on.data is not None  # required
+        successor = db.session.get(Body, form.successor.data) if form.successor.data else None
+        try:
+            result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
+        except InputError as error:
+            show_input_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                gettext(
+                    "Retired: %(moved)d open tasks moved, %(closed)d closed.",
+                    moved=result.moved,
+                    closed=len(result.closed),
+                ),
+                "success",
+            )
+            return redirect(url_for(".body", body_id=body.id))
+    return render_template("admin/retire.html", body=body, form=form), 422 if form.errors else 200

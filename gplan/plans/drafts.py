@@ -1,0 +1,277 @@
+"""Plan drafts: a roll-over is written and checked in the browser, and reaches nobody until
+the admin publishes it.
+
+A draft holds the plan file's data (docs/plan-format.md) as it is being written. It starts
+from the plan it rolls over, without that document's number, date and title: the new plan is
+a new document, and only the admin can say what it is called and when it was issued. Texts
+naming a year of the old period are flagged, so no "đến năm 2020" passes into 2026-2030.
+Publishing checks the draft as an uploaded file is checked and imports it: only then are the
+tasks made, and only then do focal points see them.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from typing import Any
+
+import yaml
+from flask_babel import gettext
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from gplan.accounts.access import require
+from gplan.accounts.vocabulary import Role
+from gplan.extensions import db
+from gplan.models import Body, Plan, PlanDraft, PlanUpload, User
+from gplan.ops import audit
+from gplan.plans.admin import source_of
+from gplan.plans.file import PlanFileError, parse_plan_text, validate_plan
+from gplan.plans.importing import ImportResult, import_plan
+from gplan.plans.schema import PlanFile, slug
+from gplan.timeutil import utcnow
+from gplan.validation import InputError
+
+HEADER = ("code", "title", "title_en", "issued_on")
+
+
+def _require_admin(actor: User) -> None:
+    require(actor.role == Role.ADMIN)
+
+
+def _touch(draft: PlanDraft, content: dict[str, Any]) -> None:
+    # A new dict, so that the JSON column sees the change.
+    draft.content = content
+    draft.updated_at = utcnow()
+
+
+def _require_open(draft: PlanDraft) -> None:
+    if draft.is_published:
+        raise InputError(gettext("This draft is published already: roll the plan over again to change it."))
+
+
+def start_rollover(
+    actor: User, plan: Plan, period: tuple[int, int], upload: tuple[str, str] | None = None
+) -> PlanDraft:
+    """A draft of ``plan`` for ``period``: its file (or ``upload``, (name, text), instead), with
+    the number, date and title left empty and the retired bodies left out. Nothing else
+    changes. The caller commits."""
+    _require_admin(actor)
+    if period[0] == plan.period_start:
+        raise InputError(gettext("Choose a period that starts in another year."), "start")
+    source = upload or source_of(plan)
+    if source is None:
+        raise InputError(gettext("The plan's file is not stored here: upload it."), "file")
+    plan_file = parse_plan_text(source[1], source[0])
+    content = plan_file.model_dump(mode="json", exclude_none=True)
+    header = content["plan"]
+    for name in HEADER:
+        header.pop(name, None)
+    header["period"] = {"start": period[0], "end": period[1]}
+    _as_they_are_now(content, plan.jurisdiction)
+    retired = set(
+        db.session.scalars(
+            select(Body.key).where(Body.jurisdiction == plan.jurisdiction, Body.retired_on.is_not(None))
+        )
+    )
+    from gplan.plans.draft_edits import without_bodies  # it builds on this module
+
+    now = utcnow()
+    draft = PlanDraft(
+        source_plan_id=plan.id,
+        period_start=period[0],
+        period_end=period[1],
+        old_period_start=plan.period_start,
+        old_period_end=plan.period_end,
+        content=without_bodies(content, retired),
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(draft)
+    db.session.flush()
+    audit.record(
+        audit.DRAFT_CREATED,
+        actor=actor,
+        subject=draft,
+        summary=f"{plan.code} {plan.period_label} → {draft.period_label}",
+        details={"plan": plan.id, "period": list(period), "retired_left_out": sorted(retired)},
+    )
+    return draft
+
+
+def _as_they_are_now(content: dict[str, Any], jurisdiction: str) -> None:
+    """The bodies as administered here since the file was imported: their names, and the member
+    units an admin added to a group (they belong to it in the new plan too)."""
+    bodies = {b.key: b for b in db.session.scalars(select(Body).where(Body.jurisdiction == jurisdiction))}
+    for entry in content.get("bodies", []):
+        for item in [entry, *entry.get("members", [])]:
+            found = bodies.get(item["key"])
+            if found is not None:
+                item["name"] = found.name
+                for name in ("name_en", "short_name"):
+                    value = getattr(found, name)
+                    if value:
+                        item[name] = value
+                    else:
+                        item.pop(name, None)
+        group = bodies.get(entry["key"])
+        if entry.get("group") and group is not None:
+            known = {member["key"] for member in entry.get("members", [])}
+            entry["members"] = [*entry.get("members", [])] + [
+                {"key": m.key, "name": m.name}
+                | {name: getattr(m, name) for name in ("name_en", "short_name") if getattr(m, name)}
+                for m in group.members
+                if m.key not in known
+            ]
+
+
+def unpublished() -> list[PlanDraft]:
+    """The drafts still being written, newest first."""
+    query = select(PlanDraft).where(PlanDraft.published_at.is_(None)).order_by(PlanDraft.id.desc())
+    return list(db.session.scalars(query))
+
+
+def edit_header(
+    actor: User, draft: PlanDraft, *, code: str, title: str, title_en: str | None, issued_on: date | None
+) -> None:
+    """Set the new document's number, title and date of issue (each may stay empty until
+    publishing). The caller commits."""
+    _require_admin(actor)
+    _require_open(draft)
+    content = copy.deepcopy(draft.content)
+    header = content["plan"]
+    values = {
+        "code": (code or "").strip(),
+        "title": (title or "").strip(),
+        "title_en": (title_en or "").strip(),
+        "issued_on": issued_on.isoformat() if issued_on else "",
+    }
+    if len(values["code"]) > 80:
+        raise InputError(gettext("The number is at most 80 characters."), "code")
+    changes = {
+        name: [header.get(name), value or None]
+        for name, value in values.items()
+        if header.get(name, "") != value
+    }
+    for name, value in values.items():
+        if value:
+            header[name] = value
+        else:
+            header.pop(name, None)
+    if changes:
+        _touch(draft, content)
+        audit.record(
+            audit.DRAFT_CHANGED,
+            actor=actor,
+            subject=draft,
+            summary="plan: " + ", ".join(changes),
+            details={"plan": changes},
+        )
+
+
+def check(draft: PlanDraft, content: dict[str, Any] | None = None) -> PlanFile:
+    """The draft checked as a plan file is; PlanFileError lists every fault."""
+    return validate_plan(content or draft.content, _source(draft), lambda loc: " › ".join(map(str, loc)))
+
+
+def check_edit(draft: PlanDraft, content: dict[str, Any], field: str | None = None) -> None:
+    """Refuse an edit that would leave the draft unpublishable for a reason other than the
+    header still to be written: InputError with every fault, on ``field``."""
+    trial = copy.deepcopy(content)
+    trial["plan"] = {"code": "-", "title": "-"} | trial["plan"]
+    try:
+        check(draft, trial)
+    except PlanFileError as error:
+        message = "; ".join(error.problems)
+        raise InputError(message, field) from None
+
+
+def _source(draft: PlanDraft) -> str:
+    return f"draft-{draft.id}.yaml"
+
+
+def _refuse_members_left_active(plan_file: PlanFile) -> None:
+    """Member units belong to their group wherever it serves, not to one plan: one left out of
+    the draft but still active would be given the group's tasks all the same. It must be
+    retired (its open tasks moved or closed) first, or put back."""
+    jurisdiction = plan_file.plan.jurisdiction or slug(plan_file.plan.issuer)
+    listed = {m.key for b in plan_file.bodies for m in b.members}
+    groups = [b.key for b in plan_file.bodies if b.group]
+    group = aliased(Body)
+    active = db.session.scalars(
+        select(Body.key)
+        .join(group, Body.parent_id == group.id)
+        .where(Body.jurisdiction == jurisdiction, Body.retired_on.is_(None), group.key.in_(groups))
+    )
+    left = sorted(key for key in set(active) if key not in listed)
+    if left:
+        raise InputError(
+            gettext(
+                "These member units are left out of the draft but still active: %(keys)s. Retire "
+                "them (Administration → Bodies) or add them back.",
+                keys=", ".join(left),
+            )
+        )
+
+
+def publish(actor: User, draft: PlanDraft) -> ImportResult:
+    """Publish ``draft``: check it, import it as a plan (making its tasks) and keep its text as
+    the plan's file, for the workbook and the next roll-over. The caller commits.
+
+    Refused while the number, title or date of issue is missing, with a message for each; a
+    fault of the file is a PlanFileError naming the item.
+    """
+    from gplan.plans.draft_texts import flagged_texts  # it builds on this module
+
+    _require_admin(actor)
+    _require_open(draft)
+    header = draft.header
+    missing = {
+        "code": gettext("Give the new plan's document number."),
+        "title": gettext("Give the new plan's title."),
+        "issued_on": gettext("Give the date the new plan was issued."),
+    }
+    missing = {name: message for name, message in missing.items() if not header.get(name)}
+    if missing:
+        raise InputError(next(iter(missing.values())), fields=missing)
+    taken = db.session.scalar(
+        select(Plan.id).where(
+            Plan.code == header["code"],
+            Plan.period_start == draft.period_start,
+        )
+    )
+    if taken:
+        raise InputError(gettext("A plan with this number and period exists already."), "code")
+    plan_file = check(draft)
+    _refuse_members_left_active(plan_file)
+    text = yaml.safe_dump(draft.content, allow_unicode=True, sort_keys=False)
+    result = import_plan(plan_file, source=_source(draft), period=(draft.period_start, draft.period_end))
+    plan = result.plan
+    db.session.add(
+        PlanUpload(
+            plan_id=plan.id,
+            filename=_source(draft),
+            content=text,
+            period_start=plan.period_start,
+            period_end=plan.period_end,
+            uploaded_by_id=actor.id,
+            uploaded_at=utcnow(),
+        )
+    )
+    draft.published_plan_id, draft.published_at = plan.id, utcnow()
+    audit.record(
+        audit.DRAFT_PUBLISHED,
+        actor=actor,
+        subject=plan,
+        summary=f"{plan.code} {plan.period_label} from draft {draft.id}",
+        details={
+            "draft": draft.id,
+            "flagged_left": [t.path for t in flagged_texts(draft)],
+            "tasks": result.tasks.__dict__ if result.tasks else None,
+        },
+    )
+    return result
+
+
+__all__ = ["PlanFileError"]
