@@ -352,6 +352,8 @@ def _body_reports(seed) -> dict[str, int]:
         "body_report_version": waiting.version,
         "accepted_report": accepted.id,
     }
+
+
 _DRAFT: dict = {}
 
 
