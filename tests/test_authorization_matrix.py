@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from gplan.accounts.tokens import create_token
 from gplan.extensions import db
-from gplan.models import MailMessage, Objective, PlanDraft, Target, TargetValue
+from gplan.models import Body, MailMessage, Objective, PlanDraft, Target, TargetValue
 from gplan.plans.drafts import edit_header, start_rollover
 from gplan.tasks import evidence
 from gplan.tasks.admin import add_ad_hoc_task
@@ -354,12 +354,14 @@ def _body_reports(seed) -> dict[str, int]:
     }
 
 
-_DRAFT: dict = {}
+_DRAFTS: dict = {}
 
 
 def _draft(seed) -> PlanDraft:
-    """A roll-over draft of the plan for 2021-2025, ready to publish (made once, then copied)."""
-    if not _DRAFT:
+    """A roll-over draft of the plan for 2021-2025, ready to publish: made once for each state of
+    the bodies (a draft follows the bodies added and retired), then copied."""
+    state = tuple(db.session.execute(select(Body.key, Body.parent_id, Body.retired_on).order_by(Body.id)))
+    if state not in _DRAFTS:
         made = start_rollover(user(ADMIN_EMAIL), plan(seed), (2021, 2025))
         edit_header(
             user(ADMIN_EMAIL),
@@ -369,9 +371,11 @@ def _draft(seed) -> PlanDraft:
             title_en=None,
             issued_on=date(2021, 1, 15),
         )
-        _DRAFT.update({c.name: getattr(made, c.name) for c in PlanDraft.__table__.columns if c.name != "id"})
+        _DRAFTS[state] = {
+            c.name: getattr(made, c.name) for c in PlanDraft.__table__.columns if c.name != "id"
+        }
         return made
-    copy = PlanDraft(**_DRAFT)
+    copy = PlanDraft(**_DRAFTS[state])
     db.session.add(copy)
     db.session.flush()
     return copy

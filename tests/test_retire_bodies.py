@@ -62,7 +62,7 @@ def test_a_retired_bodys_open_tasks_go_to_its_successor_with_their_history(app, 
 
 
 def test_without_a_successor_open_tasks_are_closed_with_the_reason(client, seed):
-    task = task_of("district-tu-ky", "IV.15.b", "2019")
+    task = task_of("district-tu-ky", "IV.15.b", "2019:annual_report")
     task_id = task.id
     record_progress(task, user(focal_email("district-tu-ky")), "in_progress", "Đang triển khai")
     db.session.commit()
@@ -74,6 +74,6 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(client, seed)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "body_retired"))
     assert entry.details["reason"] == "Giải thể cấp huyện"
     closed = next(c for c in entry.details["closed"] if c["task"] == task_id)
-    assert (closed["duty"], closed["occurrence"], closed["note"]) == ("IV.15.b", "2019", "Đang triển khai")
+    assert (closed["duty"], closed["occurrence"], closed["note"]) == ("IV.15.b", "2019:annual_report", "Đang triển khai")
     again = submit(client, url, form)
     assert again.status_code == 422 and "Cơ quan này đã ngừng hoạt động." in again.get_data(as_text=True)
