@@ -8,8 +8,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from gplan.accounts.access import AccessDenied
-from gplan.api.errors import input_error_response, is_api_request, json_error
+from gplan.api.errors import error_response, input_error_response, is_api_request, json_error
 from gplan.extensions import db
+from gplan.tasks.review import ReviewConflict
 from gplan.validation import InputError
 
 
@@ -67,6 +68,14 @@ def register(app: Flask) -> None:
     def _stale(error: StaleDataError):
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(ReviewConflict)
+    def _review_conflict(error: ReviewConflict):
+        """A review step that no longer fits the task (views normally flash it)."""
+        db.session.rollback()
+        if is_api_request():
+            return error_response(409, error.message)
+        return render_error(409, error.message)
 
     @app.errorhandler(OverflowError)  # a date such as 31/12/9999 moved past the calendar's end
     @app.errorhandler(RecursionError)  # JSON or YAML nested thousands deep

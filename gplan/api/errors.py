@@ -11,6 +11,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from gplan.accounts.access import AccessDenied
 from gplan.extensions import db
+from gplan.tasks.review import ReviewConflict
 from gplan.validation import InputError
 
 PREFIXES = ("/api/",)
@@ -103,6 +104,11 @@ def register(blueprint) -> None:
     def _stale(error):
         db.session.rollback()
         return error_response(409)
+
+    @blueprint.errorhandler(ReviewConflict)
+    def _review_conflict(error):
+        db.session.rollback()
+        return error_response(409, error.message)
 
     @blueprint.errorhandler(InternalServerError)
     def _server_error(error):

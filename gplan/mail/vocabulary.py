@@ -24,6 +24,8 @@ class MailKind(RichStrEnum):
     NUDGE = "nudge", _l("Nudge")
     INVITE = "invite", _l("Invitation")
     RESET = "reset", _l("Password reset")
+    SUBMISSION_ACCEPTED = "submission_accepted", _l("Submission accepted")
+    SUBMISSION_RETURNED = "submission_returned", _l("Submission returned")
 
     @property
     def is_account_mail(self) -> bool:

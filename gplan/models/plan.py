@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -73,6 +74,11 @@ class Plan(Model):
     coordinator_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
     source_name: Mapped[str | None] = mapped_column(String(300))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Review (gplan.tasks.review): on, a focal point submits its work and a coordinator accepts
+    # or returns it; off, a focal point marks its tasks done directly.
+    review_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A submission waiting longer than this many working days goes into the coordinators' digest.
+    review_wait_days: Mapped[int] = mapped_column(default=5, server_default="5")
 
     coordinator_body: Mapped[Body | None] = relationship()
     objectives: Mapped[list[Objective]] = relationship(

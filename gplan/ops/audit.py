@@ -40,6 +40,11 @@ BODY_CHANGED = "body_changed"
 MEMBER_ADDED = "member_added"
 TOKEN_CREATED = "token_created"  # an audit event name  # nosec B105
 TOKEN_REVOKED = "token_revoked"  # an audit event name  # nosec B105
+TASK_SUBMITTED = "task_submitted"
+SUBMISSION_ACCEPTED = "submission_accepted"
+SUBMISSION_RETURNED = "submission_returned"
+TASK_REOPENED = "task_reopened"
+REVIEW_SETTINGS_CHANGED = "review_settings_changed"
 
 ACTION_LABELS = {
     LOGIN: lazy_gettext("Signed in"),
@@ -62,6 +67,11 @@ ACTION_LABELS = {
     MEMBER_ADDED: lazy_gettext("Member unit added"),
     TOKEN_CREATED: lazy_gettext("API token created"),
     TOKEN_REVOKED: lazy_gettext("API token revoked"),
+    TASK_SUBMITTED: lazy_gettext("Task submitted for review"),
+    SUBMISSION_ACCEPTED: lazy_gettext("Submission accepted"),
+    SUBMISSION_RETURNED: lazy_gettext("Submission returned"),
+    TASK_REOPENED: lazy_gettext("Task reopened"),
+    REVIEW_SETTINGS_CHANGED: lazy_gettext("Review settings changed"),
 }
 
 

@@ -21,6 +21,7 @@ from gplan.extensions import db
 from gplan.models import Body, Reminder, ReminderOptOut, ReminderRun, Responsibility, Task, User
 from gplan.reminders.policy import Policy, current_policy, kinds_on
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
+from gplan.tasks.vocabulary import TaskProgress
 
 MAX_CATCH_UP_DAYS = 31
 
@@ -147,6 +148,7 @@ def _candidate_tasks(days: list[date], policy: Policy) -> Sequence[Row[Any]]:
             Task.ends_on,
         ).where(
             Task.is_open,
+            Task.progress != TaskProgress.SUBMITTED,  # the coordinator's turn, not the body's
             or_(
                 Task.deadline <= days[-1] + timedelta(days=policy.look_ahead),
                 and_(Task.starts_on >= days[0], Task.starts_on <= window_until),
