@@ -147,3 +147,20 @@ def row_links(html: str, first_cell: str) -> list[list[str]]:
 
 def first_number(cell: str) -> int:
     return int(cell.split()[0])
+
+
+def health_submissions(plan_id: int) -> None:
+    """With review on, Health's 2018 report (IV.7.b) as of VIEWING_DAY submitted and awaiting
+    review; the 2019 one submitted early and returned by the coordinator."""
+    from gplan.models import Plan
+    from gplan.tasks import review
+    from tests.helpers import COORDINATOR_EMAIL, user
+
+    db.session.get(Plan, plan_id).review_required = True
+    focal, coordinator = user(focal_email("health")), user(COORDINATOR_EMAIL)
+    with time_machine.travel(VIEWING_DAY, tick=False):
+        review.submit(task_of("health", "IV.7.b", "2018:annual_report"), focal, "Đã gửi dự thảo.")
+        returned = task_of("health", "IV.7.b", "2019:annual_report")
+        review.submit(returned, focal, "Đã tổng hợp.")
+        review.return_submission(returned, coordinator, "Thiếu số liệu.")
+    db.session.commit()

@@ -113,7 +113,7 @@ def test_the_whole_cycle_for_a_focal_point_and_a_coordinator(app, reviewed):
 
         # Locked: the focal point can neither change nor submit it.
         locked = focal.get(page).get_data(as_text=True)
-        assert "đã được chấp nhận và khoá" in locked and 'action="/tasks/%d/submit"' % task.id not in locked
+        assert "đã được chấp nhận và khoá" in locked and f'action="/tasks/{task.id}/submit"' not in locked
         token = csrf_from(locked)
         again = focal.post(f"/tasks/{task.id}/submit", data={**_submission_data(), "csrf_token": token})
         assert again.status_code == 409
