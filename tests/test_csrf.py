@@ -16,7 +16,9 @@ import pytest
 from gplan.accounts.tokens import create_token
 from gplan.accounts.users import password_token
 from gplan.extensions import db
-from tests.helpers import PLAN_FILE, focal_email, user
+from gplan.models import Task
+from gplan.tasks import review
+from tests.helpers import PLAN_FILE, focal_email, plan, task_of, user
 from tests.test_authorization_matrix import (
     EMAILS,
     POLICY,
@@ -39,9 +41,33 @@ PUBLIC_WRITES: dict[tuple[str, str], Rule] = {
     ),
     ("auth.set_language", "POST"): Rule("/language/en", {"anonymous"}, {}),
 }
+# Routes only a body's own focal point may use: sent by Health's focal point, on Health's task.
+OWN_BODY_WRITES: dict[tuple[str, str], Rule] = {
+    ("focal.submit_task", "POST"): Rule(
+        "/tasks/{health_task}/submit", {"focal_point"}, {"narrative": "csrf"}
+    ),
+    ("Review.submit", "POST"): Rule(
+        "/api/v1/tasks/{health_task}/submit", {"focal_point"}, {"narrative": "csrf"}
+    ),
+}
 # Who sends each signed-in request: the first allowed role (someone, so the view runs).
 SENDERS = ("admin", "coordinator", "focal_point", "observer")
-CASES = {key: rule for key, rule in POLICY.items() if key[1] in WRITES} | PUBLIC_WRITES
+CASES = {key: rule for key, rule in POLICY.items() if key[1] in WRITES} | PUBLIC_WRITES | OWN_BODY_WRITES
+# The review steps need review on, and a submission waiting (decisions) or an accepted task (reopening).
+WAITING = {("focal.decide_task", "POST"), ("Review.accept", "POST"), ("Review.send_back", "POST")}
+ACCEPTED = {("focal.reopen_task", "POST"), ("Review.reopen", "POST")}
+
+
+def _review_state(seed, key: tuple[str, str], objects: dict) -> None:
+    objects["health_task"] = task_of("health", "IV.7.a", "2018:annual_report").id
+    if key not in WAITING | ACCEPTED | set(OWN_BODY_WRITES):
+        return
+    plan(seed).review_required = True
+    if key in WAITING | ACCEPTED:
+        task = db.session.get(Task, objects["task"])
+        review.submit(task, user(focal_email("finance")), "csrf")
+        if key in ACCEPTED:
+            review.accept(task, user(EMAILS["coordinator"]))
 
 
 def test_every_state_changing_route_is_covered(app):
@@ -61,6 +87,7 @@ def _send(app, seed, endpoint: str, method: str, with_token: bool):
     rule = CASES[(endpoint, method)]
     role = _sender(rule)
     objects = _objects(seed) | {"link": password_token(user(focal_email("justice")))}
+    _review_state(seed, (endpoint, method), objects)
     if role != "anonymous":  # the sender's own token, which it may revoke
         objects["token"] = create_token(user(EMAILS[role]), "csrf")[0].id
     db.session.commit()

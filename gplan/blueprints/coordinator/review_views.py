@@ -39,7 +39,11 @@ def review_queue_page(plan_id: int):
         "coordinator/review.html",
         plan=plan,
         filters=filters,
-        filters_args={"body": filters["body_id"], "year": filters["year"], "objective": filters["objective_id"]},
+        filters_args={
+            "body": filters["body_id"],
+            "year": filters["year"],
+            "objective": filters["objective_id"],
+        },
         page=review_queue.waiting_page(plan, *requested_page(request.args), **filters),
         bodies=summary.ordered_bodies(plan, []),
         working_days=lambda since: review_queue.working_days_between(since, today),
