@@ -239,7 +239,7 @@ def _objects(seed) -> dict[str, int]:
     )
     token, _secret = create_token(user(focal_email("finance")), "finance system")
     message = MailMessage(
-        kind="digest",
+        kind="reminder_digest",
         recipient=focal_email("finance"),
         subject="s",
         body_text="b",
