@@ -237,3 +237,44 @@ def test_done_on_time_is_measured_against_the_extended_deadline(app, seed):
         page = focal.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert _reload(task).status_on(date(2018, 12, 31)) == TaskStatus.DONE_ON_TIME
     assert "10/12/2018" in page and "20/12/2018" in page  # the original beside the extended one
+
+
+def test_a_submission_waiting_too_long_is_in_the_coordinators_digest(app, reviewed):
+    from gplan.reminders.digest import render_digests
+    from gplan.reminders.planner import due_reminders
+    from gplan.tasks import review
+    from tests.helpers import user
+
+    review.submit(reviewed, user(focal_email("health")), "Đã tổ chức tập huấn")  # Monday 26/11
+    db.session.commit()
+
+    def coordinators_digest(day: date):
+        due = due_reminders(day, ignore_history=True)
+        found = [d for d in due.digests if d.recipient.email == COORDINATOR_EMAIL]
+        return (found[0], due) if found else (None, due)
+
+    digest, _due = coordinators_digest(date(2018, 12, 3))  # 5 working days: not yet
+    assert digest is None or reviewed.id not in digest.entries
+    digest, due = coordinators_digest(date(2018, 12, 4))  # 6 working days
+    assert digest is not None and digest.entries[reviewed.id].waiting_since == date(2018, 11, 26)
+    with app.test_request_context():
+        message = next(m for m in render_digests(due) if m["recipient"] == COORDINATOR_EMAIL)
+    assert "1 báo cáo chờ bạn duyệt" in message["subject"] and "26/11/2018" in message["text"]
+    assert focal_email("health") not in [d.recipient.email for d in due.digests if reviewed.id in d.entries]
+    plan_ = reviewed.plan
+    plan_.review_wait_days = 10
+    db.session.commit()
+    digest, _due = coordinators_digest(date(2018, 12, 4))
+    assert digest is None or reviewed.id not in digest.entries
+
+
+def test_working_days_skip_weekends():
+    from gplan.tasks.review_queue import working_days_between
+
+    monday = date(2018, 11, 26)
+    assert working_days_between(monday, date(2018, 11, 30)) == 4  # to Friday
+    assert working_days_between(monday, date(2018, 12, 2)) == 4  # the weekend adds nothing
+    assert working_days_between(monday, date(2018, 12, 3)) == 5
+    assert working_days_between(monday, date(2018, 12, 10)) == 10
+    assert working_days_between(date(2018, 12, 1), date(2018, 12, 3)) == 1  # Saturday to Monday
+    assert working_days_between(monday, monday) == 0

@@ -21,6 +21,7 @@ from gplan.extensions import db
 from gplan.models import Body, Reminder, ReminderOptOut, ReminderRun, Responsibility, Task, User
 from gplan.reminders.policy import Policy, current_policy, kinds_on
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
+from gplan.tasks.review_queue import waiting_too_long
 from gplan.tasks.vocabulary import TaskProgress
 
 MAX_CATCH_UP_DAYS = 31
@@ -50,8 +51,11 @@ class Entry:
     ends_on: date | None
     kinds: set[str] = field(default_factory=set)
     copy: bool = False  # the recipient is told about another body's task (escalation)
+    waiting_since: date | None = None  # a submission awaiting the recipient's review since then
 
     def section(self, today: date) -> DigestSection:
+        if self.waiting_since is not None:
+            return DigestSection.AWAITING_REVIEW
         if self.copy:  # another body's task, late past the threshold: the coordinator's copy
             return DigestSection.ESCALATED
         if self.kinds <= {ReminderKind.WINDOW}:
@@ -75,7 +79,9 @@ class Digest:
         for entry in self.entries.values():
             result[entry.section(today)].append(entry)
         for name, entries in result.items():
-            if name == DigestSection.ESCALATED:  # the coordinator reads them body by body
+            if name == DigestSection.AWAITING_REVIEW:  # the longest waiting first
+                entries.sort(key=lambda e: (e.waiting_since or today, e.task_id))
+            elif name == DigestSection.ESCALATED:  # the coordinator reads them body by body
                 entries.sort(key=lambda e: (name_key(e.body_name), e.deadline, e.ref, e.task_id))
             else:
                 entries.sort(key=lambda e: (e.deadline, name_key(e.body_name), e.ref, e.task_id))
@@ -241,5 +247,26 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
                         )
                     entry.kinds.add(kind)
                     digest.reminders.append((task.id, kind, day))
+    for waiting in waiting_too_long(today):
+        task = waiting.task
+        for person in coordinators:
+            if (task.id, person.email, ReminderKind.REVIEW_WAITING, today) in sent:
+                already += 1
+                continue
+            digest = digests.setdefault(person.email, Digest(person))
+            digest.entries[task.id] = Entry(
+                task.id,
+                task.body.name,
+                task.responsibility.ref,
+                task.responsibility.text,
+                task.responsibility.title_en,
+                task.due_on,
+                task.deadline,
+                task.starts_on,
+                task.ends_on,
+                kinds={ReminderKind.REVIEW_WAITING},
+                waiting_since=waiting.submitted_on,
+            )
+            digest.reminders.append((task.id, ReminderKind.REVIEW_WAITING, today))
     ordered = [digests[email] for email in sorted(digests)]
     return DueReminders(today, days, ordered, already)
