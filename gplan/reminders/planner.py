@@ -248,25 +248,25 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
                     entry.kinds.add(kind)
                     digest.reminders.append((task.id, kind, day))
     for waiting in waiting_too_long(today):
-        task = waiting.task
+        submitted = waiting.task
         for person in coordinators:
-            if (task.id, person.email, ReminderKind.REVIEW_WAITING, today) in sent:
+            if (submitted.id, person.email, ReminderKind.REVIEW_WAITING, today) in sent:
                 already += 1
                 continue
             digest = digests.setdefault(person.email, Digest(person))
-            digest.entries[task.id] = Entry(
-                task.id,
-                task.body.name,
-                task.responsibility.ref,
-                task.responsibility.text,
-                task.responsibility.title_en,
-                task.due_on,
-                task.deadline,
-                task.starts_on,
-                task.ends_on,
+            digest.entries[submitted.id] = Entry(
+                submitted.id,
+                submitted.body.name,
+                submitted.responsibility.ref,
+                submitted.responsibility.text,
+                submitted.responsibility.title_en,
+                submitted.due_on,
+                submitted.deadline,
+                submitted.starts_on,
+                submitted.ends_on,
                 kinds={ReminderKind.REVIEW_WAITING},
                 waiting_since=waiting.submitted_on,
             )
-            digest.reminders.append((task.id, ReminderKind.REVIEW_WAITING, today))
+            digest.reminders.append((submitted.id, ReminderKind.REVIEW_WAITING, today))
     ordered = [digests[email] for email in sorted(digests)]
     return DueReminders(today, days, ordered, already)

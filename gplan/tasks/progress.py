@@ -37,6 +37,13 @@ def _check_review(task: Task, progress: TaskProgress) -> None:
         )
 
 
+def _discard(task: Task) -> None:
+    """The task's stored file, no longer its latest evidence, is deleted once committed, unless
+    a review submission still names it."""
+    if not any(s.evidence_file == task.evidence_file for s in task.submissions):
+        evidence_files.discard_after_commit(task.evidence_file)
+
+
 def _audit(task: Task, user: User, progress: str, note: str | None) -> None:
     """The audit log's entry for a progress change, made with the change itself."""
     where = f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}"
@@ -86,13 +93,13 @@ def record_progress(
     if not task.is_open and progress != TaskProgress.DONE:
         # The completion is undone: its evidence is no longer the latest (the history keeps its
         # name); a stored file nothing refers to any more is deleted once this is committed.
-        evidence_files.discard_after_commit(task.evidence_file)
+        _discard(task)
         task.evidence_url = task.evidence_file = task.evidence_name = None
     if evidence_url:
         task.evidence_url = details["evidence_url"] = evidence_url
     if evidence:
         if task.evidence_file != evidence[0]:
-            evidence_files.discard_after_commit(task.evidence_file)
+            _discard(task)
         task.evidence_file, task.evidence_name = evidence
         details["evidence_name"] = evidence[1]
     event.details = details or None

@@ -69,7 +69,8 @@ def review_decide(plan_id: int):
     plan = get_plan_or_404(plan_id)
     BaseForm().validate_on_submit() or abort(400)
     versions = _versions()
-    back = redirect(url_for(".review_queue_page", plan_id=plan.id, **request.args))
+    filtered = request.query_string.decode()  # the queue's filters, kept
+    back = redirect(url_for(".review_queue_page", plan_id=plan.id) + (f"?{filtered}" if filtered else ""))
     if not versions:
         flash(gettext("Tick the submissions to decide."), "error")
         return back
