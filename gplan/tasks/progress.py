@@ -40,7 +40,9 @@ def _check_review(task: Task, progress: TaskProgress) -> None:
 def _discard(task: Task) -> None:
     """The task's stored file, no longer its latest evidence, is deleted once committed, unless
     a review submission still names it."""
-    if not any(s.evidence_file == task.evidence_file for s in task.submissions):
+    with db.session.no_autoflush:  # the change being recorded is not complete yet
+        named = any(s.evidence_file == task.evidence_file for s in task.submissions)
+    if not named:
         evidence_files.discard_after_commit(task.evidence_file)
 
 

@@ -82,6 +82,13 @@ def figure_values(task: Task) -> dict[int, TargetValue]:
     }
 
 
+def _take_turns(task: Task) -> None:
+    """Steps on one task take turns: a row lock until the caller commits (PostgreSQL; SQLite's
+    writers already take turns), and the task read again as the previous step left it, so the
+    second of two coordinators deciding at once is told it was decided (never a deadlock)."""
+    db.session.refresh(task, with_for_update=True)
+
+
 def _check_version(task: Task, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != task.version:
         raise ReviewConflict(gettext("The task was changed since you read it: read it again."))
@@ -152,6 +159,7 @@ def submit(
     waiting, accepted and locked).
     """
     require(can_submit(user, task))
+    _take_turns(task)
     if not task.plan.review_required:
         raise ReviewConflict(gettext("This plan has no review: mark the task done instead."))
     if task.progress == TaskProgress.SUBMITTED:
@@ -196,6 +204,7 @@ def submit(
 
 def _decide(task: Task, user: User, expected_version: int | None) -> TaskSubmission:
     require(can_review(user, task))
+    _take_turns(task)
     _check_version(task, expected_version)
     submission = waiting_submission(task)
     if submission is None:
@@ -247,6 +256,7 @@ def reopen(task: Task, user: User, reason: str | None, expected_version: int | N
     reason = (reason or "").strip()
     if not reason:
         raise InputError(gettext("Say why the task is reopened."), "reason")
+    _take_turns(task)
     _check_version(task, expected_version)
     if task.progress != TaskProgress.DONE:
         raise ReviewConflict(gettext("Only a task that is done can be reopened."))
