@@ -86,6 +86,7 @@ def _take_turns(task: Task) -> None:
     """Steps on one task take turns: a row lock until the caller commits (PostgreSQL; SQLite's
     writers already take turns), and the task read again as the previous step left it, so the
     second of two coordinators deciding at once is told it was decided (never a deadlock)."""
+    db.session.flush()  # what this transaction already changed is kept, not read over
     db.session.refresh(task, with_for_update=True)
 
 
