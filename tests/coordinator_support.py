@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import Task
+from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import focal_email, login, submit, task_of
 
@@ -141,7 +142,7 @@ def body_sections(html: str) -> tuple[list[list[str]], list[list[str]]]:
         return [
             r
             for r in table_rows(part)
-            if len(r) == 8 and r[1].isdigit() and not r[0].startswith(("All ", "Tất cả"))
+            if len(r) == 3 + len(TaskStatus) and r[1].isdigit() and not r[0].startswith(("All ", "Tất cả"))
         ]
 
     return bodies(assigned), bodies(requested)
@@ -164,3 +165,20 @@ def row_links(html: str, first_cell: str) -> list[list[str]]:
 
 def first_number(cell: str) -> int:
     return int(cell.split()[0])
+
+
+def health_submissions(plan_id: int) -> None:
+    """With review on, Health's 2018 report (IV.7.b) as of VIEWING_DAY submitted and awaiting
+    review; the 2019 one submitted early and returned by the coordinator."""
+    from gplan.models import Plan
+    from gplan.tasks import review
+    from tests.helpers import COORDINATOR_EMAIL, user
+
+    db.session.get(Plan, plan_id).review_required = True
+    focal, coordinator = user(focal_email("health")), user(COORDINATOR_EMAIL)
+    with time_machine.travel(VIEWING_DAY, tick=False):
+        review.submit(task_of("health", "IV.7.b", "2018:annual_report"), focal, "Đã gửi dự thảo.")
+        returned = task_of("health", "IV.7.b", "2019:annual_report")
+        review.submit(returned, focal, "Đã tổng hợp.")
+        review.return_submission(returned, coordinator, "Thiếu số liệu.")
+    db.session.commit()

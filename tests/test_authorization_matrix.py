@@ -81,6 +81,17 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("focal.task", "GET"): Rule("/tasks/{task}", SEE_ALL),
     ("focal.task", "POST"): Rule("/tasks/{task}", STAFF, {"progress": "done", "note": "matrix"}),
     ("focal.evidence", "GET"): Rule("/tasks/{task}/evidence", SEE_ALL),
+    # Review: only the task's own body submits (Finance's task: nobody here); staff decide.
+    ("focal.submit_task", "POST"): Rule("/tasks/{task}/submit", NOBODY, {"narrative": "matrix"}),
+    ("focal.decide_task", "POST"): Rule("/tasks/{task}/decide", STAFF, {"accept": "1"}),
+    ("focal.reopen_task", "POST"): Rule("/tasks/{task}/reopen", STAFF, {"reason": "matrix"}),
+    ("coordinator.review_queue_page", "GET"): Rule("/p/{plan}/review", SEE_ALL),
+    ("coordinator.review_decide", "POST"): Rule(
+        "/p/{plan}/review", STAFF, {"task": "{task}:", "accept": "1"}
+    ),
+    ("admin.plan_review", "POST"): Rule(
+        "/admin/plans/{plan}/review", ADMIN, {"review_required": "y", "review_wait_days": "5"}
+    ),
     ("auth.logout", "POST"): Rule("/logout", SIGNED_IN, {}),
     ("auth.change_password", "GET"): Rule("/password", SIGNED_IN),
     ("auth.change_password", "POST"): Rule(
@@ -217,6 +228,11 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("Tasks.task", "GET"): Rule("/api/v1/tasks/{task}", SEE_ALL),
     ("Tasks.history", "GET"): Rule("/api/v1/tasks/{task}/history", SEE_ALL),
     ("Tasks.change_progress", "POST"): Rule("/api/v1/tasks/{task}/progress", STAFF, {"progress": "done"}),
+    ("Review.submissions", "GET"): Rule("/api/v1/tasks/{task}/submissions", SEE_ALL),
+    ("Review.submit", "POST"): Rule("/api/v1/tasks/{task}/submit", NOBODY, {"narrative": "matrix"}),
+    ("Review.accept", "POST"): Rule("/api/v1/tasks/{task}/accept", STAFF, {}),
+    ("Review.send_back", "POST"): Rule("/api/v1/tasks/{task}/return", STAFF, {"reason": "matrix"}),
+    ("Review.reopen", "POST"): Rule("/api/v1/tasks/{task}/reopen", STAFF, {"reason": "matrix"}),
     ("Targets.targets", "GET"): Rule("/api/v1/plans/{plan}/targets", SIGNED_IN),
     ("Targets.target", "GET"): Rule("/api/v1/targets/{target}", SEE_ALL),
     ("Targets.put_actual", "PUT"): Rule("/api/v1/target-values/{value}/actuals/2017", STAFF, {"value": 42}),
@@ -283,7 +299,7 @@ def _objects(seed) -> dict[str, int]:
     )
     token, _secret = create_token(user(focal_email("finance")), "finance system")
     message = MailMessage(
-        kind="digest",
+        kind="reminder_digest",
         recipient=focal_email("finance"),
         subject="s",
         body_text="b",
@@ -470,6 +486,14 @@ FOREIGN: dict[tuple[str, str], list[str]] = {
         "/api/v1/tasks/{ad_hoc_task}/progress",
     ],
     ("Plans.responsibility", "GET"): ["/api/v1/responsibilities/{ad_hoc}"],
+    ("Review.submissions", "GET"): [
+        "/api/v1/tasks/{task}/submissions",
+        "/api/v1/tasks/{ad_hoc_task}/submissions",
+    ],
+    ("Review.submit", "POST"): ["/api/v1/tasks/{task}/submit", "/api/v1/tasks/{ad_hoc_task}/submit"],
+    ("Review.accept", "POST"): ["/api/v1/tasks/{task}/accept"],
+    ("Review.send_back", "POST"): ["/api/v1/tasks/{task}/return"],
+    ("Review.reopen", "POST"): ["/api/v1/tasks/{task}/reopen"],
     ("Targets.target", "GET"): ["/api/v1/targets/{target}"],
     ("Targets.put_actual", "PUT"): [
         "/api/v1/target-values/{value}/actuals/2017",
@@ -491,6 +515,10 @@ FOREIGN_BODIES = {
     ("Reports.reopen_body_report", "POST"): {"reason": "matrix"},
     ("Tasks.change_progress", "POST"): {"progress": "done", "note": "matrix"},
     ("Targets.put_actual", "PUT"): {"value": 42},
+    ("Review.submit", "POST"): {"narrative": "matrix"},
+    ("Review.accept", "POST"): {},
+    ("Review.send_back", "POST"): {"reason": "matrix"},
+    ("Review.reopen", "POST"): {"reason": "matrix"},
 }
 SCOPED_LISTS = {
     ("Tasks.tasks", "GET"),

@@ -52,6 +52,12 @@ def coordinator(client, viewing_day):
     return client
 
 
+# A row of the counts' tables: the name, the total, one column per status, the completion.
+COMPLETION = 2 + len(TaskStatus)
+ROW_LENGTH = COMPLETION + 1
+OVERDUE = 2 + list(TaskStatus).index(TaskStatus.OVERDUE)
+
+
 def _plausible_progress(seed) -> None:
     """Progress across every body, as the demo records it."""
     plan = db.session.get(Plan, seed.plan_id)
@@ -64,11 +70,11 @@ def test_overview_shows_what_the_focal_point_recorded(app, seed, coordinator):
     health_year_of_work(app)
     html = coordinator.get(f"/p/{seed.plan_id}/progress?year=0").get_data(as_text=True)
     row = row_of(html, HEALTH)
-    assert [first_number(cell) for cell in row[1:7]] == [
+    assert [first_number(cell) for cell in row[1:COMPLETION]] == [
         HEALTH_COUNTS["total"],
         *(HEALTH_COUNTS.get(s, 0) for s in TaskStatus),
     ]
-    assert "12%" in row[7]  # 2 of 16 done
+    assert "12%" in row[COMPLETION]  # 2 of 16 done
     total_row = row_of(html, "All bodies")
     in_plan = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
     assert first_number(total_row[1]) == in_plan
@@ -146,16 +152,16 @@ def test_late_bodies_first_by_default_and_any_column_sorts(app, seed, coordinato
         as_text=True
     )
     body_rows, requested_rows = body_sections(default)
-    overdue_shares = [int(r[5].split()[1].rstrip("%")) for r in body_rows]
+    overdue_shares = [int(r[OVERDUE].split()[1].rstrip("%")) for r in body_rows]
     assert overdue_shares == sorted(overdue_shares, reverse=True)
     assert overdue_shares[0] == 100  # nobody else recorded anything: every 2016 task is late
-    requested_shares = [int(r[5].split()[1].rstrip("%")) for r in requested_rows]
+    requested_shares = [int(r[OVERDUE].split()[1].rstrip("%")) for r in requested_rows]
     assert requested_shares == sorted(requested_shares, reverse=True)
     assert body_rows[-1][0] == HEALTH  # the only body with 2016 work done
     names = [r[0] for r in body_sections(by_body)[0]]
     assert names[0] == "Department of Culture, Sports and Tourism"  # alphabetical, in English
     assert names.index("Department of Health") < names.index("Department of Justice")
-    assert [r for r in table_rows(by_done) if len(r) == 8][1][0] == HEALTH
+    assert [r for r in table_rows(by_done) if len(r) == ROW_LENGTH][1][0] == HEALTH
     assert 'aria-sort="descending"' in by_done
 
 
@@ -227,7 +233,7 @@ def test_body_drilldown_shows_tasks_with_history_and_notes(app, seed, coordinato
     assert "https://syt.example.gov.vn/bao-cao-2016" in html
     assert "Not yet started → Done" in html
     assert "01/12/2016" in html  # when it was recorded
-    assert [first_number(c) for c in row_of(html, "2017")[1:7]] == [3, 0, 0, 0, 3, 0]
+    assert [first_number(c) for c in row_of(html, "2017")[1:COMPLETION]] == [3, 0, 0, 0, 0, 0, 3, 0]
 
 
 def test_objective_drilldown_lists_the_bodies_and_duties_serving_it(app, seed, coordinator):
@@ -236,7 +242,7 @@ def test_objective_drilldown_lists_the_bodies_and_duties_serving_it(app, seed, c
     html = coordinator.get(f"/p/{seed.plan_id}/progress/objective/{objective_4.id}?year=0").get_data(
         as_text=True
     )
-    assert [first_number(c) for c in row_of(html, HEALTH)[1:7]] == [10, 1, 1, 1, 2, 5]
+    assert [first_number(c) for c in row_of(html, HEALTH)[1:COMPLETION]] == [10, 1, 1, 0, 0, 1, 2, 5]
     duties = [r[0] for r in table_rows(html) if r and r[0].startswith("IV.7.")]
     assert len(duties) == 2
     assert "Sex ratio at birth" in html or "Tỷ số giới tính khi sinh" in html
@@ -356,7 +362,7 @@ def test_most_overdue_first_counts_the_overdue_tasks(app, seed, coordinator):
     health_year_of_work(app)
     html = coordinator.get(f"/p/{seed.plan_id}/progress?year=0").get_data(as_text=True)
     rows = body_sections(html)[0]
-    overdue = [(first_number(r[5]), int(r[5].split()[1].rstrip("%"))) for r in rows]
+    overdue = [(first_number(r[OVERDUE]), int(r[OVERDUE].split()[1].rstrip("%"))) for r in rows]
     assert overdue == sorted(overdue, reverse=True)
     by_share = sorted(overdue, key=lambda pair: pair[1], reverse=True)
     assert by_share != overdue, "the data does not tell the two orders apart"

@@ -30,6 +30,8 @@ from tests.helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, 
 STATUS_HEADERS = [
     "Hoàn thành đúng hạn",
     "Hoàn thành quá hạn",
+    "Đã gửi, chờ duyệt",
+    "Trả lại",
     "Đang thực hiện trong hạn",
     "Quá hạn",
     "Chưa bắt đầu",
@@ -81,10 +83,10 @@ def test_the_workbook_has_one_sheet_per_view_with_vietnamese_headers(seed, recor
     overview = book["Tổng quan"]
     headers = [cell.value for cell in overview[1]]
     assert headers[:3] == ["STT", "Cơ quan, đơn vị", "Tổng số nhiệm vụ"]
-    assert headers[3::2][:5] == STATUS_HEADERS and headers[-1] == "Tỷ lệ hoàn thành (%)"
+    assert headers[3::2][: len(STATUS_HEADERS)] == STATUS_HEADERS and headers[-1] == "Tỷ lệ hoàn thành (%)"
     rows = {row[1]: row for row in overview.iter_rows(min_row=2, values_only=True)}
     health = rows["Sở Y tế"]
-    assert [health[2], *health[3:13:2]] == [16, 1, 1, 1, 6, 7]
+    assert [health[2], *health[3:17:2]] == [16, 1, 1, 0, 0, 1, 6, 7]
     assert health[-1] == pytest.approx(2 / 16)
     assert overview.cell(row=2, column=len(headers)).number_format == "0.0%"
     in_plan = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
@@ -200,7 +202,7 @@ def test_the_annual_report_tells_what_was_done_and_what_is_late(seed, recorded, 
     late = health[health.index("What is late") :]
     assert "IV.0" in late and "days late" in late
     summary_row = next(r for r in table_rows(html) if len(r) > 2 and r[1] == "Department of Health")
-    assert summary_row[2:8] == ["4", "1", "1", "0", "2", "0"]
+    assert summary_row[2:10] == ["4", "1", "1", "0", "0", "0", "2", "0"]
     assert "IV.0.b" in late  # the roadmap for the whole period, due in its first year
     assert row_of(html, "I.2.d.1")[3:7] == ["—", "—", "117.5", "Niên giám 2016"]
 

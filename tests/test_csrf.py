@@ -16,7 +16,9 @@ import pytest
 from gplan.accounts.tokens import create_token
 from gplan.accounts.users import password_token
 from gplan.extensions import db
-from tests.helpers import PLAN_FILE, focal_email, user
+from gplan.models import Task
+from gplan.tasks import review
+from tests.helpers import PLAN_FILE, focal_email, plan, task_of, user
 from tests.test_authorization_matrix import (
     EMAILS,
     POLICY,
@@ -39,8 +41,8 @@ PUBLIC_WRITES: dict[tuple[str, str], Rule] = {
     ),
     ("auth.set_language", "POST"): Rule("/language/en", {"anonymous"}, {}),
 }
-# Writes only a body's own focal point may make: sent by Health's focal point on Health's report
-# (a draft with every narrative written, made by the matrix's objects).
+# Writes only a body's own focal point may make, sent by Health's focal point: on Health's report
+# (a draft with every narrative written, made by the matrix's objects) and on Health's task.
 OWN_BODY_WRITES: dict[tuple[str, str], Rule] = {
     ("focal.body_report", "POST"): Rule(
         "/p/{plan}/bodies/{health}/report/2017", {"focal_point"}, {"save": "1"}
@@ -51,10 +53,32 @@ OWN_BODY_WRITES: dict[tuple[str, str], Rule] = {
     ("Reports.submit_body_report", "POST"): Rule(
         "/api/v1/plans/{plan}/bodies/{health}/reports/2017/submit", {"focal_point"}, {}
     ),
+    ("focal.submit_task", "POST"): Rule(
+        "/tasks/{health_task}/submit", {"focal_point"}, {"narrative": "csrf"}
+    ),
+    ("Review.submit", "POST"): Rule(
+        "/api/v1/tasks/{health_task}/submit", {"focal_point"}, {"narrative": "csrf"}
+    ),
 }
 # Who sends each signed-in request: the first allowed role (someone, so the view runs).
 SENDERS = ("admin", "coordinator", "focal_point", "observer")
 CASES = {key: rule for key, rule in POLICY.items() if key[1] in WRITES} | PUBLIC_WRITES | OWN_BODY_WRITES
+# The review steps need review on, and a submission waiting (decisions) or an accepted task (reopening).
+WAITING = {("focal.decide_task", "POST"), ("Review.accept", "POST"), ("Review.send_back", "POST")}
+ACCEPTED = {("focal.reopen_task", "POST"), ("Review.reopen", "POST")}
+SUBMITTING = {("focal.submit_task", "POST"), ("Review.submit", "POST")}
+
+
+def _review_state(seed, key: tuple[str, str], objects: dict) -> None:
+    objects["health_task"] = task_of("health", "IV.7.a", "2018:annual_report").id
+    if key not in WAITING | ACCEPTED | SUBMITTING:
+        return
+    plan(seed).review_required = True
+    if key in WAITING | ACCEPTED:
+        task = db.session.get(Task, objects["task"])
+        review.submit(task, user(focal_email("finance")), "csrf")
+        if key in ACCEPTED:
+            review.accept(task, user(EMAILS["coordinator"]))
 
 
 def test_every_state_changing_route_is_covered(app):
@@ -74,6 +98,7 @@ def _send(app, seed, endpoint: str, method: str, with_token: bool):
     rule = CASES[(endpoint, method)]
     role = _sender(rule)
     objects = _objects(seed) | {"link": password_token(user(focal_email("justice")))}
+    _review_state(seed, (endpoint, method), objects)
     if role != "anonymous":  # the sender's own token, which it may revoke
         objects["token"] = create_token(user(EMAILS[role]), "csrf")[0].id
     db.session.commit()

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from gplan import create_app
 from gplan.extensions import db
 from gplan.mail.vocabulary import MailKind
-from gplan.models import BodyReport, MailMessage, Plan, TargetActual, Task, TaskEvent, User
+from gplan.models import BodyReport, MailMessage, Plan, TargetActual, Task, TaskEvent, TaskSubmission, User
 from gplan.reminders.run import run_reminders
-from gplan.tasks.vocabulary import TaskProgress, TaskStatus
+from gplan.tasks.vocabulary import SubmissionState, TaskProgress, TaskStatus
 from gplan.timeutil import LOCAL_TZ, local_today, simulate_today, utcnow
 from tests.conftest import app_config
 from tests.helpers import COORDINATOR_EMAIL, login
@@ -63,6 +63,14 @@ def test_flask_demo_loads_the_plan_as_issued_with_the_progress_of_a_day_in_its_p
         assert db.session.scalar(decided) >= states["accepted"] + states["returned"]
         demo_user = db.session.scalar(select(User).filter_by(email="coordinator@example.org"))
         assert demo_user.check_password("gplan-demo-2026")
+        # Review is on, with every step of it to show: waiting (some too long), returned, accepted.
+        assert plans[0].review_required
+        states = Counter(db.session.scalars(select(TaskSubmission.state)))
+        assert all(states[state] >= 3 for state in SubmissionState), states
+        waiting = db.session.scalars(select(TaskSubmission).filter_by(state=SubmissionState.WAITING)).all()
+        assert all(s.task.progress == TaskProgress.SUBMITTED for s in waiting)
+        assert min(s.submitted_on for s in waiting) < DEMO_DAY - timedelta(days=7)
+        assert max(s.submitted_on for s in waiting) <= DEMO_DAY
 
 
 def test_a_simulated_day_moves_today_and_every_instant_by_whole_days(fresh_app, real_clock):
@@ -91,7 +99,7 @@ def test_statuses_pages_and_reminders_are_those_of_the_simulated_day(databases, 
     app = _demo_app(databases, tmp_path)
     with app.app_context():
         tasks = db.session.scalars(select(Task).where(Task.progress != TaskProgress.DONE)).all()
-        before = next(t for t in tasks if t.deadline < DEMO_DAY)
+        before = next(t for t in tasks if t.deadline < DEMO_DAY and t.progress == TaskProgress.NOT_STARTED)
         after = next(t for t in tasks if t.deadline > DEMO_DAY + timedelta(days=30))
         assert before.status_on(local_today()) == TaskStatus.OVERDUE
         assert after.status_on(local_today()) != TaskStatus.OVERDUE

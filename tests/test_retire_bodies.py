@@ -74,6 +74,10 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(client, seed)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "body_retired"))
     assert entry.details["reason"] == "Giải thể cấp huyện"
     closed = next(c for c in entry.details["closed"] if c["task"] == task_id)
-    assert (closed["duty"], closed["occurrence"], closed["note"]) == ("IV.15.b", "2019:annual_report", "Đang triển khai")
+    assert (closed["duty"], closed["occurrence"], closed["note"]) == (
+        "IV.15.b",
+        "2019:annual_report",
+        "Đang triển khai",
+    )
     again = submit(client, url, form)
     assert again.status_code == 422 and "Cơ quan này đã ngừng hoạt động." in again.get_data(as_text=True)

@@ -475,6 +475,23 @@ def _history(app, seed, english) -> dict[str, list[str]]:
     keep("imported plan", _upload(admin, PLAN_FILE.read_bytes(), "ke-hoach.yaml"))
     days = {"annual_plan": "01-31", "half_year_report": "06-20", "annual_report": "12-05"}
     keep("due days", submit(admin, f"/admin/plans/{seed.plan_id}/settings", days, follow_redirects=True))
+    settings = f"/admin/plans/{seed.plan_id}/settings"
+    review_on = {"review_required": "y", "review_wait_days": "5"}
+    keep("review on", submit(admin, f"/admin/plans/{seed.plan_id}/review", review_on, page=settings))
+    reviewed = f"/tasks/{task_of('health', 'IV.7.b', '2018:annual_report').id}"
+    for label, who, step, data in (
+        ("submit", focal, "submit", {"narrative": "Đã tổ chức tập huấn"}),
+        ("return", coordinator, "decide", {"send_back": "1", "reason": "Thiếu số liệu"}),
+        ("submit again", focal, "submit", {"narrative": "Đã bổ sung số liệu"}),
+        ("accept", coordinator, "decide", {"accept": "1"}),
+        ("reopen", coordinator, "reopen", {"reason": "Sai số liệu"}),
+    ):
+        keep(label, submit(who, f"{reviewed}/{step}", data, page=reviewed, follow_redirects=True))
+    keep("review queue", coordinator.get(f"/p/{seed.plan_id}/review"))
+    keep(
+        "review off",
+        submit(admin, f"/admin/plans/{seed.plan_id}/review", {"review_wait_days": "5"}, page=settings),
+    )
     keep(
         "body",
         submit(

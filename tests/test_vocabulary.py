@@ -19,7 +19,7 @@ from gplan.reminders.vocabulary import ReminderKind
 from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 from gplan.templating import VOCABULARIES
-from tests.coordinator_support import VIEWING_DAY, health_year_of_work
+from tests.coordinator_support import VIEWING_DAY, health_submissions, health_year_of_work
 from tests.helpers import COORDINATOR_EMAIL, body, login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +143,7 @@ def test_each_status_is_shown_with_its_label_and_class(app, client, seed):
     """Health's tasks on the coordinator's drill-down are in every status: each badge carries
     its status's class, the legend and the bars every status's."""
     health_year_of_work(app)
+    health_submissions(seed.plan_id)
     with time_machine.travel(VIEWING_DAY, tick=False):
         login(client, COORDINATOR_EMAIL)
         page = client.get(f"/p/{seed.plan_id}/progress/bodies/{body('health').id}").get_data(as_text=True)

@@ -10,7 +10,8 @@ from marshmallow import fields, validate
 from gplan.paging import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 from gplan.reporting import figures
 from gplan.tasks.evidence import LINK_MESSAGE, check_evidence_link
-from gplan.tasks.vocabulary import TaskProgress, TaskStatus
+from gplan.tasks.progress import RECORDED
+from gplan.tasks.vocabulary import TaskStatus
 
 # PostgreSQL refuses NUL in text; no other control character belongs in these fields either.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -83,7 +84,11 @@ class TaskQuerySchema(Strict):
 
 
 class ProgressChangeSchema(Strict):
-    progress = fields.String(required=True, validate=validate.OneOf(TaskProgress.values()))
+    progress = fields.String(
+        required=True,
+        validate=validate.OneOf([p.value for p in RECORDED]),
+        metadata={"description": "Done only with review off; with review on, submit for review."},
+    )
     note = Text(validate=validate.Length(max=4000), allow_none=True)
     evidence_url = WebLink(
         validate=validate.Length(max=1000),
@@ -140,3 +145,37 @@ class DecisionInputSchema(Strict):
 class ReasonedDecisionInputSchema(Strict):
     reason = Text(required=True, metadata={"description": "Why: required, the body reads it."})
     version = _version_read()
+
+
+VERSION = {"description": "The task's version you read; a different one gives 409."}
+
+
+class SubmittedFigureSchema(Strict):
+    target_value = StrictInteger(
+        required=True, validate=ID_RANGE, metadata={"description": "Target value id."}
+    )
+    value = Figure(required=True)
+
+
+class SubmissionInputSchema(Strict):
+    narrative = Text(
+        required=True, validate=validate.Length(min=1, max=8000), metadata={"description": "What was done."}
+    )
+    evidence_url = WebLink(
+        validate=validate.Length(max=1000),
+        allow_none=True,
+        metadata={"format": "uri", "description": "An http:// or https:// address."},
+    )
+    figures = fields.List(
+        fields.Nested(SubmittedFigureSchema),
+        validate=validate.Length(max=100),
+        metadata={"description": "The year's figures of the targets the task's body reports."},
+    )
+
+
+class ReviewDecisionInputSchema(Strict):
+    version = StrictInteger(validate=ID_RANGE, metadata=VERSION)
+
+
+class ReviewReasonInputSchema(ReviewDecisionInputSchema):
+    reason = Text(required=True, validate=validate.Length(max=4000), metadata={"description": "Required."})

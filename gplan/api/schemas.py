@@ -10,7 +10,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.plans.queries import participants
 from gplan.reporting.vocabulary import BodyReportStatus, Comparator, Horizon, ProvinceReportKind, TargetStatus
 from gplan.reporting.word_report import target_text
-from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
+from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today
 
 
@@ -144,9 +144,11 @@ class TaskSchema(ma.Schema):
     year = fields.Integer()
     starts_on = fields.Date(allow_none=True, metadata={"description": "Start of a window task."})
     ends_on = fields.Date(allow_none=True, metadata={"description": "End of a window task."})
-    due_on = fields.Date(metadata={"description": "The original due date; on time is measured by it."})
+    due_on = fields.Date(metadata={"description": "The original due date."})
     extended_due_on = fields.Date(allow_none=True)
-    deadline = fields.Date(metadata={"description": "The due date after any extension."})
+    deadline = fields.Date(
+        metadata={"description": "The due date after any extension; on time is measured by it."}
+    )
     progress = fields.String(metadata={"enum": TaskProgress.values()})
     status = fields.Function(
         lambda task: task.status_on(local_today()),
@@ -185,6 +187,31 @@ class TaskEventSchema(ma.Schema):
 
 class TaskHistorySchema(ma.Schema):
     items = fields.List(fields.Nested(TaskEventSchema))
+
+
+class SubmissionFigureSchema(ma.Schema):
+    target_value = fields.Integer(attribute="target_value_id")
+    value = fields.String(metadata={"description": "As a plain decimal, e.g. 112.5."})
+
+
+class SubmissionSchema(ma.Schema):
+    id = fields.Integer()
+    task_id = fields.Integer()
+    state = fields.String(metadata={"enum": SubmissionState.values()})
+    submitted_by = fields.Nested(UserRefSchema, allow_none=True)
+    submitted_at = fields.DateTime()
+    submitted_on = fields.Date(metadata={"description": "On time is measured by it once accepted."})
+    narrative = fields.String()
+    evidence_url = fields.String(allow_none=True)
+    evidence_name = fields.String(allow_none=True)
+    figures = fields.List(fields.Nested(SubmissionFigureSchema), allow_none=True)
+    decided_by = fields.Nested(UserRefSchema, allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"description": "Why it was returned."})
+
+
+class SubmissionListSchema(ma.Schema):
+    items = fields.List(fields.Nested(SubmissionSchema))
 
 
 # ---- targets ----------------------------------------------------------------------------

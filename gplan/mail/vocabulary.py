@@ -26,6 +26,8 @@ class MailKind(RichStrEnum):
     RESET = "reset", _l("Password reset")
     REPORT_RETURNED = "report_returned", _l("Body report returned")
     REPORT_ACCEPTED = "report_accepted", _l("Body report accepted")
+    SUBMISSION_ACCEPTED = "submission_accepted", _l("Submission accepted")
+    SUBMISSION_RETURNED = "submission_returned", _l("Submission returned")
 
     @property
     def is_account_mail(self) -> bool:

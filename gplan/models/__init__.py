@@ -29,7 +29,7 @@ from gplan.models.reminder import (
     SchedulerLease,
 )
 from gplan.models.tally import TaskBodyTally, TaskTally
-from gplan.models.task import Task, TaskEvent
+from gplan.models.task import Task, TaskEvent, TaskSubmission
 from gplan.models.user import User
 
 __all__ = [
@@ -62,6 +62,7 @@ __all__ = [
     "Task",
     "TaskBodyTally",
     "TaskEvent",
+    "TaskSubmission",
     "TaskTally",
     "User",
 ]

@@ -15,10 +15,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     select,
-)
-from sqlalchemy import (
-    false as sa_false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -81,6 +79,11 @@ class Plan(Model):
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict[str, Any], server_default="{}")
     source_name: Mapped[str | None] = mapped_column(String(300))
     imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Review (gplan.tasks.review): on, a focal point submits its work and a coordinator accepts
+    # or returns it; off, a focal point marks its tasks done directly.
+    review_required: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A submission waiting longer than this many working days goes into the coordinators' digest.
+    review_wait_days: Mapped[int] = mapped_column(default=5, server_default="5")
 
     coordinator_body: Mapped[Body | None] = relationship()
     objectives: Mapped[list[Objective]] = relationship(
@@ -274,7 +277,7 @@ class Responsibility(Model):
     reports_to: Mapped[str | None] = mapped_column(String(80))
     # "Đề nghị …": asked of an organisation outside the issuer's authority; reminded, never
     # escalated, and counted apart from the assigned duties.
-    requested: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    requested: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[Plan] = relationship(back_populates="responsibilities")
     body_roles: Mapped[list[ResponsibilityBody]] = relationship(

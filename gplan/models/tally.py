@@ -6,7 +6,7 @@ reporting status on any day is read from the same columns (``status_case`` in
 ``gplan.models.task``), so a tally row has one status on any day, like each of its tasks.
 
 The database keeps it, in the same transaction as every change to a task: triggers on the
-task table (``TRIGGERS`` below; created with the tables and by migration 0009) catch the ORM's
+task table (``TRIGGERS`` below; created with the tables and by migrations 0010 and 0011) catch the ORM's
 writes, bulk ``insert()/update()/delete()`` statements, cascades from a deleted plan or duty,
 and raw SQL alike. On PostgreSQL one statement-level trigger per change adds the signed counts
 of the statement's rows with ``INSERT … ON CONFLICT DO UPDATE`` in key order, so concurrent
@@ -54,8 +54,8 @@ class _Counted:
     body_id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     progress: Mapped[TaskProgress] = mapped_column(Vocabulary(TaskProgress), primary_key=True)
-    # Done no later than the original due date (false while open); the deadline after any
-    # extension: together with the progress, all that the reporting status reads.
+    # Done no later than the deadline after any extension (false while open); that deadline:
+    # together with the progress, all that the reporting status reads.
     on_time: Mapped[bool] = mapped_column(primary_key=True)
     deadline: Mapped[date] = mapped_column(primary_key=True)
     tasks: Mapped[int]
@@ -94,7 +94,7 @@ MODELS: dict[str, type[TaskBodyTally] | type[TaskTally]] = {
 def task_key_columns(key: tuple[str, ...] = KEY) -> list[ColumnElement[Any]]:
     """A task's tally key as SQL over the task table (what the triggers compute per row)."""
     columns: dict[str, Any] = {
-        "on_time": func.coalesce(Task.completed_on <= Task.due_on, false()),
+        "on_time": func.coalesce(Task.completed_on <= Task.deadline, false()),
         "deadline": Task.deadline,
     }
     return [columns[name] if name in columns else getattr(Task, name) for name in key]
@@ -154,7 +154,7 @@ def tally_count(where: list[ColumnElement[bool]]) -> int | None:
 # "nosec B608" marks) ------------------------------------------------------------------------
 
 _EXPRESSIONS = {
-    "on_time": "coalesce({r}.completed_on <= {r}.due_on, false)",
+    "on_time": "coalesce({r}.completed_on <= coalesce({r}.extended_due_on, {r}.due_on), false)",
     "deadline": "coalesce({r}.extended_due_on, {r}.due_on)",
 }
 

@@ -25,7 +25,7 @@ from gplan.extensions import Model
 from gplan.models.body import Body
 from gplan.models.plan import Plan, Responsibility
 from gplan.models.types import UTCDateTime, Vocabulary
-from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
+from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress, TaskStatus
 
 
 class Task(Model):
@@ -66,6 +66,12 @@ class Task(Model):
         order_by="TaskEvent.id.desc()",
         cascade="all, delete-orphan",
     )
+    submissions: Mapped[list[TaskSubmission]] = relationship(
+        back_populates="task",
+        order_by="TaskSubmission.id.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -88,22 +94,31 @@ class Task(Model):
     def is_window(self) -> bool:
         return self.starts_on is not None
 
+    @property
+    def is_locked(self) -> bool:
+        """Accepted after review: only a coordinator's reopening changes it again."""
+        return self.progress == TaskProgress.DONE and self.plan.review_required
+
     def status_on(self, today: date) -> TaskStatus:
-        """The reporting category on ``today``; on-time is measured against the original due date."""
-        return task_status(today, self.progress, self.completed_on, self.due_on, self.deadline)
+        """The reporting category on ``today``. On time means done (with review: submitted in the
+        submission that was accepted) no later than the deadline, the extended one where there
+        is one. Submitted and returned tasks are categories of their own, whatever the date."""
+        return task_status(today, self.progress, self.completed_on, self.deadline)
 
     def days_late(self, today: date) -> int:
         return max(0, (today - self.deadline).days)
 
 
-def task_status(
-    today: date, progress: TaskProgress, completed_on: date | None, due_on: date, deadline: date
-) -> TaskStatus:
+def task_status(today: date, progress: TaskProgress, completed_on: date | None, deadline: date) -> TaskStatus:
     """The reporting category on ``today`` of a task with these dates and progress (the rule of
     :meth:`Task.status_on`, shared with the plain rows lists read, ``gplan.tasks.rows``)."""
     if progress == TaskProgress.DONE:
-        on_time = completed_on and completed_on <= due_on
+        on_time = completed_on and completed_on <= deadline
         return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
+    if progress == TaskProgress.SUBMITTED:
+        return TaskStatus.SUBMITTED
+    if progress == TaskProgress.RETURNED:
+        return TaskStatus.RETURNED
     if today > deadline:
         return TaskStatus.OVERDUE
     return TaskStatus.IN_PROGRESS if progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
@@ -111,7 +126,7 @@ def task_status(
 
 def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case[TaskStatus]:
     """The reporting status as SQL over the columns it reads: the progress, whether it was done
-    no later than the original due date, and the deadline after any extension. The task table
+    no later than its deadline (after any extension), and that deadline. The task table
     (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""
 
     def status(member: TaskStatus) -> ColumnElement[TaskStatus]:
@@ -120,6 +135,8 @@ def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case
     return case(
         (and_(progress == TaskProgress.DONE, on_time), status(TaskStatus.DONE_ON_TIME)),
         (progress == TaskProgress.DONE, status(TaskStatus.DONE_LATE)),
+        (progress == TaskProgress.SUBMITTED, status(TaskStatus.SUBMITTED)),
+        (progress == TaskProgress.RETURNED, status(TaskStatus.RETURNED)),
         (deadline < today, status(TaskStatus.OVERDUE)),
         (progress == TaskProgress.IN_PROGRESS, status(TaskStatus.IN_PROGRESS)),
         else_=status(TaskStatus.NOT_STARTED),
@@ -129,7 +146,7 @@ def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case
 def status_expression(today: date) -> Case[TaskStatus]:
     """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
     values are read back as :class:`TaskStatus` members."""
-    return status_case(today, Task.progress, Task.completed_on <= Task.due_on, Task.deadline)
+    return status_case(today, Task.progress, Task.completed_on <= Task.deadline, Task.deadline)
 
 
 class TaskEvent(Model):
@@ -149,6 +166,37 @@ class TaskEvent(Model):
 
     task: Mapped[Task] = relationship(back_populates="events")
     user = relationship("User")
+
+
+class TaskSubmission(Model):
+    """What a body sent for review of one task (gplan.tasks.review): its narrative, evidence and
+    figures, and the coordinator's decision. A task keeps every submission; at most one waits."""
+
+    __tablename__ = "task_submission"
+    __table_args__ = (Index("ix_task_submission_state_at", "state", "submitted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The local day it was sent: what on-time is measured by once it is accepted.
+    submitted_on: Mapped[date]
+    narrative: Mapped[str] = mapped_column(Text)
+    evidence_url: Mapped[str | None] = mapped_column(String(1000))
+    evidence_file: Mapped[str | None] = mapped_column(String(200))
+    evidence_name: Mapped[str | None] = mapped_column(String(255))
+    # [{"target_value_id": int, "value": "12.5"}]: entered as the year's figures when accepted.
+    figures: Mapped[list[Any] | None] = mapped_column(JSON)
+    state: Mapped[SubmissionState] = mapped_column(
+        Vocabulary(SubmissionState), default=SubmissionState.WAITING
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    task: Mapped[Task] = relationship(back_populates="submissions")
+    submitted_by = relationship("User", foreign_keys=[submitted_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
 
 
 # The lists ordered by deadline (all tasks, the overdue list, the API, the exports) read a page

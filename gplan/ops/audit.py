@@ -50,6 +50,11 @@ BODY_REPORT_ACCEPTED = "body_report_accepted"
 BODY_REPORT_RETURNED = "body_report_returned"
 BODY_REPORT_REOPENED = "body_report_reopened"
 PROVINCE_REPORT_SAVED = "province_report_saved"
+TASK_SUBMITTED = "task_submitted"
+SUBMISSION_ACCEPTED = "submission_accepted"
+SUBMISSION_RETURNED = "submission_returned"
+TASK_REOPENED = "task_reopened"
+REVIEW_SETTINGS_CHANGED = "review_settings_changed"
 
 ACTION_LABELS = {
     LOGIN: lazy_gettext("Signed in"),
@@ -82,6 +87,11 @@ ACTION_LABELS = {
     BODY_REPORT_RETURNED: lazy_gettext("Body report returned"),
     BODY_REPORT_REOPENED: lazy_gettext("Body report reopened"),
     PROVINCE_REPORT_SAVED: lazy_gettext("Province report saved"),
+    TASK_SUBMITTED: lazy_gettext("Task submitted for review"),
+    SUBMISSION_ACCEPTED: lazy_gettext("Submission accepted"),
+    SUBMISSION_RETURNED: lazy_gettext("Submission returned"),
+    TASK_REOPENED: lazy_gettext("Task reopened"),
+    REVIEW_SETTINGS_CHANGED: lazy_gettext("Review settings changed"),
 }
 
 

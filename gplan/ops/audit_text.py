@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.models import AuditEntry, Body, Plan, Responsibility, Task, User
+from gplan.ops.audit import TASK_SUBMITTED
 from gplan.tasks.vocabulary import TaskProgress
 from gplan.templating import format_date, locale_code
 
@@ -134,6 +135,24 @@ class Describer:
             return None
         change = f"{before.title} → " if before is not None else ""
         return f"{task}: {change}{after.title}"
+
+    def _reviewed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        """A review step: the progress change, and the reason given for a return or reopening."""
+        text = self._status_changed(entry, details)
+        note = details.get("note")
+        return f"{text} ({note})" if text and note and entry.action != TASK_SUBMITTED else text
+
+    _task_submitted = _submission_accepted = _submission_returned = _task_reopened = _reviewed
+
+    def _review_settings_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        plan = self.subjects.plans.get(entry.subject_id or 0)
+        after = details.get("after")
+        if plan is None or not isinstance(after, dict):
+            return None
+        days = int(after.get("review_wait_days") or 0)
+        if after.get("review_required"):
+            return gettext("%(plan)s: review on, %(days)d working days", plan=plan.code, days=days)
+        return gettext("%(plan)s: review off", plan=plan.code)
 
     def _deadline_extended(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         task = self.task(entry)

@@ -26,7 +26,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Select, select
 
 from gplan.extensions import db
-from gplan.models import Task
+from gplan.models import Task, TaskSubmission
 from gplan.tasks import evidence
 
 FORMAT = 1
@@ -175,7 +175,10 @@ def _write(stream: IO[bytes]) -> dict[str, int]:
 
 
 def _evidence_files() -> Select[tuple[str | None]]:
-    return select(Task.evidence_file).where(Task.evidence_file.is_not(None)).distinct()
+    """The stored files tasks and their review submissions name."""
+    submitted = select(TaskSubmission.evidence_file).where(TaskSubmission.evidence_file.is_not(None))
+    named = select(Task.evidence_file).where(Task.evidence_file.is_not(None)).union(submitted).subquery()
+    return select(named.c.evidence_file)
 
 
 def verify_backup(source: str | Path) -> None:

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from gplan.accounts.users import create_user, find_user_by_email
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
-from gplan.models import Body, Plan, Task, TaskEvent, User
+from gplan.models import Body, Plan, Task, TaskEvent, TaskSubmission, User
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
 from gplan.reporting import body_reports
 from gplan.reporting.actuals import record_actual
-from gplan.tasks.vocabulary import TaskProgress
+from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress
 from gplan.timeutil import LOCAL_TZ, local_today, simulate_today
 
 DEMO_PLAN = Path(__file__).resolve().parents[2] / "plans" / "hai-duong-3002-2016-2020.yaml"
@@ -96,6 +96,108 @@ def _set_progress(task: Task, user: User, progress: TaskProgress, on: date, rng:
         )
     )
     task.progress, task.note, task.updated_at = progress, note, at
+    if progress == TaskProgress.DONE:
+        task.completed_on, task.completed_at = on, at
+
+
+REVIEW_NOTES = {
+    "narrative": [
+        "Đã tổ chức hội nghị triển khai và 6 lớp tập huấn cho cán bộ cơ sở.",
+        "Đã ban hành kế hoạch năm và gửi báo cáo tổng hợp kèm số liệu.",
+        "Đã lồng ghép nội dung bình đẳng giới vào chương trình công tác của ngành.",
+    ],
+    "reason": [
+        "Thiếu số liệu tách biệt theo giới; đề nghị bổ sung.",
+        "Chưa đính kèm văn bản minh chứng.",
+    ],
+}
+
+
+def _record_sample_reviews(
+    plan: Plan, users_by_body: dict[int, User], coordinator: User, today: date
+) -> None:
+    """Review on, with the cycle under way around ``today``: submissions awaiting review (some
+    for longer than the plan allows), some returned with a reason, recent work accepted. Written
+    directly, dated in the past, and without mail (the demo invites nobody)."""
+    rng = random.Random(2017)  # repeatable demo data, not security  # nosec B311
+    plan.review_required = True
+    tasks = db.session.scalars(
+        select(Task)
+        .where(
+            Task.plan_id == plan.id,
+            Task.deadline.between(today - timedelta(days=240), today + timedelta(days=40)),
+        )
+        .order_by(Task.id)
+    )
+    for task in tasks:
+        user = users_by_body.get(task.body_id)
+        if user is None:
+            continue
+        roll = rng.random()
+        if task.progress == TaskProgress.DONE and task.completed_on and roll < 0.7:
+            decided = min(today, task.completed_on + timedelta(days=rng.randint(1, 6)))
+            _sample_submission(
+                task, user, task.completed_on, rng, SubmissionState.ACCEPTED, coordinator, decided
+            )
+        elif task.progress == TaskProgress.DONE or task.deadline < today - timedelta(days=60):
+            continue  # older open work stays overdue, for the reminders to chase
+        elif roll < 0.3:
+            _sample_submission(task, user, today - timedelta(days=rng.randint(0, 14)), rng)
+        elif roll < 0.42:
+            sent = today - timedelta(days=rng.randint(6, 20))
+            _sample_submission(
+                task, user, sent, rng, SubmissionState.RETURNED, coordinator, sent + timedelta(days=3)
+            )
+
+
+def _sample_submission(
+    task: Task,
+    user: User,
+    on: date,
+    rng: random.Random,
+    state: SubmissionState = SubmissionState.WAITING,
+    coordinator: User | None = None,
+    decided_on: date | None = None,
+) -> None:
+    at = datetime.combine(on, time(9 + rng.randint(0, 7), rng.randint(0, 59)), LOCAL_TZ)
+    narrative = rng.choice(REVIEW_NOTES["narrative"])
+    submission = TaskSubmission(
+        task=task, submitted_by_id=user.id, submitted_at=at, submitted_on=on, narrative=narrative, state=state
+    )
+    db.session.add(submission)
+    before = task.progress
+    db.session.add(
+        TaskEvent(
+            task=task,
+            user_id=user.id,
+            at=at,
+            kind=TaskEventKind.SUBMITTED,
+            from_progress=before,
+            to_progress=TaskProgress.SUBMITTED,
+            note=narrative,
+        )
+    )
+    task.progress, task.note, task.updated_at = TaskProgress.SUBMITTED, narrative, at
+    if state == SubmissionState.WAITING or coordinator is None or decided_on is None:
+        return
+    decided_at = datetime.combine(decided_on, time(15, 0), LOCAL_TZ)
+    submission.decided_by_id, submission.decided_at = coordinator.id, decided_at
+    kind, progress, note = TaskEventKind.ACCEPTED, TaskProgress.DONE, None
+    if state == SubmissionState.RETURNED:
+        submission.reason = note = rng.choice(REVIEW_NOTES["reason"])
+        kind, progress = TaskEventKind.RETURNED, TaskProgress.RETURNED
+    db.session.add(
+        TaskEvent(
+            task=task,
+            user_id=coordinator.id,
+            at=decided_at,
+            kind=kind,
+            from_progress=TaskProgress.SUBMITTED,
+            to_progress=progress,
+            note=note,
+        )
+    )
+    task.progress, task.updated_at = progress, decided_at
     if progress == TaskProgress.DONE:
         task.completed_on, task.completed_at = on, at
 
@@ -188,5 +290,6 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
         _record_plausible_progress(plan, {u.body_id: u for u in created if u.body_id}, today)
         _record_sample_figures(plan, created[1], today)
         _record_sample_body_reports(plan, {u.body_id: u for u in created if u.body_id}, created[1], today)
+        _record_sample_reviews(plan, {u.body_id: u for u in created if u.body_id}, created[1], today)
     listing = [DemoAccount(u.email, u.role, u.body.name if u.body else None) for u in created]
     return plan, listing

@@ -36,6 +36,9 @@ def digest_key(today: date, email: str) -> str:
 def _counted(section: DigestSection, n: int) -> str:
     """The section counted in the subject; plural forms cannot be a fixed label."""
     phrases = {
+        DigestSection.AWAITING_REVIEW: ngettext(
+            "%(num)d awaiting your review", "%(num)d awaiting your review", n
+        ),
         DigestSection.ESCALATED: ngettext("%(num)d escalated to you", "%(num)d escalated to you", n),
         DigestSection.OVERDUE: ngettext("%(num)d overdue", "%(num)d overdue", n),
         DigestSection.DUE_TODAY: ngettext("%(num)d due today", "%(num)d due today", n),
@@ -71,7 +74,10 @@ def digest_subject(sections: dict[DigestSection, list[Entry]], today: date) -> s
 
 
 def when_text(entry: Entry, today: date) -> str:
-    """How the deadline stands on ``today``, e.g. "3 days left", "7 days late"."""
+    """How the deadline stands on ``today``, e.g. "3 days left", "7 days late"; for a submission
+    awaiting review, since when."""
+    if entry.waiting_since is not None:
+        return gettext("submitted on %(date)s, awaiting review", date=format_date(entry.waiting_since))
     if entry.section(today) == DigestSection.WINDOWS:
         assert entry.starts_on is not None and entry.ends_on is not None  # a window has both
         if entry.starts_on > today:

@@ -21,6 +21,7 @@ from gplan.public_address import external_url
 from gplan.reminders.digest import dedupe_key
 from gplan.reminders.planner import Recipient
 from gplan.reminders.vocabulary import ReminderKind
+from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
 
@@ -42,6 +43,7 @@ def outstanding_tasks(plan: Plan, body: Body, today: date) -> list[Task]:
                 Task.plan_id == plan.id,
                 Task.body_id == body.id,
                 Task.is_open,
+                Task.progress != TaskProgress.SUBMITTED,  # the coordinator's turn, not the body's
                 or_(Task.deadline <= soon, and_(Task.starts_on <= today, Task.ends_on >= today)),
             )
             .options(selectinload(Task.responsibility))

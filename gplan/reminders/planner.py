@@ -21,6 +21,8 @@ from gplan.extensions import db
 from gplan.models import Body, Reminder, ReminderOptOut, ReminderRun, Responsibility, Task, User
 from gplan.reminders.policy import Policy, current_policy, kinds_on
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
+from gplan.tasks.review_queue import waiting_too_long
+from gplan.tasks.vocabulary import TaskProgress
 
 MAX_CATCH_UP_DAYS = 31
 
@@ -49,8 +51,11 @@ class Entry:
     ends_on: date | None
     kinds: set[str] = field(default_factory=set)
     copy: bool = False  # the recipient is told about another body's task (escalation)
+    waiting_since: date | None = None  # a submission awaiting the recipient's review since then
 
     def section(self, today: date) -> DigestSection:
+        if self.waiting_since is not None:
+            return DigestSection.AWAITING_REVIEW
         if self.copy:  # another body's task, late past the threshold: the coordinator's copy
             return DigestSection.ESCALATED
         if self.kinds <= {ReminderKind.WINDOW}:
@@ -74,7 +79,9 @@ class Digest:
         for entry in self.entries.values():
             result[entry.section(today)].append(entry)
         for name, entries in result.items():
-            if name == DigestSection.ESCALATED:  # the coordinator reads them body by body
+            if name == DigestSection.AWAITING_REVIEW:  # the longest waiting first
+                entries.sort(key=lambda e: (e.waiting_since or today, e.task_id))
+            elif name == DigestSection.ESCALATED:  # the coordinator reads them body by body
                 entries.sort(key=lambda e: (name_key(e.body_name), e.deadline, e.ref, e.task_id))
             else:
                 entries.sort(key=lambda e: (e.deadline, name_key(e.body_name), e.ref, e.task_id))
@@ -147,6 +154,7 @@ def _candidate_tasks(days: list[date], policy: Policy) -> Sequence[Row[Any]]:
             Task.ends_on,
         ).where(
             Task.is_open,
+            Task.progress != TaskProgress.SUBMITTED,  # the coordinator's turn, not the body's
             or_(
                 Task.deadline <= days[-1] + timedelta(days=policy.look_ahead),
                 and_(Task.starts_on >= days[0], Task.starts_on <= window_until),
@@ -248,5 +256,26 @@ def _due_on_days(today: date, days: list[date], policy: Policy, ignore_history: 
                         )
                     entry.kinds.add(kind)
                     digest.reminders.append((task.id, kind, day))
+    for waiting in waiting_too_long(today):
+        submitted = waiting.task
+        for person in coordinators:
+            if (submitted.id, person.email, ReminderKind.REVIEW_WAITING, today) in sent:
+                already += 1
+                continue
+            digest = digests.setdefault(person.email, Digest(person))
+            digest.entries[submitted.id] = Entry(
+                submitted.id,
+                submitted.body.name,
+                submitted.responsibility.ref,
+                submitted.responsibility.text,
+                submitted.responsibility.title_en,
+                submitted.due_on,
+                submitted.deadline,
+                submitted.starts_on,
+                submitted.ends_on,
+                kinds={ReminderKind.REVIEW_WAITING},
+                waiting_since=waiting.submitted_on,
+            )
+            digest.reminders.append((submitted.id, ReminderKind.REVIEW_WAITING, today))
     ordered = [digests[email] for email in sorted(digests)]
     return DueReminders(today, days, ordered, already)

@@ -19,6 +19,8 @@ class ReminderKind(RichStrEnum):
     WINDOW = "window", _l("Period opening")  # a window (e.g. the Action Month) opens soon, or today
     ESCALATION = "escalation", _l("Escalated")  # the coordinator is told too
     NUDGE = "nudge", _l("Nudge")  # the coordinator's "remind this body now"
+    # A submission waiting for the coordinator's review longer than the plan allows.
+    REVIEW_WAITING = "review_waiting", _l("Awaiting review too long")
 
     @property
     def is_optional(self) -> bool:
@@ -48,6 +50,7 @@ _OPTIONAL = {
 class DigestSection(RichStrEnum):
     """The daily digest's sections, most urgent first (not stored: chosen per task and day)."""
 
+    AWAITING_REVIEW = "awaiting_review", _l("Submissions awaiting your review too long")
     ESCALATED = "escalated", _l("Long overdue, escalated to you (by body)")
     OVERDUE = "overdue", _l("Overdue")
     DUE_TODAY = "due_today", _l("Due today")
@@ -57,4 +60,4 @@ class DigestSection(RichStrEnum):
     @property
     def is_urgent(self) -> bool:
         """Shown in red in the mail."""
-        return self in (DigestSection.ESCALATED, DigestSection.OVERDUE)
+        return self in (DigestSection.AWAITING_REVIEW, DigestSection.ESCALATED, DigestSection.OVERDUE)

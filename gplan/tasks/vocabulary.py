@@ -2,7 +2,8 @@
 and the kinds of history entry. Each value is written here once, with its label and CSS class.
 
 The CSS classes are tones (``tone-ok``, ``tone-late``, ``tone-progress``, ``tone-overdue``,
-``tone-idle``, styled in static/css), so a new status takes a colour without new CSS.
+``tone-idle``, ``tone-review``, ``tone-returned``, styled in static/css), so a new status takes a
+colour without new CSS.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ class TaskProgress(RichStrEnum):
 
     NOT_STARTED = "not_started", _l("Not yet started"), "tone-idle"
     IN_PROGRESS = "in_progress", _l("In progress"), "tone-progress"
+    # With review on (``Plan.review_required``): sent to the coordinator, and sent back by them.
+    # DONE is then reached only when the coordinator accepts the submission.
+    SUBMITTED = "submitted", _l("Submitted, awaiting review"), "tone-review"
+    RETURNED = "returned", _l("Returned"), "tone-returned"
     DONE = "done", _l("Done"), "tone-ok"
 
     @property
@@ -30,6 +35,8 @@ class TaskProgress(RichStrEnum):
 _PROGRESS_ACTIONS = {
     TaskProgress.NOT_STARTED: _l("Back to not started"),
     TaskProgress.IN_PROGRESS: _l("Mark in progress"),
+    TaskProgress.SUBMITTED: _l("Submit for review"),
+    TaskProgress.RETURNED: _l("Return"),
     TaskProgress.DONE: _l("Mark done"),
 }
 
@@ -40,6 +47,8 @@ class TaskStatus(RichStrEnum):
 
     DONE_ON_TIME = "done_on_time", _l("Done on time"), "tone-ok"
     DONE_LATE = "done_late", _l("Done late"), "tone-late"
+    SUBMITTED = "submitted", _l("Submitted, awaiting review"), "tone-review"
+    RETURNED = "returned", _l("Returned"), "tone-returned"
     IN_PROGRESS = "in_progress", _l("In progress, within deadline"), "tone-progress"
     OVERDUE = "overdue", _l("Overdue"), "tone-overdue"
     NOT_STARTED = "not_started", _l("Not yet started"), "tone-idle"
@@ -61,3 +70,15 @@ class TaskEventKind(RichStrEnum):
     EXTENSION = "extension", _l("Deadline extended")
     ASSIGNED = "assigned", _l("Task assigned")
     MOVED = "moved", _l("Moved from a retired body")
+    SUBMITTED = "submitted", _l("Submitted for review")
+    RETURNED = "returned", _l("Submission returned")
+    ACCEPTED = "accepted", _l("Submission accepted")
+    REOPENED = "reopened", _l("Reopened")
+
+
+class SubmissionState(RichStrEnum):
+    """Where one submission stands (``TaskSubmission.state``)."""
+
+    WAITING = "waiting", _l("Awaiting review"), "tone-review"
+    RETURNED = "returned", _l("Returned"), "tone-returned"
+    ACCEPTED = "accepted", _l("Accepted"), "tone-ok"

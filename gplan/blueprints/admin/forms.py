@@ -1,6 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -151,3 +159,12 @@ class AuditFilterForm(BaseForm):
     who = StringField(_l("Who (name or email)"), validators=[Optional(), Length(max=254)])
     date_from = LocalDateField(_l("From date"), validators=[Optional()], description="")
     date_to = LocalDateField(_l("To date"), validators=[Optional()], description="")
+
+
+class ReviewSettingsForm(BaseForm):
+    review_required = BooleanField(_l("Review work before it counts as done"))
+    review_wait_days = IntegerField(
+        _l("Working days a submission may wait before the coordinators' digest names it"),
+        validators=[InputRequired(), NumberRange(min=1, max=60)],
+    )
+    submit = SubmitField(_l("Save"))

@@ -7,7 +7,7 @@ from wtforms import Field, StringField, SubmitField
 
 from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
-from gplan.blueprints.admin.forms import PlanUploadForm, RolloverForm
+from gplan.blueprints.admin.forms import PlanUploadForm, ReviewSettingsForm, RolloverForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.forms import BaseForm, show_input_error
@@ -16,6 +16,7 @@ from gplan.plans import admin as plan_admin
 from gplan.plans import drafts
 from gplan.plans import queries as plan_queries
 from gplan.plans.file import PlanFileError
+from gplan.tasks.review_settings import set_review
 from gplan.templating import locale_code
 from gplan.validation import InputError
 
@@ -126,4 +127,29 @@ def plan_settings(plan_id: int):
             db.session.commit()
             flash(gettext("Saved: %(updated)d tasks re-dated.", updated=result.updated), "success")
             return redirect(url_for(".plan_settings", plan_id=plan.id))
-    return render_template("admin/plan_settings.html", plan=plan, form=form), 422 if form.errors else 200
+    return render_template(
+        "admin/plan_settings.html", plan=plan, form=form, review_form=ReviewSettingsForm(obj=plan)
+    ), 422 if form.errors else 200
+
+
+@bp.route("/plans/<int:plan_id>/review", methods=["POST"])
+@roles_required(Role.ADMIN)
+def plan_review(plan_id: int):
+    plan = _plan_or_404(plan_id)
+    review_form = ReviewSettingsForm()
+    if review_form.validate_on_submit():
+        try:
+            set_review(
+                current_user, plan, review_form.review_required.data, review_form.review_wait_days.data
+            )
+        except InputError as error:
+            show_input_error(review_form, error)
+        else:
+            db.session.commit()
+            on = gettext("Saved: review is on.") if plan.review_required else gettext("Saved: review is off.")
+            flash(on, "success")
+            return redirect(url_for(".plan_settings", plan_id=plan.id))
+    page = render_template(
+        "admin/plan_settings.html", plan=plan, form=_due_days_form(plan), review_form=review_form
+    )
+    return page, 422

@@ -10,5 +10,6 @@ from gplan.blueprints.coordinator import (
     display,
     progress_views,
     report_views,
+    review_views,
     target_views,
 )

@@ -14,14 +14,15 @@ from flask_login import current_user, login_required
 from gplan.accounts.access import can_change_task, can_view_body, can_view_task, require
 from gplan.blueprints.focal import bp
 from gplan.blueprints.focal.filters import task_filter_from_args
-from gplan.blueprints.focal.forms import ProgressForm
+from gplan.blueprints.focal.task_page import progress_form, render_task
 from gplan.extensions import db
 from gplan.models import Body, Task
 from gplan.paging import requested_page
 from gplan.plans import queries as plan_queries
 from gplan.tasks import evidence as evidence_files
-from gplan.tasks.progress import next_progress_choices, record_progress
+from gplan.tasks.progress import record_progress
 from gplan.tasks.query import TaskQuery
+from gplan.tasks.review import ReviewConflict
 from gplan.timeutil import local_today
 
 
@@ -72,23 +73,27 @@ def task(task_id: int):
     require(can_view_task(current_user, task))
     if request.method == "POST":
         require(can_change_task(current_user, task))
-    form = None
-    if can_change_task(current_user, task):
-        keep = (task.progress, gettext("Keep: %(state)s", state=task.progress.title))
-        moves = [(p, p.action) for p in next_progress_choices(task)]
-        form = ProgressForm(current=task.progress, choices=[keep, *moves])
-        if form.validate_on_submit():
-            upload = form.evidence_file.data
-            stored = evidence_files.store(upload) if upload and upload.filename else None
+    form = progress_form(task)
+    if request.method == "POST" and form is None:  # awaiting review, or accepted and locked
+        flash(gettext("This task cannot be changed by hand now: see its review below."), "error")
+        return render_task(task, None, 409)
+    if form is not None and form.validate_on_submit():
+        upload = form.evidence_file.data
+        stored = evidence_files.store(upload) if upload and upload.filename else None
+        try:
             record_progress(
                 task, current_user, form.progress.data, form.note.data, form.evidence_url.data, stored
             )
-            db.session.commit()
-            flash(gettext("Saved."), "success")
-            return redirect(url_for(".task", task_id=task.id))
-        if form.errors:
-            flash(gettext("Nothing was saved: please correct what is marked below."), "error")
-    return render_template("focal/task.html", task=task, plan=task.plan, form=form, today=local_today())
+        except ReviewConflict as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_task(task, form, 409)
+        db.session.commit()
+        flash(gettext("Saved."), "success")
+        return redirect(url_for(".task", task_id=task.id))
+    if form is not None and form.errors:
+        flash(gettext("Nothing was saved: please correct what is marked below."), "error")
+    return render_task(task, form)
 
 
 @bp.route("/tasks/<int:task_id>/evidence")
