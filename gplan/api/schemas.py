@@ -9,7 +9,7 @@ from marshmallow import fields
 from gplan.accounts.vocabulary import Role
 from gplan.plans.queries import participants
 from gplan.reporting.vocabulary import Comparator, Horizon
-from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
+from gplan.tasks.vocabulary import ExtensionState, TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today
 
 
@@ -277,3 +277,38 @@ PlanListSchema = listing(PlanSchema, "PlanListSchema")
 BodyListSchema = listing(BodySchema, "BodyListSchema")
 ResponsibilityListSchema = listing(ResponsibilitySchema, "ResponsibilityListSchema")
 TargetListSchema = listing(TargetSchema, "TargetListSchema")
+
+
+# ---- extension requests and comments ----------------------------------------------------
+
+
+class ExtensionRequestSchema(ma.Schema):
+    id = fields.Integer()
+    task_id = fields.Integer()
+    state = fields.String(metadata={"enum": ExtensionState.values()})
+    asked_by = fields.Nested(UserRefSchema, allow_none=True)
+    asked_at = fields.DateTime()
+    deadline_then = fields.Date(metadata={"description": "The task's deadline when it was asked."})
+    asked_for = fields.Date()
+    reason = fields.String()
+    decided_by = fields.Nested(UserRefSchema, allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    granted_on = fields.Date(allow_none=True, metadata={"description": "The deadline approved."})
+    decision_note = fields.String(allow_none=True)
+    version = fields.Integer(metadata={"description": "Send it back with a decision to detect conflicts."})
+
+
+class ExtensionRequestPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ExtensionRequestSchema))
+
+
+class CommentSchema(ma.Schema):
+    id = fields.Integer()
+    task_id = fields.Integer()
+    author = fields.Nested(UserRefSchema, allow_none=True)
+    at = fields.DateTime()
+    text = fields.String()
+
+
+ExtensionRequestListSchema = listing(ExtensionRequestSchema, "ExtensionRequestListSchema")
+CommentListSchema = listing(CommentSchema, "CommentListSchema")

@@ -24,6 +24,7 @@ class MailKind(RichStrEnum):
     NUDGE = "nudge", _l("Nudge")
     INVITE = "invite", _l("Invitation")
     RESET = "reset", _l("Password reset")
+    EXTENSION_DECIDED = "extension_decided", _l("Extension decided")
 
     @property
     def is_account_mail(self) -> bool:

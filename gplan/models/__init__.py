@@ -26,6 +26,7 @@ from gplan.models.reminder import (
     ReminderRun,
     SchedulerLease,
 )
+from gplan.models.request import ExtensionRequest, TaskComment
 from gplan.models.tally import TaskBodyTally, TaskTally
 from gplan.models.task import Task, TaskEvent
 from gplan.models.user import User
@@ -36,6 +37,7 @@ __all__ = [
     "AuditEntry",
     "Body",
     "CalendarFeed",
+    "ExtensionRequest",
     "MailMessage",
     "Nudge",
     "Objective",
@@ -56,6 +58,7 @@ __all__ = [
     "TargetValue",
     "Task",
     "TaskBodyTally",
+    "TaskComment",
     "TaskEvent",
     "TaskTally",
     "User",

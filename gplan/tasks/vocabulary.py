@@ -60,3 +60,13 @@ class TaskEventKind(RichStrEnum):
     PROGRESS = "progress", _l("Progress recorded")
     EXTENSION = "extension", _l("Deadline extended")
     ASSIGNED = "assigned", _l("Task assigned")
+    EXTENSION_REQUESTED = "extension_requested", _l("Extension requested")
+    EXTENSION_REFUSED = "extension_refused", _l("Extension refused")
+
+
+class ExtensionState(RichStrEnum):
+    """Where a focal point's request for a later deadline stands (``ExtensionRequest.state``)."""
+
+    PENDING = "pending", _l("Awaiting decision"), "tone-progress"
+    APPROVED = "approved", _l("Approved"), "tone-ok"
+    REFUSED = "refused", _l("Refused"), "tone-overdue"

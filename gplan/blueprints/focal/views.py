@@ -15,6 +15,7 @@ from gplan.accounts.access import can_change_task, can_view_body, can_view_task,
 from gplan.blueprints.focal import bp
 from gplan.blueprints.focal.filters import task_filter_from_args
 from gplan.blueprints.focal.forms import ProgressForm
+from gplan.blueprints.focal.thread import thread_context
 from gplan.extensions import db
 from gplan.models import Body, Task
 from gplan.paging import requested_page
@@ -72,11 +73,8 @@ def task(task_id: int):
     require(can_view_task(current_user, task))
     if request.method == "POST":
         require(can_change_task(current_user, task))
-    form = None
-    if can_change_task(current_user, task):
-        keep = (task.progress, gettext("Keep: %(state)s", state=task.progress.title))
-        moves = [(p, p.action) for p in next_progress_choices(task)]
-        form = ProgressForm(current=task.progress, choices=[keep, *moves])
+    form = progress_form(task)
+    if form is not None:
         if form.validate_on_submit():
             upload = form.evidence_file.data
             stored = evidence_files.store(upload) if upload and upload.filename else None
@@ -88,7 +86,26 @@ def task(task_id: int):
             return redirect(url_for(".task", task_id=task.id))
         if form.errors:
             flash(gettext("Nothing was saved: please correct what is marked below."), "error")
-    return render_template("focal/task.html", task=task, plan=task.plan, form=form, today=local_today())
+    return task_page(task, form)
+
+
+def progress_form(task: Task) -> ProgressForm | None:
+    """The progress form, for those who may change the task."""
+    if not can_change_task(current_user, task):
+        return None
+    keep = (task.progress, gettext("Keep: %(state)s", state=task.progress.title))
+    moves = [(p, p.action) for p in next_progress_choices(task)]
+    return ProgressForm(current=task.progress, choices=[keep, *moves])
+
+
+def task_page(task: Task, form: ProgressForm | None, status: int = 200, **forms):
+    """The task page, with its extension requests and thread; ``forms`` are those of them
+    sent back with their errors (the others are fresh)."""
+    context = thread_context(task, **forms)
+    page = render_template(
+        "focal/task.html", task=task, plan=task.plan, form=form, today=local_today(), **context
+    )
+    return page, status
 
 
 @bp.route("/tasks/<int:task_id>/evidence")
