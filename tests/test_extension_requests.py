@@ -88,7 +88,7 @@ def test_a_focal_point_asks_and_a_coordinator_approves_another_date(app, client,
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "Chờ quyết định" in page and "Chờ số liệu của các huyện" in page
     assert "Đề nghị gia hạn" in page  # in the history too
-    assert 'action="/tasks/%d/extension-request"' % task.id not in page  # one pending at a time
+    assert f'action="/tasks/{task.id}/extension-request"' not in page  # one pending at a time
 
     coordinator = app.test_client()
     login(coordinator, COORDINATOR_EMAIL)

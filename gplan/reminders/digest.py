@@ -118,7 +118,7 @@ def render_digest(digest: Digest, today: date, shared: dict[str, Any] | None = N
         "task_url": lambda entry: urls[entry.task_id],
         "several_bodies": len(digest.body_names) > 1 or any(e.copy for e in entries),
         "comments": digest.comments,
-        "comment_url": lambda note: external_url("focal.task", task_id=note.task_id, _anchor="comments"),
+        "comment_url": lambda note: external_url("focal.task", task_id=note.task_id) + "#comments",
     }
     return {
         "kind": MailKind.REMINDER_DIGEST,
