@@ -204,10 +204,10 @@ def decide_extension(
         audit.EXTENSION_DECIDED,
         actor=user,
         subject=task,
-        summary=f"{_where(task)}: {request.state} ({request.asked_for.isoformat()}"
+        # No English word in the summary (the audit page shows it as written): ✓ approved, ✗ refused.
+        summary=f"{_where(task)}: {'✓' if request.granted_on else '✗'} {request.asked_for.isoformat()}"
         + (f" → {request.granted_on.isoformat()}" if request.granted_on else "")
-        + (f"; {note}" if note else "")
-        + ")",
+        + (f" ({note})" if note else ""),
         details={
             "request_id": request.id,
             "state": request.state,
