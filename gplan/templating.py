@@ -19,13 +19,14 @@ from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
 from gplan.reporting.vocabulary import BodyReportStatus, Comparator, Horizon, ProvinceReportKind, TargetStatus
 from gplan.tasks.evidence import is_web_link
-from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
+from gplan.tasks.vocabulary import ExtensionState, TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today, simulated_today, to_local
 
 VOCABULARIES = (
     TaskProgress,
     TaskStatus,
     TaskEventKind,
+    ExtensionState,
     ReminderKind,
     DigestSection,
     MailState,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,6 +20,8 @@ from gplan.models import Body, MailMessage, Objective, PlanDraft, Target, Target
 from gplan.plans.drafts import edit_header, start_rollover
 from gplan.tasks import evidence
 from gplan.tasks.admin import add_ad_hoc_task
+from gplan.tasks.comments import add_comment
+from gplan.tasks.extensions import ask_extension
 from gplan.timeutil import utcnow
 from tests.helpers import (
     ADMIN_EMAIL,
@@ -92,6 +94,16 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("admin.plan_review", "POST"): Rule(
         "/admin/plans/{plan}/review", ADMIN, {"review_required": "y", "review_wait_days": "5"}
     ),
+    # Only Finance's own focal points may ask (tests/test_csrf.py sends it as Health's, on Health's task).
+    ("focal.ask_extension", "POST"): Rule(
+        "/tasks/{task}/extension-request", NOBODY, {"asked_for": "31/12/2019", "reason": "matrix"}
+    ),
+    ("focal.decide_extension", "POST"): Rule(
+        "/extension-requests/{extension_request}/decision",
+        STAFF,
+        {"decision": "refuse", "decision_note": "matrix"},
+    ),
+    ("focal.comment", "POST"): Rule("/tasks/{task}/comments", STAFF, {"text": "matrix"}),
     ("auth.logout", "POST"): Rule("/logout", SIGNED_IN, {}),
     ("auth.change_password", "GET"): Rule("/password", SIGNED_IN),
     ("auth.change_password", "POST"): Rule(
@@ -196,6 +208,7 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("coordinator.targets", "GET"): Rule("/p/{plan}/targets", SIGNED_IN),  # a focal point: its body's
     ("coordinator.target", "GET"): Rule("/p/{plan}/targets/{value}", SEE_ALL),
     ("coordinator.target", "POST"): Rule("/p/{plan}/targets/{value}", STAFF, {"year": "2017", "value": "42"}),
+    ("coordinator.extension_requests", "GET"): Rule("/p/{plan}/extension-requests", SEE_ALL),
     ("coordinator.exports_page", "GET"): Rule("/p/{plan}/export", SEE_ALL),
     ("coordinator.export_xlsx", "GET"): Rule("/p/{plan}/export.xlsx", SEE_ALL),
     ("coordinator.export_csv", "GET"): Rule("/p/{plan}/export/overview.csv", SEE_ALL),
@@ -253,6 +266,18 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("Reports.province", "GET"): Rule("/api/v1/plans/{plan}/province-reports/final/2020", SEE_ALL),
     ("Progress.by_body", "GET"): Rule("/api/v1/plans/{plan}/progress/bodies", SIGNED_IN),
     ("Progress.by_year", "GET"): Rule("/api/v1/plans/{plan}/progress/years", SIGNED_IN),
+    ("Requests.task_requests", "GET"): Rule("/api/v1/tasks/{task}/extension-requests", SEE_ALL),
+    ("Requests.ask", "POST"): Rule(
+        "/api/v1/tasks/{task}/extension-requests", NOBODY, {"asked_for": "2019-12-31", "reason": "matrix"}
+    ),
+    ("Requests.pending", "GET"): Rule("/api/v1/plans/{plan}/extension-requests", SIGNED_IN),
+    ("Requests.decide", "POST"): Rule(
+        "/api/v1/extension-requests/{extension_request}/decision",
+        STAFF,
+        {"decision": "refuse", "decision_note": "matrix"},
+    ),
+    ("Requests.task_comments", "GET"): Rule("/api/v1/tasks/{task}/comments", SEE_ALL),
+    ("Requests.comment", "POST"): Rule("/api/v1/tasks/{task}/comments", STAFF, {"text": "matrix"}),
 }
 
 
@@ -307,10 +332,15 @@ def _objects(seed) -> dict[str, int]:
         created_at=utcnow(),
     )
     db.session.add(message)
+    asked = ask_extension(
+        user(focal_email("finance")), task, task.deadline + timedelta(days=60), "Chờ số liệu kiểm tra quyền"
+    )
+    add_comment(task, user(focal_email("finance")), "Bình luận kiểm tra quyền")
     reports = _body_reports(seed)
     draft = _draft(seed)
     db.session.commit()
     return reports | {
+        "extension_request": asked.id,
         "draft": draft.id,
         "plan": seed.plan_id,
         "finance": finance.id,
@@ -494,6 +524,17 @@ FOREIGN: dict[tuple[str, str], list[str]] = {
     ("Review.accept", "POST"): ["/api/v1/tasks/{task}/accept"],
     ("Review.send_back", "POST"): ["/api/v1/tasks/{task}/return"],
     ("Review.reopen", "POST"): ["/api/v1/tasks/{task}/reopen"],
+    ("Requests.task_requests", "GET"): [
+        "/api/v1/tasks/{task}/extension-requests",
+        "/api/v1/tasks/{ad_hoc_task}/extension-requests",
+    ],
+    ("Requests.ask", "POST"): ["/api/v1/tasks/{task}/extension-requests"],
+    ("Requests.decide", "POST"): ["/api/v1/extension-requests/{extension_request}/decision"],
+    ("Requests.task_comments", "GET"): [
+        "/api/v1/tasks/{task}/comments",
+        "/api/v1/tasks/{ad_hoc_task}/comments",
+    ],
+    ("Requests.comment", "POST"): ["/api/v1/tasks/{task}/comments", "/api/v1/tasks/{ad_hoc_task}/comments"],
     ("Targets.target", "GET"): ["/api/v1/targets/{target}"],
     ("Targets.put_actual", "PUT"): [
         "/api/v1/target-values/{value}/actuals/2017",
@@ -519,6 +560,9 @@ FOREIGN_BODIES = {
     ("Review.accept", "POST"): {},
     ("Review.send_back", "POST"): {"reason": "matrix"},
     ("Review.reopen", "POST"): {"reason": "matrix"},
+    ("Requests.ask", "POST"): {"asked_for": "2019-12-31", "reason": "matrix"},
+    ("Requests.decide", "POST"): {"decision": "approve"},
+    ("Requests.comment", "POST"): {"text": "matrix"},
 }
 SCOPED_LISTS = {
     ("Tasks.tasks", "GET"),
@@ -526,6 +570,7 @@ SCOPED_LISTS = {
     ("Targets.targets", "GET"),
     ("Progress.by_body", "GET"),
     ("Progress.by_year", "GET"),
+    ("Requests.pending", "GET"),
 }
 SHARED = {
     ("Account.me", "GET"),
@@ -642,3 +687,15 @@ def test_a_focal_points_tasks_and_summaries_count_its_own_body(app, seed):
     assert by_body["total"]["total"] == listed["total"]
     by_year = get(f"/api/v1/plans/{seed.plan_id}/progress/years").get_json()
     assert by_year["total"]["total"] == listed["total"]
+
+
+def test_a_focal_points_pending_extension_requests_are_its_own_bodys(app, seed):
+    objects = _objects(seed)
+    task = task_of("health", "IV.7.a", "2018:annual_report")
+    own = ask_extension(user(focal_email("health")), task, task.deadline + timedelta(days=30), "Health asks")
+    db.session.commit()
+    listed = _focal_api(app)(f"/api/v1/plans/{seed.plan_id}/extension-requests").get_json()
+    assert [item["id"] for item in listed["items"]] == [own.id] and listed["total"] == 1
+    page = _client(app, "coordinator").get(f"/p/{seed.plan_id}/extension-requests").get_data(as_text=True)
+    assert "Health asks" in page and "Chờ số liệu kiểm tra quyền" in page
+    assert objects["extension_request"] != own.id

@@ -9,7 +9,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from gplan.extensions import db
-from gplan.models import AuditEntry, MailMessage, TargetActual, Task, TaskSubmission
+from gplan.models import AuditEntry, MailMessage, TargetActual, Task, TaskComment, TaskSubmission
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import (
@@ -84,6 +84,9 @@ def test_the_whole_cycle_for_a_focal_point_and_a_coordinator(app, reviewed):
     assert mail.recipient == focal_email("health") and "Thiếu số liệu" in mail.body_text
     assert "Trả lại" in mail.subject  # in the focal point's language
     assert "Thiếu số liệu" in focal.get(page).get_data(as_text=True)
+    # The reason opens the task's comment thread, where the body can answer.
+    thread = db.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)).all()
+    assert [(c.text, c.author.email) for c in thread] == [("Thiếu số liệu", COORDINATOR_EMAIL)]
 
     with time_machine.travel(datetime(2018, 12, 3, 9, 0, tzinfo=LOCAL_TZ), tick=False):
         focal = _as(app, focal_email("health"))  # a week later: signed in again

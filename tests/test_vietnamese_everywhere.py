@@ -30,6 +30,7 @@ from gplan.extensions import db
 from gplan.models import ApiToken, AuditEntry, User
 from gplan.ops import audit
 from gplan.reminders.run import run_reminders
+from gplan.tasks.extensions import requests_of as task_requests
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import (
     ADMIN_EMAIL,
@@ -457,6 +458,36 @@ def _history(app, seed, english) -> dict[str, list[str]]:
             coordinator,
             f"/admin/tasks/{task.id}/extend",
             {"deadline": "31/12/2018", "reason": "Chờ số liệu"},
+            follow_redirects=True,
+        ),
+    )
+    keep(
+        "ask extension",
+        submit(
+            focal,
+            f"/tasks/{task.id}/extension-request",
+            {"asked_for": "31/01/2019", "reason": "Chờ số liệu huyện"},
+            page=f"/tasks/{task.id}",
+            follow_redirects=True,
+        ),
+    )
+    keep(
+        "decide extension",
+        submit(
+            coordinator,
+            f"/extension-requests/{task_requests(task)[0].id}/decision",
+            {"decision": "approve", "decision_note": "Đồng ý", "version": task_requests(task)[0].version},
+            page=f"/tasks/{task.id}",
+            follow_redirects=True,
+        ),
+    )
+    keep(
+        "comment",
+        submit(
+            focal,
+            f"/tasks/{task.id}/comments",
+            {"text": "Ý kiến"},
+            page=f"/tasks/{task.id}",
             follow_redirects=True,
         ),
     )

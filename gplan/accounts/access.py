@@ -27,6 +27,22 @@ def can_change_task(user: User, task: Task) -> bool:
     return user.edits_all_progress or (user.is_focal_point and user.body_id == task.body_id)
 
 
+def can_ask_extension(user: User, task: Task) -> bool:
+    """Only the body's own focal points ask for a later deadline (the coordinator extends it
+    directly)."""
+    return user.is_focal_point and user.body_id == task.body_id
+
+
+def can_decide_extension(user: User) -> bool:
+    """Coordinators and administrators approve or refuse extension requests."""
+    return user.edits_all_progress
+
+
+def can_comment(user: User, task: Task) -> bool:
+    """The thread is between the task's body and the coordinators; observers read it."""
+    return can_change_task(user, task)
+
+
 def reports_target(user: User, target: Target) -> bool:
     """Whether ``user`` is a focal point of the body that reports ``target``'s figures."""
     return user.is_focal_point and target.owner_body_id is not None and target.owner_body_id == user.body_id

@@ -179,3 +179,36 @@ class ReviewDecisionInputSchema(Strict):
 
 class ReviewReasonInputSchema(ReviewDecisionInputSchema):
     reason = Text(required=True, validate=validate.Length(max=4000), metadata={"description": "Required."})
+
+
+class ExtensionAskSchema(Strict):
+    asked_for = fields.Date(
+        required=True, metadata={"description": "The deadline asked for, after the current one."}
+    )
+    reason = Text(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class ExtensionDecisionSchema(Strict):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "refuse"]))
+    granted_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "The deadline granted when approving; by default the date asked."},
+    )
+    decision_note = Text(
+        allow_none=True,
+        validate=validate.Length(max=2000),
+        metadata={"description": "The reason; required to refuse."},
+    )
+    version = StrictInteger(
+        validate=ID_RANGE,
+        metadata={"description": "The request's version you read; a different one gives 409."},
+    )
+
+
+class CommentInputSchema(Strict):
+    text = Text(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class PageQuerySchema(Strict):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
+    per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE))

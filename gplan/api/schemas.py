@@ -10,7 +10,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.plans.queries import participants
 from gplan.reporting.vocabulary import BodyReportStatus, Comparator, Horizon, ProvinceReportKind, TargetStatus
 from gplan.reporting.word_report import target_text
-from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress, TaskStatus
+from gplan.tasks.vocabulary import ExtensionState, SubmissionState, TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today
 
 
@@ -413,3 +413,38 @@ class ProvinceReportSchema(ma.Schema):
         lambda r: [BodyRefSchema().dump(x.body) for x in r.accepted], metadata={"type": "array"}
     )
     objectives = fields.List(fields.Nested(ProvinceObjectiveSchema))
+
+
+# ---- extension requests and comments ----------------------------------------------------
+
+
+class ExtensionRequestSchema(ma.Schema):
+    id = fields.Integer()
+    task_id = fields.Integer()
+    state = fields.String(metadata={"enum": ExtensionState.values()})
+    asked_by = fields.Nested(UserRefSchema, allow_none=True)
+    asked_at = fields.DateTime()
+    deadline_then = fields.Date(metadata={"description": "The task's deadline when it was asked."})
+    asked_for = fields.Date()
+    reason = fields.String()
+    decided_by = fields.Nested(UserRefSchema, allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    granted_on = fields.Date(allow_none=True, metadata={"description": "The deadline approved."})
+    decision_note = fields.String(allow_none=True)
+    version = fields.Integer(metadata={"description": "Send it back with a decision to detect conflicts."})
+
+
+class ExtensionRequestPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ExtensionRequestSchema))
+
+
+class CommentSchema(ma.Schema):
+    id = fields.Integer()
+    task_id = fields.Integer()
+    author = fields.Nested(UserRefSchema, allow_none=True)
+    at = fields.DateTime()
+    text = fields.String()
+
+
+ExtensionRequestListSchema = listing(ExtensionRequestSchema, "ExtensionRequestListSchema")
+CommentListSchema = listing(CommentSchema, "CommentListSchema")

@@ -28,6 +28,7 @@ class MailKind(RichStrEnum):
     REPORT_ACCEPTED = "report_accepted", _l("Body report accepted")
     SUBMISSION_ACCEPTED = "submission_accepted", _l("Submission accepted")
     SUBMISSION_RETURNED = "submission_returned", _l("Submission returned")
+    EXTENSION_DECIDED = "extension_decided", _l("Extension decided")
 
     @property
     def is_account_mail(self) -> bool:

@@ -28,6 +28,7 @@ from gplan.models.reminder import (
     ReminderRun,
     SchedulerLease,
 )
+from gplan.models.request import ExtensionRequest, TaskComment
 from gplan.models.tally import TaskBodyTally, TaskTally
 from gplan.models.task import Task, TaskEvent, TaskSubmission
 from gplan.models.user import User
@@ -39,6 +40,7 @@ __all__ = [
     "Body",
     "BodyReport",
     "CalendarFeed",
+    "ExtensionRequest",
     "MailMessage",
     "Nudge",
     "Objective",
@@ -61,6 +63,7 @@ __all__ = [
     "TargetValue",
     "Task",
     "TaskBodyTally",
+    "TaskComment",
     "TaskEvent",
     "TaskSubmission",
     "TaskTally",

@@ -33,6 +33,9 @@ PASSWORD_RESET_REQUESTED = "password_reset_requested"  # an audit event name  # 
 STATUS_CHANGED = "status_changed"
 DEADLINE_EXTENDED = "deadline_extended"
 AD_HOC_TASK = "ad_hoc_task"
+EXTENSION_REQUESTED = "extension_requested"
+EXTENSION_DECIDED = "extension_decided"
+COMMENT_ADDED = "comment_added"
 PLAN_IMPORTED = "plan_imported"
 IMPORT_REJECTED = "import_rejected"
 DUE_DAYS_CHANGED = "due_days_changed"
@@ -70,6 +73,9 @@ ACTION_LABELS = {
     STATUS_CHANGED: lazy_gettext("Task status changed"),
     DEADLINE_EXTENDED: lazy_gettext("Deadline extended"),
     AD_HOC_TASK: lazy_gettext("Ad-hoc task assigned"),
+    EXTENSION_REQUESTED: lazy_gettext("Extension requested"),
+    EXTENSION_DECIDED: lazy_gettext("Extension request decided"),
+    COMMENT_ADDED: lazy_gettext("Comment added"),
     PLAN_IMPORTED: lazy_gettext("Plan imported"),
     IMPORT_REJECTED: lazy_gettext("Plan file rejected"),
     DUE_DAYS_CHANGED: lazy_gettext("Report due days changed"),

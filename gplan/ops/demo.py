@@ -23,6 +23,8 @@ from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
 from gplan.reporting import body_reports
 from gplan.reporting.actuals import record_actual
+from gplan.tasks.comments import add_comment
+from gplan.tasks.extensions import ask_extension, decide_extension
 from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress
 from gplan.timeutil import LOCAL_TZ, local_today, simulate_today
 
@@ -255,6 +257,61 @@ def _record_sample_body_reports(
             body_reports.return_report(coordinator, report, reason, None)
 
 
+def _record_sample_requests(
+    plan: Plan, users_by_body: dict[int, User], coordinator: User, today: date
+) -> None:
+    """Extension requests on open tasks coming due (most awaiting a decision, one approved, one
+    refused) and a few comment threads, so the coordinator's list and the task pages show them."""
+    tasks = db.session.scalars(
+        select(Task)
+        .where(
+            Task.plan_id == plan.id,
+            Task.is_open,
+            Task.deadline >= today,
+            Task.deadline <= today + timedelta(days=90),
+        )
+        .order_by(Task.deadline, Task.id)
+    )
+    chosen: list[Task] = []
+    for task in tasks:
+        if task.body_id in users_by_body and all(t.body_id != task.body_id for t in chosen):
+            chosen.append(task)
+        if len(chosen) == 7:
+            break
+    reasons = [
+        "Chờ số liệu tổng hợp từ các huyện, thị xã gửi về.",
+        "Cán bộ phụ trách đang đi tập huấn, xin lùi thời hạn để hoàn thiện báo cáo.",
+        "Cần phối hợp thêm với Hội Liên hiệp Phụ nữ tỉnh.",
+    ]
+    for number, task in enumerate(chosen):
+        focal_point = users_by_body[task.body_id]
+        asked = ask_extension(
+            focal_point, task, task.deadline + timedelta(days=30), reasons[number % len(reasons)]
+        )
+        if number == 0:
+            decide_extension(
+                coordinator,
+                asked,
+                approve=True,
+                granted_on=task.deadline + timedelta(days=20),
+                note="Đồng ý gia hạn 20 ngày.",
+                notify=False,
+            )
+        elif number == 1:
+            decide_extension(
+                coordinator,
+                asked,
+                approve=False,
+                note="Đề nghị gửi báo cáo đúng hạn, số liệu bổ sung sau.",
+                notify=False,
+            )
+        if number < 3:
+            add_comment(task, focal_point, "Xin hướng dẫn mẫu biểu báo cáo năm nay.")
+            add_comment(
+                task, coordinator, "Đơn vị dùng mẫu biểu kèm theo Kế hoạch; gửi bản mềm qua hệ thống."
+            )
+
+
 def demo_day(app: Flask) -> date:
     """The day the demo shows: the installation's simulated date, else ``DEMO_TODAY``; and the
     installation is set to run on it."""
@@ -291,5 +348,6 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
         _record_sample_figures(plan, created[1], today)
         _record_sample_body_reports(plan, {u.body_id: u for u in created if u.body_id}, created[1], today)
         _record_sample_reviews(plan, {u.body_id: u for u in created if u.body_id}, created[1], today)
+        _record_sample_requests(plan, {u.body_id: u for u in created if u.body_id}, created[1], today)
     listing = [DemoAccount(u.email, u.role, u.body.name if u.body else None) for u in created]
     return plan, listing

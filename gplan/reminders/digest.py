@@ -62,13 +62,15 @@ def _windows_counted(entries: list[Entry], today: date) -> list[str]:
     return phrases
 
 
-def digest_subject(sections: dict[DigestSection, list[Entry]], today: date) -> str:
+def digest_subject(sections: dict[DigestSection, list[Entry]], today: date, comments: int = 0) -> str:
     parts = []
     for name in DigestSection:
         if name == DigestSection.WINDOWS:
             parts += _windows_counted(sections[name], today)
         elif sections[name]:
             parts.append(_counted(name, len(sections[name])))
+    if comments:
+        parts.append(ngettext("%(num)d new comment", "%(num)d new comments", comments))
     summary = ", ".join(parts)
     return gettext("[gplan] Reminders for %(date)s: %(summary)s", date=format_date(today), summary=summary)
 
@@ -121,11 +123,13 @@ def render_digest(digest: Digest, today: date, shared: dict[str, Any] | None = N
         "deadline": deadline_text,
         "task_url": lambda entry: urls[entry.task_id],
         "several_bodies": len(digest.body_names) > 1 or any(e.copy for e in entries),
+        "comments": digest.comments,
+        "comment_url": lambda note: external_url("focal.task", task_id=note.task_id) + "#comments",
     }
     return {
         "kind": MailKind.REMINDER_DIGEST,
         "recipient": digest.recipient.email,
-        "subject": digest_subject(sections, today),
+        "subject": digest_subject(sections, today, len(digest.comments)),
         "text": render_template("reminders/email/reminder_digest.txt", **context),
         "html": render_template("reminders/email/reminder_digest.html", **context),
         "dedupe_key": digest_key(today, digest.recipient.email),

@@ -21,6 +21,7 @@ from gplan.extensions import db
 from gplan.models import Body, Reminder, ReminderOptOut, ReminderRun, Responsibility, Task, User
 from gplan.reminders.policy import Policy, current_policy, kinds_on
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
+from gplan.tasks.comments import CommentNote
 from gplan.tasks.review_queue import waiting_too_long
 from gplan.tasks.vocabulary import TaskProgress
 
@@ -73,6 +74,7 @@ class Digest:
     recipient: Recipient
     entries: dict[int, Entry] = field(default_factory=dict)
     reminders: list[tuple[int, str, date]] = field(default_factory=list)  # (task, kind, day)
+    comments: list[CommentNote] = field(default_factory=list)  # new in the threads of the recipient's tasks
 
     def sections(self, today: date) -> dict[DigestSection, list[Entry]]:
         result: dict[DigestSection, list[Entry]] = {name: [] for name in DigestSection}

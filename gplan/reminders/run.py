@@ -11,8 +11,9 @@ from gplan.mail.delivery import deliver_all, insert_ignoring_duplicates, queue_m
 from gplan.models import Reminder, ReminderRun
 from gplan.reminders.digest import digest_key, render_digests
 from gplan.reminders.lease import acquire, new_holder, release, renew
-from gplan.reminders.planner import DueReminders, due_reminders
+from gplan.reminders.planner import Digest, DueReminders, Recipient, due_reminders
 from gplan.reminders.policy import current_policy
+from gplan.tasks.comments import comments_for_digest, mark_digested
 from gplan.timeutil import utcnow
 
 LEASE_NAME = "daily-reminders"
@@ -64,6 +65,7 @@ def _run_holding_lease(today: date, holder: str, first_days: int) -> RunResult:
     if not due.days:
         db.session.commit()
         return RunResult(today, skipped=WEEKEND if policy.skip_weekends and today.weekday() >= 5 else COVERED)
+    add_new_comments(due, started)
     messages = render_digests(due)
     # End the read before the first write: on SQLite a reading transaction cannot become a
     # writing one once another connection has committed.
@@ -76,6 +78,19 @@ def _run_holding_lease(today: date, holder: str, first_days: int) -> RunResult:
     return result
 
 
+def add_new_comments(due: DueReminders, until: datetime) -> None:
+    """Put the comments no digest has carried yet in their readers' digests, making one for a
+    reader who has no reminder that day: one mail a day, not one per comment."""
+    digests = {digest.recipient.email: digest for digest in due.digests}
+    for reader, notes in comments_for_digest(until):
+        digest = digests.get(reader.email)
+        if digest is None:
+            recipient = Recipient(reader.email, reader.name, reader.locale, reader.user_id)
+            digest = digests[reader.email] = Digest(recipient)
+        digest.comments.extend(notes)
+    due.digests = [digests[email] for email in sorted(digests)]
+
+
 def record_run(
     due: DueReminders, messages: list[dict[str, Any]], holder: str, started: datetime
 ) -> RunResult:
@@ -85,10 +100,12 @@ def record_run(
     queued = queue_mail_many(messages)
     now = utcnow()
     rows: list[dict[str, Any]] = []
+    carried: set[int] = set()
     for digest in due.digests:
         message_id = queued.get(digest_key(due.today, digest.recipient.email))
         if message_id is None:
             continue
+        carried.update(note.comment_id for note in digest.comments)
         rows.extend(
             {
                 "task_id": task_id,
@@ -104,6 +121,7 @@ def record_run(
         db.session.execute(
             insert_ignoring_duplicates(Reminder, ["task_id", "recipient", "kind", "on_date"]), rows
         )
+    mark_digested(carried)
     db.session.add(
         ReminderRun(
             run_on=due.today,

@@ -23,6 +23,7 @@ from gplan.models.plan import responsibility_objective
 from gplan.ops import audit
 from gplan.reporting.actuals import record_actual
 from gplan.reporting.figures import parse_figure
+from gplan.tasks.comments import add_comment
 from gplan.tasks.evidence import check_evidence_link
 from gplan.tasks.review_mail import tell_body
 from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress
@@ -235,7 +236,7 @@ def return_submission(
     task: Task, user: User, reason: str | None, expected_version: int | None = None
 ) -> TaskSubmission:
     """Send the waiting submission back to the body with ``reason`` (required); the body works
-    on and submits again. The body is told."""
+    on and submits again. The body is told, and the reason opens the task's comment thread."""
     reason = (reason or "").strip()
     if not reason:
         raise InputError(gettext("Say why the submission is returned."), "reason")
@@ -243,6 +244,7 @@ def return_submission(
     submission.state, submission.reason = SubmissionState.RETURNED, reason
     _record(task, user, TaskEventKind.RETURNED, audit.SUBMISSION_RETURNED, TaskProgress.RETURNED, reason)
     tell_body(task, submission, accepted=False)
+    add_comment(task, user, reason)  # the reason opens the thread the body answers in
     return submission
 
 

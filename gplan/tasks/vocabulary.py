@@ -82,3 +82,13 @@ class SubmissionState(RichStrEnum):
     WAITING = "waiting", _l("Awaiting review"), "tone-review"
     RETURNED = "returned", _l("Returned"), "tone-returned"
     ACCEPTED = "accepted", _l("Accepted"), "tone-ok"
+    EXTENSION_REQUESTED = "extension_requested", _l("Extension requested")
+    EXTENSION_REFUSED = "extension_refused", _l("Extension refused")
+
+
+class ExtensionState(RichStrEnum):
+    """Where a focal point's request for a later deadline stands (``ExtensionRequest.state``)."""
+
+    PENDING = "pending", _l("Awaiting decision"), "tone-progress"
+    APPROVED = "approved", _l("Approved"), "tone-ok"
+    REFUSED = "refused", _l("Refused"), "tone-overdue"

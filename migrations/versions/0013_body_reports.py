@@ -1,7 +1,7 @@
 """the body's report for a year (submitted, accepted or returned) and the province's report
 
 Revision ID: 0013_body_reports
-Revises: 0011_task_review
+Revises: 0012_task_requests
 Create Date: 2026-12-01 11:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_body_reports"
-down_revision = "0011_task_review"
+down_revision = "0012_task_requests"
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from gplan.blueprints.coordinator import (
     display,
     progress_views,
     report_views,
+    request_views,
     review_views,
     target_views,
 )

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("focal", __name__)
 
-from gplan.blueprints.focal import report_views, review_views, views
+from gplan.blueprints.focal import report_views, request_views, review_views, views

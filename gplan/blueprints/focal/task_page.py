@@ -8,6 +8,7 @@ from flask_login import current_user
 from gplan.accounts.access import can_change_task
 from gplan.blueprints.focal.forms import ProgressForm
 from gplan.blueprints.focal.review_forms import DecisionForm, ReopenForm, submission_form
+from gplan.blueprints.focal.thread import thread_context
 from gplan.models import Task
 from gplan.tasks import review
 from gplan.tasks.progress import next_progress_choices
@@ -15,6 +16,8 @@ from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import local_today
 
 SUBMITTABLE = (TaskProgress.NOT_STARTED, TaskProgress.IN_PROGRESS, TaskProgress.RETURNED)
+# The forms of the extension requests and the comment thread (gplan.blueprints.focal.thread).
+THREAD_FORMS = ("request_form", "decision_form", "comment_form")
 
 
 def progress_form(task: Task) -> ProgressForm | None:
@@ -42,7 +45,9 @@ def review_forms(task: Task) -> dict:
 
 
 def render_task(task: Task, form: ProgressForm | None = None, status: int = 200, **filled):
-    """The task page; ``filled`` are forms coming back with what was typed and the errors."""
+    """The task page, with its review, extension requests and comment thread; ``filled`` are
+    forms coming back with what was typed and the errors."""
+    sent = {name: filled.pop(name) for name in THREAD_FORMS if name in filled}
     forms = {**review_forms(task), **filled}
     page = render_template(
         "focal/task.html",
@@ -53,5 +58,6 @@ def render_task(task: Task, form: ProgressForm | None = None, status: int = 200,
         waiting=review.waiting_submission(task),
         figure_values=review.figure_values(task),
         **forms,
+        **thread_context(task, **sent),
     )
     return page, status
