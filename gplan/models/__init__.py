@@ -26,6 +26,7 @@ from gplan.models.reminder import (
     ReminderRun,
     SchedulerLease,
 )
+from gplan.models.search_index import SOURCES as SEARCH_SOURCES  # noqa: F401  (registers its DDL)
 from gplan.models.tally import TaskBodyTally, TaskTally
 from gplan.models.task import Task, TaskEvent
 from gplan.models.user import User
