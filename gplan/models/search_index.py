@@ -105,7 +105,8 @@ def sqlite_ddl(source: Source) -> list[str]:
 def sqlite_fill(source: Source) -> str:
     """Index the rows already there (a migration, a rebuild)."""
     only = f" WHERE {source.where.format(r='')}" if source.where else ""
-    return f"INSERT INTO {source.name} (rowid, words) SELECT id, {sqlite_words(source, '')} FROM {source.table}{only}"  # nosec B608
+    words = sqlite_words(source, "")
+    return f"INSERT INTO {source.name} (rowid, words) SELECT id, {words} FROM {source.table}{only}"  # nosec B608
 
 
 # ---- PostgreSQL: GIN indexes over the folded words ------------------------------------------
@@ -145,4 +146,6 @@ def _ddl(statement: str, dialect: str) -> DDL:
 for _dialect, _statements in DDL_BY_DIALECT.items():
     for _statement in _statements:
         event.listen(Model.metadata, "after_create", _ddl(_statement, _dialect))
-event.listen(Model.metadata, "after_drop", _ddl("DROP FUNCTION IF EXISTS gplan_fold(text) CASCADE", "postgresql"))
+event.listen(
+    Model.metadata, "after_drop", _ddl("DROP FUNCTION IF EXISTS gplan_fold(text) CASCADE", "postgresql")
+)

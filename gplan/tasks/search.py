@@ -66,7 +66,9 @@ def parse(typed: str | None) -> Search | None:
         )
     words = tuple(dict.fromkeys(parts for parts in map(parts_of, typed.split()) if parts))
     if not words:
-        return Search(typed, problem=gettext("Search for words or numbers: there are none in what you typed."))
+        return Search(
+            typed, problem=gettext("Search for words or numbers: there are none in what you typed.")
+        )
     if len(words) > MAX_WORDS:
         return Search(typed, problem=gettext("Search for at most %(count)d words.", count=MAX_WORDS))
     return Search(typed, words)
