@@ -78,7 +78,7 @@ def found_in_python(task: Task, typed: str) -> bool:
 
 def found_count(page: str) -> int:
     """The number the page says its search found."""
-    return int(re.search(r'search-result" role="status">\s*(\d+) ', page).group(1))
+    return int(re.search(r'search-result" role="status">\D*?(\d+) ', page).group(1))
 
 
 def plan_tasks(plan_id: int) -> list[Task]:
