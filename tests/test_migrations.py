@@ -14,7 +14,7 @@ from tests.conftest import app_config
 
 def _not_the_search_index(name, kind, _parent) -> bool:
     # The search index is DDL beside the models (compared on its own below), not a model.
-    return not (kind == "table" and name in INDEX_TABLES or kind == "index" and name in INDEX_NAMES)
+    return not ((kind == "table" and name in INDEX_TABLES) or (kind == "index" and name in INDEX_NAMES))
 
 
 def _differences(app) -> list:

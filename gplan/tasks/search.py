@@ -22,6 +22,7 @@ from typing import Any
 
 from flask_babel import gettext
 from sqlalchemy import ColumnElement, Integer, and_, bindparam, column, false, func, not_, or_, select, text
+from sqlalchemy.sql import visitors
 
 from gplan.extensions import db
 from gplan.models import Task
@@ -86,20 +87,21 @@ def _tsquery(parts: tuple[str, ...]) -> str:
     return " <-> ".join(parts) + ":*"
 
 
-def _matching(source: Source, parts: tuple[str, ...], key: str) -> Any:
-    """The ids of ``source``'s rows holding the word (a subquery, one bound value)."""
+def _matching(source: Source, parts: tuple[str, ...], *more: tuple[str, ...], key: str) -> Any:
+    """The ids of ``source``'s rows holding the word (or any of ``more`` words too): a
+    subquery, one bound value."""
     if db.session.get_bind().dialect.name == "sqlite":
         sql = f"SELECT rowid AS id FROM {source.name} WHERE {source.name} MATCH :{key}"  # nosec B608
-        value = _fts5_query(parts)
+        value = " OR ".join(_fts5_query(word) for word in (parts, *more))
     else:
         only = f" AND {source.where.format(r='')}" if source.where else ""
         sql = f"SELECT id FROM {source.table} WHERE {pg_vector(source)} @@ to_tsquery('simple', :{key}){only}"  # nosec B608
-        value = _tsquery(parts)
+        value = " | ".join(f"({_tsquery(word)})" for word in (parts, *more))
     return text(sql).bindparams(bindparam(key, value, unique=True)).columns(column("id", Integer))
 
 
 def _ids(source: Source, parts: tuple[str, ...]) -> list[int]:
-    return list(db.session.scalars(_matching(source, parts, "words")))
+    return list(db.session.scalars(_matching(source, parts, key="words")))
 
 
 @dataclass
@@ -110,6 +112,7 @@ class Matches:
     duties: list[list[int]]
     bodies: list[list[int]]
     notes: list[Any]
+    any_note: Any  # the tasks whose note holds any of the words (one subquery)
 
     def by_duty_or_body(self) -> ColumnElement[bool]:
         """The tasks matching without their notes: every word in the duty or the body (the
@@ -145,7 +148,8 @@ def matches(search: Search) -> Matches:
     return Matches(
         [_ids(DUTY, parts) for parts in search.words],
         [_ids(BODY, parts) for parts in search.words],
-        [_matching(NOTE, parts, f"note{n}") for n, parts in enumerate(search.words)],
+        [_matching(NOTE, parts, key=f"note{n}") for n, parts in enumerate(search.words)],
+        _matching(NOTE, *search.words, key="notes"),
     )
 
 
@@ -156,6 +160,19 @@ def condition(search: Search) -> ColumnElement[bool]:
     return matches(search).anywhere()
 
 
+_INDEXED = {Task.__table__.c[name] for name in ("plan_id", "body_id", "responsibility_id")}
+
+
+def _unindexed(clause: Any) -> Any:
+    """``clause`` with the task's indexed columns as ``column + 0``, which SQLite reads without
+    their index (its documented way of steering the planner)."""
+
+    def replace(element: Any) -> Any:
+        return element + 0 if element in _INDEXED else None
+
+    return visitors.replacement_traverse(clause, {}, replace)
+
+
 def count(where: list[Any], found: Matches) -> int | None:
     """How many tasks matching ``where`` the search finds, without reading every one: those it
     finds by duty or body summed from the task tally, plus those only their notes bring in.
@@ -164,6 +181,13 @@ def count(where: list[Any], found: Matches) -> int | None:
     tallied = tally_count([*where, by_duty_or_body])
     if tallied is None:
         return None
-    noted = true_if_any(*(Task.id.in_(notes) for notes in found.notes))
-    only_by_note = [*where, noted, found.anywhere(), not_(by_duty_or_body)]
+    # Only tasks whose note holds a word can be found otherwise: read those by id, not the
+    # plan. SQLite, which cannot tell how many rows an FTS5 match gives, would rather read the
+    # whole plan by its index than look them up, unless given the ids themselves.
+    only_by_note = [*where, found.anywhere(), not_(by_duty_or_body)]
+    if db.session.get_bind().dialect.name == "sqlite":
+        ids = list(db.session.scalars(found.any_note))
+        only_by_note = [Task.id.in_(ids), *(_unindexed(clause) for clause in only_by_note)]
+    else:
+        only_by_note.append(Task.id.in_(found.any_note))
     return tallied + (db.session.scalar(select(func.count()).select_from(Task).where(*only_by_note)) or 0)
