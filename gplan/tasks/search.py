@@ -118,22 +118,26 @@ class Matches:
         """The tasks matching without their notes: every word in the duty or the body (the
         task tally holds both columns, so this can be counted from it)."""
         return and_(
-            true_if_any(
-                Task.responsibility_id.in_(duties) if duties else None,
-                Task.body_id.in_(bodies) if bodies else None,
+            *(
+                true_if_any(
+                    Task.responsibility_id.in_(duties) if duties else None,
+                    Task.body_id.in_(bodies) if bodies else None,
+                )
+                for duties, bodies in zip(self.duties, self.bodies, strict=True)
             )
-            for duties, bodies in zip(self.duties, self.bodies, strict=True)
         )
 
     def anywhere(self) -> ColumnElement[bool]:
         """The tasks matching: every word in the duty, the body or the note."""
         return and_(
-            true_if_any(
-                Task.responsibility_id.in_(duties) if duties else None,
-                Task.body_id.in_(bodies) if bodies else None,
-                Task.id.in_(notes),
+            *(
+                true_if_any(
+                    Task.responsibility_id.in_(duties) if duties else None,
+                    Task.body_id.in_(bodies) if bodies else None,
+                    Task.id.in_(notes),
+                )
+                for duties, bodies, notes in zip(self.duties, self.bodies, self.notes, strict=True)
             )
-            for duties, bodies, notes in zip(self.duties, self.bodies, self.notes, strict=True)
         )
 
 
@@ -170,7 +174,7 @@ def _unindexed(clause: Any) -> Any:
     def replace(element: Any) -> Any:
         return element + 0 if element in _INDEXED else None
 
-    return visitors.replacement_traverse(clause, {}, replace)
+    return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
 
 
 def count(where: list[Any], found: Matches) -> int | None:
