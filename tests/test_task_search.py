@@ -278,3 +278,40 @@ def test_a_reimport_indexes_the_duties_new_text(seed, june_2018):
 def test_a_new_plans_tasks_are_found_as_imported(seed, june_2018):
     later = import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name, period=(2026, 2030)).plan
     assert found(later.id, "bao cao") == {t.id for t in plan_tasks(later.id) if found_in_python(t, "bao cao")}
+
+
+def test_counts_by_status_and_year_are_what_the_texts_hold(seed, june_2018):
+    """Counts come from the tally and the notes: with statuses, years and scopes they still
+    equal reading the tasks, also when a note alone brings a task in."""
+    health = body("health")
+    overdue = next(
+        t
+        for t in plan_tasks(seed.plan_id)
+        if t.body_id == health.id and t.status_on(TODAY) == TaskStatus.OVERDUE
+    )
+    later = next(
+        t for t in plan_tasks(seed.plan_id) if t.body_id == health.id and t.deadline > date(2019, 1, 1)
+    )
+    record_progress(overdue, user(focal_email("health")), TaskProgress.IN_PROGRESS, "Đã gửi công văn số 27")
+    record_progress(later, user(focal_email("health")), TaskProgress.IN_PROGRESS, "Chờ công văn của tỉnh")
+    db.session.flush()
+    tasks = plan_tasks(seed.plan_id)
+    for viewer in (user(COORDINATOR_EMAIL), user(focal_email("health"))):
+        for typed in ("cong van", "bao cao", "Tu Ky", "so y te cong van", "binh dang"):
+            for statuses, year in (
+                ((TaskStatus.OVERDUE,), None),
+                ((), 2017),
+                ((TaskStatus.NOT_STARTED,), 2018),
+            ):
+                filters = TaskFilters(plan_id=seed.plan_id, year=year, statuses=statuses, search=parse(typed))
+                expected = [
+                    t
+                    for t in tasks
+                    if (viewer.body_id in (None, t.body_id))
+                    and (year is None or t.year == year)
+                    and (not statuses or t.status_on(TODAY) in statuses)
+                    and found_in_python(t, typed)
+                ]
+                assert TaskQuery(viewer, filters, TODAY).count() == len(expected), (typed, statuses, year)
+    filters = TaskFilters(plan_id=seed.plan_id, statuses=(TaskStatus.OVERDUE,), search=parse("cong van"))
+    assert overdue.id in {t.id for t in TaskQuery(user(COORDINATOR_EMAIL), filters, TODAY).all()}

@@ -108,7 +108,7 @@ class TaskQuery:
 
     # ---- what matches ------------------------------------------------------------------
 
-    def conditions(self, *, section: bool = True, search: bool = True) -> list[Any]:
+    def conditions(self, *, section: bool = True, search: bool = True, statuses: bool = True) -> list[Any]:
         """The WHERE clauses: the viewer's scope first, then every filter."""
         f = self.filters
         allowed = visible_body_ids(self.viewer)
@@ -135,7 +135,7 @@ class TaskQuery:
             where.append(Task.deadline >= f.due_after)
         if f.due_before is not None:
             where.append(Task.deadline <= f.due_before)
-        if f.statuses:
+        if statuses and f.statuses:
             where.append(status_expression(self.today).in_(f.statuses))
         if section and f.section is not None:
             where.append(self.section_expression() == f.section)
@@ -185,7 +185,8 @@ class TaskQuery:
         """How many tasks match: from the task tally when the filters name only what it holds
         (plan, body, year, duty, objective, activity), else by counting the tasks."""
         if self.filters.search is not None and (found := self.found()) is not None:
-            counted = task_search.count(self.conditions(search=False), found)
+            where = self.conditions(search=False, statuses=False)
+            counted = task_search.count(where, found, self.filters.statuses, self.today)
             if counted is not None:
                 return counted
         where = self.conditions()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext
@@ -27,7 +28,8 @@ from sqlalchemy.sql import visitors
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.models.search_index import BODY, DUTY, NOTE, Source, pg_vector
-from gplan.models.tally import tally_count
+from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
+from gplan.models.task import status_case, status_expression
 
 MAX_LENGTH = 200  # characters: far above any real search, far below a costly one
 MAX_WORDS = 10
@@ -177,18 +179,34 @@ def _unindexed(clause: Any) -> Any:
     return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
 
 
-def count(where: list[Any], found: Matches) -> int | None:
-    """How many tasks matching ``where`` the search finds, without reading every one: those it
-    finds by duty or body summed from the task tally, plus those only their notes bring in.
-    None when ``where`` names a column the tally lacks (count the tasks then)."""
+def _tallied(where: list[Any], statuses: tuple[str, ...], today: date) -> int | None:
+    """The tasks matching ``where`` (over the task table) and in ``statuses`` on ``today``,
+    summed from the first tally holding every column named; None when none does."""
+    for model in (TaskBodyTally, TaskTally):
+        try:
+            conditions = [on_tally(condition, model) for condition in where]
+        except KeyError:
+            continue
+        if statuses:
+            conditions.append(status_case(today, model.progress, model.on_time, model.deadline).in_(statuses))
+        return db.session.scalar(select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions))
+    return None
+
+
+def count(where: list[Any], found: Matches, statuses: tuple[str, ...], today: date) -> int | None:
+    """How many tasks matching ``where`` and ``statuses`` the search finds, without reading
+    every one: those it finds by duty or body summed from the task tally, plus those only their
+    notes bring in. None when ``where`` names a column the tally lacks (count the tasks then)."""
     by_duty_or_body = found.by_duty_or_body()
-    tallied = tally_count([*where, by_duty_or_body])
+    tallied = _tallied([*where, by_duty_or_body], statuses, today)
     if tallied is None:
         return None
     # Only tasks whose note holds a word can be found otherwise: read those by id, not the
     # plan. SQLite, which cannot tell how many rows an FTS5 match gives, would rather read the
     # whole plan by its index than look them up, unless given the ids themselves.
     only_by_note = [*where, found.anywhere(), not_(by_duty_or_body)]
+    if statuses:
+        only_by_note.append(status_expression(today).in_(statuses))
     if db.session.get_bind().dialect.name == "sqlite":
         ids = list(db.session.scalars(found.any_note))
         only_by_note = [Task.id.in_(ids), *(_unindexed(clause) for clause in only_by_note)]
