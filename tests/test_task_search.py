@@ -315,3 +315,25 @@ def test_counts_by_status_and_year_are_what_the_texts_hold(seed, june_2018):
                 assert TaskQuery(viewer, filters, TODAY).count() == len(expected), (typed, statuses, year)
     filters = TaskFilters(plan_id=seed.plan_id, statuses=(TaskStatus.OVERDUE,), search=parse("cong van"))
     assert overdue.id in {t.id for t in TaskQuery(user(COORDINATOR_EMAIL), filters, TODAY).all()}
+
+
+def test_pages_are_the_same_read_either_way(seed, june_2018, monkeypatch):
+    """A search finding few tasks reads them through what found them and sorts them; one
+    finding many walks the deadline index. Both give the same pages in the same order."""
+    from gplan.tasks import search as task_search
+
+    coordinator = user(COORDINATOR_EMAIL)
+    pages = {}
+    for few in (task_search.FEW, 0):
+        monkeypatch.setattr(task_search, "FEW", few)
+        for typed in ("bao cao", "Tu Ky", "binh dang gioi"):
+            filters = TaskFilters(plan_id=seed.plan_id, search=parse(typed))
+            for number in (1, 2):
+                page = TaskQuery(coordinator, filters, TODAY).page(number, 7)
+                pages.setdefault((typed, number), []).append([t.id for t in page.items])
+            mine = TaskFilters(plan_id=seed.plan_id, body_id=body("health").id, search=parse(typed))
+            listing = TaskQuery(user(focal_email("health")), mine, TODAY).sectioned_page(1, 5)
+            pages.setdefault((typed, "focal"), []).append([t.id for t in listing.page.items])
+    for key, (few_way, many_way) in pages.items():
+        assert few_way == many_way, key
+    assert any(ids for ids, _ in pages.values())

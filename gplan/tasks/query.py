@@ -210,8 +210,8 @@ class TaskQuery:
 
     # ---- rows --------------------------------------------------------------------------
 
-    def _where(self, order: str) -> list[Any]:
-        where = self.conditions()
+    def _where(self, order: str, *, search: bool = True) -> list[Any]:
+        where = self.conditions(search=search)
         if order == BY_SECTION:
             where.append(self.section_expression().in_(self.listed_sections()))
         return where
@@ -246,7 +246,13 @@ class TaskQuery:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
-            ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
+            where, ordering = self._where(order), self._ordering(order)
+            matched = self.found()
+            if matched is not None and total <= task_search.FEW:
+                where, ordering = task_search.few(
+                    self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
+                )
+            ids = select(Task.id).where(*where).order_by(*ordering)
             found = db.session.execute(
                 self._rows(order, load, [Task.id.in_(ids.limit(limit).offset(offset))])
             )

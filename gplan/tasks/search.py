@@ -151,12 +151,23 @@ def true_if_any(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
 def matches(search: Search) -> Matches:
     """Ask the index once per word and source (two small reads per word; the notes stay a
     subquery)."""
+    duties = [_ids(DUTY, parts) for parts in search.words]
+    bodies = [_ids(BODY, parts) for parts in search.words]
     return Matches(
-        [_ids(DUTY, parts) for parts in search.words],
-        [_ids(BODY, parts) for parts in search.words],
+        duties,
+        bodies,
         [_matching(NOTE, parts, key=f"note{n}") for n, parts in enumerate(search.words)],
-        _matching(NOTE, *search.words, key="notes"),
+        _notes_needed(search, duties, bodies),
     )
+
+
+def _notes_needed(search: Search, duties: list[list[int]], bodies: list[list[int]]) -> Any:
+    """The tasks that may be found only with their note's help: those whose note holds a word
+    no duty or body holds (every task found has it there), else any word."""
+    for parts, by_duty, by_body in zip(search.words, duties, bodies, strict=True):
+        if not by_duty and not by_body:
+            return _matching(NOTE, parts, key="notes")
+    return _matching(NOTE, *search.words, key="notes")
 
 
 def condition(search: Search) -> ColumnElement[bool]:
@@ -177,6 +188,25 @@ def _unindexed(clause: Any) -> Any:
         return element + 0 if element in _INDEXED else None
 
     return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
+
+
+# Below this many tasks found, a page is read from the tasks found, then sorted.
+FEW = 5000
+
+
+def few(
+    where: list[Any], found: Matches, ordering: list[Any], *, by_deadline: bool
+) -> tuple[list[Any], list[Any]]:
+    """The WHERE and ORDER BY of a page when the search finds FEW tasks or fewer: read them
+    through the index of what they were found by (duty, body, note id) and sort them, rather
+    than walk the plan's deadline index until a page is full (the whole plan when they are
+    rare). PostgreSQL weighs this itself; SQLite is steered: the other filters' columns are
+    read as ``column + 0`` and the deadline is spelled unlike its index."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return [*where, found.anywhere()], ordering
+    if by_deadline:  # ordering[0] is Task.deadline
+        ordering = [func.coalesce(Task.extended_due_on, Task.due_on, Task.due_on), *ordering[1:]]
+    return [*(_unindexed(clause) for clause in where), found.anywhere()], ordering
 
 
 def _tallied(where: list[Any], statuses: tuple[str, ...], today: date) -> int | None:
