@@ -8,9 +8,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from gplan.accounts.access import AccessDenied
-from gplan.api.errors import input_error_response, is_api_request, json_error
+from gplan.api.errors import error_response, input_error_response, is_api_request, json_error
 from gplan.extensions import db
-from gplan.validation import InputError
+from gplan.validation import Conflict, InputError
 
 
 def _messages() -> dict[int, str]:
@@ -67,6 +67,13 @@ def register(app: Flask) -> None:
     def _stale(error: StaleDataError):
         db.session.rollback()
         return render_error(409)
+
+    @app.errorhandler(Conflict)
+    def _conflict(error: Conflict):
+        db.session.rollback()
+        if is_api_request():
+            return error_response(409, error.message)
+        return render_error(409, error.message)
 
     @app.errorhandler(OverflowError)  # a date such as 31/12/9999 moved past the calendar's end
     @app.errorhandler(RecursionError)  # JSON or YAML nested thousands deep

@@ -17,7 +17,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.mail.vocabulary import MailKind, MailState
 from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
-from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
+from gplan.reporting.vocabulary import BodyReportStatus, Comparator, Horizon, ProvinceReportKind, TargetStatus
 from gplan.tasks.evidence import is_web_link
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 from gplan.timeutil import local_today, simulated_today, to_local
@@ -34,6 +34,8 @@ VOCABULARIES = (
     TargetStatus,
     Comparator,
     Horizon,
+    BodyReportStatus,
+    ProvinceReportKind,
 )
 
 

@@ -23,3 +23,13 @@ class InputError(ValueError):
     def field(self) -> str | None:
         """The (first) input the refusal is about, if any."""
         return next(iter(self.fields), None)
+
+
+class Conflict(Exception):
+    """A step refused because the record moved on: changed since the caller read it, or in a
+    state that no longer allows the step (deciding twice). Pages and the API answer 409 with
+    ``message``, and nothing is changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message

@@ -158,6 +158,18 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("coordinator.export_csv_excel_vi", "GET"): Rule("/p/{plan}/export/overview-excel-vi.csv", SEE_ALL),
     ("coordinator.report_index", "GET"): Rule("/p/{plan}/report", SEE_ALL),
     ("coordinator.report", "GET"): Rule("/p/{plan}/report/2017", SEE_ALL),
+    ("focal.report_index", "GET"): Rule("/p/{plan}/reports", SIGNED_IN),
+    ("focal.body_report", "GET"): Rule("/p/{plan}/bodies/{finance}/report/2017", SEE_ALL),
+    ("focal.body_report", "POST"): Rule("/p/{plan}/bodies/{finance}/report/2017", NOBODY, {"save": "1"}),
+    ("coordinator.body_reports_page", "GET"): Rule("/p/{plan}/body-reports", SEE_ALL),
+    ("coordinator.decide_body_report", "POST"): Rule(
+        "/body-reports/{body_report}/accept", STAFF, {"version": "{body_report_version}"}
+    ),
+    ("coordinator.province_report_page", "GET"): Rule("/p/{plan}/province-report/annual/2017", SEE_ALL),
+    ("coordinator.province_report_page", "POST"): Rule(
+        "/p/{plan}/province-report/annual/2017", STAFF, {"number": "1/BC-UBND", "version": "0"}
+    ),
+    ("coordinator.province_report_docx", "GET"): Rule("/p/{plan}/province-report/midterm/2018.docx", SEE_ALL),
     ("admin.audit_log", "GET"): Rule("/admin/audit", ADMIN),
     ("admin.audit_csv", "GET"): Rule("/admin/audit.csv", ADMIN),
     # The API: the same rules, by token and by browser session.
@@ -175,6 +187,21 @@ POLICY: dict[tuple[str, str], Rule] = {
     ("Targets.targets", "GET"): Rule("/api/v1/plans/{plan}/targets", SIGNED_IN),
     ("Targets.target", "GET"): Rule("/api/v1/targets/{target}", SEE_ALL),
     ("Targets.put_actual", "PUT"): Rule("/api/v1/target-values/{value}/actuals/2017", STAFF, {"value": 42}),
+    ("Reports.body_report", "GET"): Rule("/api/v1/plans/{plan}/bodies/{finance}/reports/2017", SEE_ALL),
+    ("Reports.save_body_report", "PUT"): Rule(
+        "/api/v1/plans/{plan}/bodies/{finance}/reports/2017", NOBODY, {"narratives": {}}
+    ),
+    ("Reports.submit_body_report", "POST"): Rule(
+        "/api/v1/plans/{plan}/bodies/{finance}/reports/2017/submit", NOBODY, {}
+    ),
+    ("Reports.accept_body_report", "POST"): Rule("/api/v1/body-reports/{body_report}/accept", STAFF, {}),
+    ("Reports.return_body_report", "POST"): Rule(
+        "/api/v1/body-reports/{body_report}/return", STAFF, {"reason": "matrix"}
+    ),
+    ("Reports.reopen_body_report", "POST"): Rule(
+        "/api/v1/body-reports/{accepted_report}/reopen", STAFF, {"reason": "matrix"}
+    ),
+    ("Reports.province", "GET"): Rule("/api/v1/plans/{plan}/province-reports/final/2020", SEE_ALL),
     ("Progress.by_body", "GET"): Rule("/api/v1/plans/{plan}/progress/bodies", SIGNED_IN),
     ("Progress.by_year", "GET"): Rule("/api/v1/plans/{plan}/progress/years", SIGNED_IN),
 }
@@ -231,8 +258,9 @@ def _objects(seed) -> dict[str, int]:
         created_at=utcnow(),
     )
     db.session.add(message)
+    reports = _body_reports(seed)
     db.session.commit()
-    return {
+    return reports | {
         "plan": seed.plan_id,
         "finance": finance.id,
         "districts": body("districts").id,
@@ -248,6 +276,46 @@ def _objects(seed) -> dict[str, int]:
         "objective": db.session.scalar(
             select(Objective.id).where(Objective.plan_id == seed.plan_id).limit(1)
         ),
+    }
+
+
+def _body_reports(seed) -> dict[str, int]:
+    """Finance's report for 2017 waiting for review and its 2016 one accepted; Health's 2017
+    draft with every narrative written (for its focal point's own writes, tests/test_csrf.py)."""
+    from gplan.models import BodyReport
+    from gplan.reporting.body_reports import assemble
+
+    now = utcnow()
+    waiting = BodyReport(
+        plan_id=seed.plan_id,
+        body_id=body("finance").id,
+        year=2017,
+        status="submitted",
+        submitted_at=now,
+        narratives={},
+    )
+    accepted = BodyReport(
+        plan_id=seed.plan_id,
+        body_id=body("finance").id,
+        year=2016,
+        status="accepted",
+        decided_at=now,
+        narratives={},
+    )
+    sections = assemble(plan(seed), body("health"), 2017, now.date()).objectives
+    draft = BodyReport(
+        plan_id=seed.plan_id,
+        body_id=body("health").id,
+        year=2017,
+        narratives={s.key: "Ma trận" for s in sections},
+    )
+    db.session.add_all([waiting, accepted, draft])
+    db.session.flush()
+    return {
+        "health": body("health").id,
+        "body_report": waiting.id,
+        "body_report_version": waiting.version,
+        "accepted_report": accepted.id,
     }
 
 
@@ -345,8 +413,20 @@ FOREIGN: dict[tuple[str, str], list[str]] = {
         "/api/v1/target-values/{value}/actuals/2017",
         "/api/v1/target-values/{value}/actuals/2015",
     ],
+    ("Reports.body_report", "GET"): ["/api/v1/plans/{plan}/bodies/{finance}/reports/2017"],
+    ("Reports.save_body_report", "PUT"): ["/api/v1/plans/{plan}/bodies/{finance}/reports/2017"],
+    ("Reports.submit_body_report", "POST"): ["/api/v1/plans/{plan}/bodies/{finance}/reports/2017/submit"],
+    ("Reports.accept_body_report", "POST"): ["/api/v1/body-reports/{body_report}/accept"],
+    ("Reports.return_body_report", "POST"): ["/api/v1/body-reports/{body_report}/return"],
+    ("Reports.reopen_body_report", "POST"): ["/api/v1/body-reports/{accepted_report}/reopen"],
+    ("Reports.province", "GET"): ["/api/v1/plans/{plan}/province-reports/annual/2017"],
 }
 FOREIGN_BODIES = {
+    ("Reports.save_body_report", "PUT"): {"narratives": {}},
+    ("Reports.submit_body_report", "POST"): {},
+    ("Reports.accept_body_report", "POST"): {},
+    ("Reports.return_body_report", "POST"): {"reason": "matrix"},
+    ("Reports.reopen_body_report", "POST"): {"reason": "matrix"},
     ("Tasks.change_progress", "POST"): {"progress": "done", "note": "matrix"},
     ("Targets.put_actual", "PUT"): {"value": 42},
 }

@@ -1,6 +1,7 @@
 """The demo tells the truth: the 2016–2020 plan as issued, shown on a simulated day inside its
 period, with every date, status and reminder computed for that day, and a banner saying so."""
 
+from collections import Counter
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,7 +10,8 @@ from sqlalchemy import func, select
 
 from gplan import create_app
 from gplan.extensions import db
-from gplan.models import MailMessage, Plan, TargetActual, Task, TaskEvent, User
+from gplan.mail.vocabulary import MailKind
+from gplan.models import BodyReport, MailMessage, Plan, TargetActual, Task, TaskEvent, User
 from gplan.reminders.run import run_reminders
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 from gplan.timeutil import LOCAL_TZ, local_today, simulate_today, utcnow
@@ -48,6 +50,17 @@ def test_flask_demo_loads_the_plan_as_issued_with_the_progress_of_a_day_in_its_p
         assert len(events) >= len(done) and max(e.at for e in events).date() <= DEMO_DAY
         years = set(db.session.scalars(select(TargetActual.year)))
         assert years == {2015, 2016, 2017, 2018}  # the year before the period up to "this" year
+        # Last year's body reports: accepted, returned and waiting, each decision mailed to the body.
+        states = Counter(db.session.scalars(select(BodyReport.status).where(BodyReport.year == 2017)))
+        assert {s: n > 0 for s, n in states.items()} == {
+            "accepted": True,
+            "returned": True,
+            "submitted": True,
+        }
+        decided = select(func.count(MailMessage.id)).where(
+            MailMessage.kind.in_(["report_accepted", "report_returned"])
+        )
+        assert db.session.scalar(decided) >= states["accepted"] + states["returned"]
         demo_user = db.session.scalar(select(User).filter_by(email="coordinator@example.org"))
         assert demo_user.check_password("gplan-demo-2026")
 
@@ -91,7 +104,9 @@ def test_statuses_pages_and_reminders_are_those_of_the_simulated_day(databases, 
 
         run_reminders(local_today())
         db.session.commit()
-        subjects = db.session.scalars(select(MailMessage.subject)).all()
+        # The digests of that day (the demo's decisions on last year's body reports were mailed too).
+        digests = select(MailMessage.subject).where(MailMessage.kind == MailKind.REMINDER_DIGEST)
+        subjects = db.session.scalars(digests).all()
         assert subjects and all("20/11/2018" in subject for subject in subjects)
     with app.app_context():
         db.session.remove()

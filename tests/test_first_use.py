@@ -162,6 +162,7 @@ def test_the_top_bar_is_the_same_on_every_page_and_remembers_the_plan(client, se
     assert on_the_plan == [
         f"/p/{other.id}/progress",
         f"/p/{other.id}/tasks",
+        f"/p/{other.id}/body-reports",
         f"/p/{other.id}/",
         "/admin/",
         "/outbox",
@@ -176,7 +177,8 @@ def test_the_top_bar_is_the_same_on_every_page_and_remembers_the_plan(client, se
 def test_a_focal_point_has_a_short_menu_and_an_account_menu(client, seed):
     login(client, focal_email("dolisa"))
     menu = _menu(client, "/profile/")
-    assert menu[0] == f"/p/{seed.plan_id}/tasks" and menu[-1] == f"/p/{seed.plan_id}/" and len(menu) <= 3
+    assert menu[0] == f"/p/{seed.plan_id}/tasks" and menu[-1] == f"/p/{seed.plan_id}/" and len(menu) <= 4
+    assert menu[1] == f"/p/{seed.plan_id}/reports"  # the body's report for the year
     page = client.get("/profile/").get_data(as_text=True)
     for link in ("/profile/", "/profile/reminders", "/password", "/logout"):
         assert f'"{link}"' in page

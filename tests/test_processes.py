@@ -122,8 +122,17 @@ def deployment(databases, tmp_path, smtp_server):
 
 
 def _digests(deployment) -> int:
-    """Every message in the outbox: the demo invites nobody, so they are all reminder digests."""
+    """Every message in the outbox: the demo invites nobody, so they are the reminder digests and
+    the mail telling some bodies that last year's report was accepted or returned (one each)."""
     return deployment.scalar(select(func.count(MailMessage.id)))
+
+
+def _per_message(smtp_server) -> Counter:
+    """How often each recipient received each message (by its subject: a person gets one digest
+    a day and at most one report decision, whose subjects differ)."""
+    return Counter(
+        (address, received.subject) for received in smtp_server.received for address in received.to
+    )
 
 
 def _sent(deployment) -> int:
@@ -150,8 +159,9 @@ def test_two_schedulers_and_four_workers_send_each_reminder_once(deployment, smt
     time.sleep(3)  # two more outbox rounds from each scheduler: nothing more may arrive
     digests = _digests(deployment)
     assert len(smtp_server.received) == digests
-    per_recipient = Counter(address for received in smtp_server.received for address in received.to)
-    assert max(per_recipient.values()) == 1  # one digest a day per person
+    per_recipient = _per_message(smtp_server)
+    assert max(per_recipient.values()) == 1  # one digest a day per person, each report mail once
+    assert deployment.scalar(select(func.count(MailMessage.id)).where(MailMessage.kind.like("report_%"))) > 0
     assert deployment.scalar(select(func.count(Reminder.id))) >= digests
 
 
@@ -167,7 +177,7 @@ def test_a_scheduler_killed_mid_batch_loses_no_reminder(deployment, smtp_server)
     deployment.scheduler()
     deployment.wait_until(lambda: _every_digest_sent(deployment))
     time.sleep(1)
-    per_recipient = Counter(address for received in smtp_server.received for address in received.to)
+    per_recipient = _per_message(smtp_server)
     assert len(per_recipient) == digests  # everybody got theirs
     # At most the one message in flight when it died may come twice (sent, not yet marked).
     assert sum(count - 1 for count in per_recipient.values()) <= 1

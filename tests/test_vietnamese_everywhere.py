@@ -223,7 +223,7 @@ COMMON = [
     "your",
 ]
 SKIPPED_PATHS = ("/logout", "/language/", "/static/", "/api/", "/calendar/", "/favicon")
-DOWNLOADS = (".csv", ".xlsx", ".ics", "/evidence")
+DOWNLOADS = (".csv", ".xlsx", ".docx", ".ics", "/evidence")
 
 
 def _english_words() -> set[str]:
@@ -389,6 +389,37 @@ def _upload(client, content: bytes, name: str, **period):
     return submit(client, "/admin/plans/import", data, content_type="multipart/form-data")
 
 
+def _report_history(keep, seed, focal, coordinator) -> None:
+    """Health's report for 2018: saved, submitted, returned, submitted again, accepted, reopened;
+    and the province's report filled in."""
+    from gplan.models import BodyReport
+    from gplan.reporting.body_reports import assemble
+    from gplan.timeutil import local_today
+    from tests.helpers import plan
+
+    report = f"/p/{seed.plan_id}/bodies/{body('health').id}/report/2018"
+    sections = assemble(plan(seed), body("health"), 2018, local_today()).objectives
+    narratives = {f"narrative-{s.key}": "Đã thực hiện" for s in sections}
+    keep("report draft", submit(focal, report, {"save": "1"}, follow_redirects=True))
+    keep("report submit", submit(focal, report, narratives | {"submit": "1"}, follow_redirects=True))
+    rid = db.session.scalar(
+        select(BodyReport.id).where(BodyReport.body_id == body("health").id, BodyReport.year == 2018)
+    )
+    decide = f"/body-reports/{rid}"
+    keep(
+        "report return",
+        submit(coordinator, f"{decide}/return", {"reason": "Bổ sung"}, page=report, follow_redirects=True),
+    )
+    keep("report again", submit(focal, report, {"submit": "1"}, follow_redirects=True))
+    keep("report accept", submit(coordinator, f"{decide}/accept", {}, page=report, follow_redirects=True))
+    keep(
+        "report reopen",
+        submit(coordinator, f"{decide}/reopen", {"reason": "Cập nhật"}, page=report, follow_redirects=True),
+    )
+    province = f"/p/{seed.plan_id}/province-report/annual/2017"
+    keep("province", submit(coordinator, province, {"number": "1/BC-UBND"}, follow_redirects=True))
+
+
 def _history(app, seed, english) -> dict[str, list[str]]:
     """Leave a trace of every kind, through the pages; what the pages answer is checked too."""
     answers: dict[str, list[str]] = {}
@@ -497,6 +528,7 @@ def _history(app, seed, english) -> dict[str, list[str]]:
     nudge = f"/p/{seed.plan_id}/bodies/{police}/nudge"
     keep("nudge", submit(coordinator, nudge, {"note": "Đề nghị gửi báo cáo"}, follow_redirects=True))
     keep("nudge again", submit(coordinator, nudge, {"note": "Lần nữa"}))
+    _report_history(keep, seed, focal, coordinator)
     run_reminders(DAY.date())
     db.session.commit()
     done = set(db.session.scalars(select(AuditEntry.action).distinct()))

@@ -66,6 +66,18 @@ def can_view_responsibility(user: User, responsibility: Responsibility) -> bool:
     return db.session.scalar(query) is not None
 
 
+def can_write_body_report(user: User, body: Body) -> bool:
+    """A body's yearly report is written and submitted by that body's own focal points only:
+    it is the body's word to the coordinator."""
+    return user.is_focal_point and user.body_id == body.id
+
+
+def can_review_reports(user: User) -> bool:
+    """Accepting, returning and reopening a body's report, and filling in the province's
+    report: the coordinators and the administrators."""
+    return user.edits_all_progress
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise AccessDenied

@@ -11,7 +11,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from gplan.accounts.access import AccessDenied
 from gplan.extensions import db
-from gplan.validation import InputError
+from gplan.validation import Conflict, InputError
 
 PREFIXES = ("/api/",)
 
@@ -103,6 +103,11 @@ def register(blueprint) -> None:
     def _stale(error):
         db.session.rollback()
         return error_response(409)
+
+    @blueprint.errorhandler(Conflict)
+    def _conflict(error):
+        db.session.rollback()
+        return error_response(409, error.message)
 
     @blueprint.errorhandler(InternalServerError)
     def _server_error(error):

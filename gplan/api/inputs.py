@@ -119,3 +119,32 @@ class ActualInputSchema(Strict):
 
 class ProgressQuerySchema(Strict):
     year = fields.Integer(validate=YEAR_RANGE, metadata={"description": "Only tasks of this year."})
+
+
+def _version_read() -> StrictInteger:
+    return StrictInteger(
+        load_default=None,
+        validate=validate.Range(min=0, max=2**31 - 1),
+        metadata={
+            "description": "The report's version you read (0: never saved); a different one gives 409."
+        },
+    )
+
+
+class BodyReportInputSchema(Strict):
+    narratives = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=40)),
+        values=Text(allow_none=True),
+        load_default=dict,
+        metadata={"description": "The narrative per objective, by the objective's ref; those left out stay."},
+    )
+    version = _version_read()
+
+
+class DecisionInputSchema(Strict):
+    version = _version_read()
+
+
+class ReasonedDecisionInputSchema(Strict):
+    reason = Text(required=True, metadata={"description": "Why: required, the body reads it."})
+    version = _version_read()

@@ -3,6 +3,7 @@
 from flask import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def download(content: bytes, content_type: str, name: str) -> Response:

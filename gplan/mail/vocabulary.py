@@ -24,6 +24,8 @@ class MailKind(RichStrEnum):
     NUDGE = "nudge", _l("Nudge")
     INVITE = "invite", _l("Invitation")
     RESET = "reset", _l("Password reset")
+    REPORT_RETURNED = "report_returned", _l("Body report returned")
+    REPORT_ACCEPTED = "report_accepted", _l("Body report accepted")
 
     @property
     def is_account_mail(self) -> bool:

@@ -4,6 +4,7 @@ from gplan.models.actual import TargetActual, TargetActualRevision
 from gplan.models.api_token import ApiToken
 from gplan.models.audit import AuditEntry
 from gplan.models.body import Body
+from gplan.models.body_report import BodyReport, ProvinceReport
 from gplan.models.outbox import MailMessage
 from gplan.models.plan import (
     Activity,
@@ -36,6 +37,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Body",
+    "BodyReport",
     "CalendarFeed",
     "MailMessage",
     "Nudge",
@@ -43,6 +45,7 @@ __all__ = [
     "Plan",
     "PlanBody",
     "PlanUpload",
+    "ProvinceReport",
     "Reminder",
     "ReminderOptOut",
     "ReminderPolicy",

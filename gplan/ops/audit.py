@@ -40,6 +40,12 @@ BODY_CHANGED = "body_changed"
 MEMBER_ADDED = "member_added"
 TOKEN_CREATED = "token_created"  # an audit event name  # nosec B105
 TOKEN_REVOKED = "token_revoked"  # an audit event name  # nosec B105
+BODY_REPORT_SAVED = "body_report_saved"
+BODY_REPORT_SUBMITTED = "body_report_submitted"
+BODY_REPORT_ACCEPTED = "body_report_accepted"
+BODY_REPORT_RETURNED = "body_report_returned"
+BODY_REPORT_REOPENED = "body_report_reopened"
+PROVINCE_REPORT_SAVED = "province_report_saved"
 
 ACTION_LABELS = {
     LOGIN: lazy_gettext("Signed in"),
@@ -62,6 +68,12 @@ ACTION_LABELS = {
     MEMBER_ADDED: lazy_gettext("Member unit added"),
     TOKEN_CREATED: lazy_gettext("API token created"),
     TOKEN_REVOKED: lazy_gettext("API token revoked"),
+    BODY_REPORT_SAVED: lazy_gettext("Body report saved"),
+    BODY_REPORT_SUBMITTED: lazy_gettext("Body report submitted"),
+    BODY_REPORT_ACCEPTED: lazy_gettext("Body report accepted"),
+    BODY_REPORT_RETURNED: lazy_gettext("Body report returned"),
+    BODY_REPORT_REOPENED: lazy_gettext("Body report reopened"),
+    PROVINCE_REPORT_SAVED: lazy_gettext("Province report saved"),
 }
 
 

@@ -21,6 +21,7 @@ from gplan.models import Body, Plan, Task, TaskEvent, User
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
+from gplan.reporting import body_reports
 from gplan.reporting.actuals import record_actual
 from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import LOCAL_TZ, local_today, simulate_today
@@ -120,6 +121,38 @@ def _record_sample_figures(plan: Plan, coordinator: User, today: date, seed: int
                     )
 
 
+DEMO_NARRATIVE = (
+    "Đã triển khai các nhiệm vụ được giao theo kế hoạch; lồng ghép nội dung bình đẳng giới "
+    "vào hoạt động chuyên môn và tổ chức tuyên truyền cho cán bộ, người dân."
+)
+DEMO_RETURN_REASONS = (
+    "Đề nghị bổ sung số liệu tách biệt theo giới và minh chứng kèm theo.",
+    "Phần thuyết minh còn chung chung, đề nghị nêu rõ kết quả đạt được so với chỉ tiêu.",
+)
+
+
+def _record_sample_body_reports(
+    plan: Plan, users_by_body: dict[int, User], coordinator: User, today: date
+) -> None:
+    """Last year's reports of the bodies: some accepted, some returned, some waiting for review,
+    so that the bodies' reports, the review and the province's report all show something."""
+    year = today.year - 1
+    if year not in plan.years:
+        return
+    bodies = [b for b in task_holding_bodies(plan) if b.id in users_by_body]
+    for number, body in enumerate(bodies[:11]):
+        assembled = body_reports.assemble(plan, body, year, today)
+        if not assembled.objectives:
+            continue
+        narratives = {s.key: DEMO_NARRATIVE for s in assembled.objectives}
+        report = body_reports.save(users_by_body[body.id], assembled, narratives, None, submit=True)
+        if number < 6:
+            body_reports.accept(coordinator, report, None)
+        elif number < 8:
+            reason = DEMO_RETURN_REASONS[number % len(DEMO_RETURN_REASONS)]
+            body_reports.return_report(coordinator, report, reason, None)
+
+
 def demo_day(app: Flask) -> date:
     """The day the demo shows: the installation's simulated date, else ``DEMO_TODAY``; and the
     installation is set to run on it."""
@@ -154,5 +187,6 @@ def load_demo(today: date | None = None) -> tuple[Plan, list[DemoAccount]]:
     if first_progress:
         _record_plausible_progress(plan, {u.body_id: u for u in created if u.body_id}, today)
         _record_sample_figures(plan, created[1], today)
+        _record_sample_body_reports(plan, {u.body_id: u for u in created if u.body_id}, created[1], today)
     listing = [DemoAccount(u.email, u.role, u.body.name if u.body else None) for u in created]
     return plan, listing

@@ -74,9 +74,15 @@ def annual_report(plan: Plan, year: int, today: date) -> AnnualReport:
             section.overdue.append(task)
     for section in sections.values():
         section.done.sort(key=lambda t: (t.completed_on or t.due_on, t.id))
+    return AnnualReport(plan, year, today, overview, list(sections.values()), target_lines(plan, year))
+
+
+def target_lines(plan: Plan, year: int, owner_body_id: int | None = None) -> list[TargetLine]:
+    """Every target value (or those ``owner_body_id`` reports) judged on its figures up to
+    ``year``: what the annual, the body's and the province's reports show."""
     lines = []
-    for row in target_data.target_rows(plan):
+    for row in target_data.target_rows(plan, owner_body_id):
         upto = {y: a for y, a in row.actuals.items() if y <= year}
         assessment = target_data.assess(row.value, upto, (plan.period_start, plan.period_end))
         lines.append(TargetLine(row, assessment, row.actuals.get(year - 1)))
-    return AnnualReport(plan, year, today, overview, list(sections.values()), lines)
+    return lines

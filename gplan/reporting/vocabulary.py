@@ -48,3 +48,42 @@ class Horizon(RichStrEnum):
     END = "end", _l("By the end of the period")
     YEARLY = "yearly", _l("every year")
     TERM = "term", _l("By a stage of the plan")
+
+
+class BodyReportStatus(RichStrEnum):
+    """Where a body's report for a year stands (``BodyReport.status``): written by the body,
+    submitted as a whole, then accepted (locked) or returned with a reason."""
+
+    DRAFT = "draft", _l("Draft"), "tone-idle"
+    SUBMITTED = "submitted", _l("Submitted, awaiting review"), "tone-progress"
+    RETURNED = "returned", _l("Returned"), "tone-late"
+    ACCEPTED = "accepted", _l("Accepted"), "tone-ok"
+
+    @property
+    def editable(self) -> bool:
+        """Whether the body may still change and submit it."""
+        return self in (BodyReportStatus.DRAFT, BodyReportStatus.RETURNED)
+
+
+class ProvinceReportKind(RichStrEnum):
+    """Which of the province's reports: every year's, the mid-term review (the plan's third
+    year) and the final review (its last year)."""
+
+    ANNUAL = "annual", _l("Annual report")
+    MIDTERM = "midterm", _l("Mid-term review report")
+    FINAL = "final", _l("Final review report")
+
+    def allows(self, year: int, period: tuple[int, int]) -> bool:
+        """Whether a report of this kind exists for ``year`` of a plan running ``period``."""
+        start, end = period
+        if not start <= year <= end:
+            return False
+        if self == ProvinceReportKind.MIDTERM:
+            return year == min(start + 2, end)
+        if self == ProvinceReportKind.FINAL:
+            return year == end
+        return True
+
+    def first_year(self, year: int, period: tuple[int, int]) -> int:
+        """The first year the report looks back on: its own year, or the start of the period."""
+        return year if self == ProvinceReportKind.ANNUAL else period[0]

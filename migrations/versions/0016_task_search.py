@@ -1,7 +1,7 @@
 """the search index: duties, bodies and notes, folded to letters without marks, kept by the database
 
 Revision ID: 0016_task_search
-Revises: 0010_task_tally
+Revises: 0013_body_reports
 Create Date: 2026-12-01 11:00:00
 
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-01 11:00:00
 from alembic import op
 
 revision = "0016_task_search"
-down_revision = "0010_task_tally"
+down_revision = "0013_body_reports"
 branch_labels = None
 depends_on = None
 

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("coordinator", __name__)
 
-from gplan.blueprints.coordinator import cells, display, progress_views, report_views, target_views
+from gplan.blueprints.coordinator import (
+    body_report_views,
+    cells,
+    display,
+    progress_views,
+    report_views,
+    target_views,
+)

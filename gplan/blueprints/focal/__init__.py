@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("focal", __name__)
 
-from gplan.blueprints.focal import views
+from gplan.blueprints.focal import report_views, views

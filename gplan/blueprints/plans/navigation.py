@@ -18,6 +18,11 @@ SESSION_KEY = "plan_id"
 
 # The top bar's sections: the section a page belongs to, by the start of its endpoint.
 SECTIONS = {
+    "coordinator.body_report": "reports",
+    "coordinator.decide_body_report": "reports",
+    "coordinator.province_report": "reports",
+    "focal.body_report": "reports",
+    "focal.report_index": "reports",
     "coordinator.target": "targets",
     "coordinator.": "monitoring",
     "focal.": "tasks",
