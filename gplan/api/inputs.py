@@ -79,6 +79,14 @@ class TaskQuerySchema(Strict):
     )
     due_before = fields.Date(metadata={"description": "Deadline on or before this date."})
     due_after = fields.Date(metadata={"description": "Deadline on or after this date."})
+    q = fields.String(
+        validate=validate.Length(max=1000),
+        metadata={
+            "description": "Words to find in the duty (its reference, text, English title), the body's "
+            "names or the task's note, with or without Vietnamese marks: `bao cao` finds `báo cáo`. "
+            "Every word must be found; a word may be cut short. At most 200 characters and 10 words."
+        },
+    )
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=DEFAULT_PER_PAGE, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 

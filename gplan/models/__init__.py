@@ -29,6 +29,7 @@ from gplan.models.reminder import (
     SchedulerLease,
 )
 from gplan.models.request import ExtensionRequest, TaskComment
+from gplan.models.search_index import SOURCES as SEARCH_SOURCES  # noqa: F401  (registers its DDL)
 from gplan.models.tally import TaskBodyTally, TaskTally
 from gplan.models.task import Task, TaskEvent, TaskSubmission
 from gplan.models.user import User

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gplan.accounts.access import visible_body_ids
@@ -22,7 +22,9 @@ from gplan.models.plan import responsibility_activity, responsibility_objective
 from gplan.models.tally import tally_count
 from gplan.models.task import status_expression
 from gplan.paging import Page, fetch_page
+from gplan.tasks import search as task_search
 from gplan.tasks.rows import task_rows
+from gplan.tasks.search import Search
 from gplan.tasks.vocabulary import TaskProgress
 
 # The focal point's sections, in the order its list shows them. "Due soon" holds what is due
@@ -55,6 +57,7 @@ class TaskFilters:
     due_after: date | None = None  # inclusive, on the deadline after any extension
     due_before: date | None = None
     section: str | None = None
+    search: Search | None = None  # words to find (gplan.tasks.search)
 
     def as_args(self) -> dict[str, object]:
         """The filters under the address's names, for links that keep them (the plan is in
@@ -70,6 +73,7 @@ class TaskFilters:
             "due_after": self.due_after.isoformat() if self.due_after else None,
             "due_before": self.due_before.isoformat() if self.due_before else None,
             "section": self.section,
+            "q": self.search.text if self.search else None,
         }
         return {name: value for name, value in args.items() if value is not None}
 
@@ -101,10 +105,11 @@ class TaskQuery:
         self.filters = filters
         self.today = today
         self.due_soon_days = due_soon_days
+        self._found: task_search.Matches | None = None
 
     # ---- what matches ------------------------------------------------------------------
 
-    def conditions(self, *, section: bool = True) -> list[Any]:
+    def conditions(self, *, section: bool = True, search: bool = True, statuses: bool = True) -> list[Any]:
         """The WHERE clauses: the viewer's scope first, then every filter."""
         f = self.filters
         allowed = visible_body_ids(self.viewer)
@@ -131,11 +136,24 @@ class TaskQuery:
             where.append(Task.deadline >= f.due_after)
         if f.due_before is not None:
             where.append(Task.deadline <= f.due_before)
-        if f.statuses:
+        if statuses and f.statuses:
             where.append(status_expression(self.today).in_(f.statuses))
         if section and f.section is not None:
             where.append(self.section_expression() == f.section)
+        if search and f.search is not None:
+            found = self.found()
+            where.append(found.anywhere() if found else false())
         return where
+
+    def found(self) -> task_search.Matches | None:
+        """What the search matches, asked of the index once per query; None when it cannot
+        match anything."""
+        search = self.filters.search
+        if search is None or search.problem or not search.words:
+            return None
+        if self._found is None:
+            self._found = task_search.matches(search)
+        return self._found
 
     def section_expression(self, outputs: dict[str, object] | None = None) -> Any:
         """The SQL for a task's section (or, with ``outputs``, a value per section)."""
@@ -167,6 +185,11 @@ class TaskQuery:
     def count(self) -> int:
         """How many tasks match: from the task tally when the filters name only what it holds
         (plan, body, year, duty, objective, activity), else by counting the tasks."""
+        if self.filters.search is not None and (found := self.found()) is not None:
+            where = self.conditions(search=False, statuses=False)
+            counted = task_search.count(where, found, self.filters.statuses, self.today)
+            if counted is not None:
+                return counted
         where = self.conditions()
         tallied = tally_count(where)
         if tallied is not None:
@@ -188,8 +211,8 @@ class TaskQuery:
 
     # ---- rows --------------------------------------------------------------------------
 
-    def _where(self, order: str) -> list[Any]:
-        where = self.conditions()
+    def _where(self, order: str, *, search: bool = True) -> list[Any]:
+        where = self.conditions(search=search)
         if order == BY_SECTION:
             where.append(self.section_expression().in_(self.listed_sections()))
         return where
@@ -224,7 +247,13 @@ class TaskQuery:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
-            ids = select(Task.id).where(*self._where(order)).order_by(*self._ordering(order))
+            where, ordering = self._where(order), self._ordering(order)
+            matched = self.found()
+            if matched is not None and total <= task_search.FEW:
+                where, ordering = task_search.few(
+                    self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
+                )
+            ids = select(Task.id).where(*where).order_by(*ordering)
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
             return task_rows(
                 ids.limit(limit).offset(offset),

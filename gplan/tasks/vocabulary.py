@@ -74,6 +74,8 @@ class TaskEventKind(RichStrEnum):
     RETURNED = "returned", _l("Submission returned")
     ACCEPTED = "accepted", _l("Submission accepted")
     REOPENED = "reopened", _l("Reopened")
+    EXTENSION_REQUESTED = "extension_requested", _l("Extension requested")
+    EXTENSION_REFUSED = "extension_refused", _l("Extension refused")
 
 
 class SubmissionState(RichStrEnum):
@@ -82,8 +84,6 @@ class SubmissionState(RichStrEnum):
     WAITING = "waiting", _l("Awaiting review"), "tone-review"
     RETURNED = "returned", _l("Returned"), "tone-returned"
     ACCEPTED = "accepted", _l("Accepted"), "tone-ok"
-    EXTENSION_REQUESTED = "extension_requested", _l("Extension requested")
-    EXTENSION_REFUSED = "extension_refused", _l("Extension refused")
 
 
 class ExtensionState(RichStrEnum):

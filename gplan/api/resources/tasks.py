@@ -13,9 +13,11 @@ from gplan.api.schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
 from gplan.api.task_json import task_page_response
 from gplan.extensions import db
 from gplan.models import Body, Plan, Task
+from gplan.tasks import search as task_search
 from gplan.tasks.progress import record_progress
 from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.timeutil import local_today
+from gplan.validation import InputError
 
 bp = resource_blueprint("Tasks", __name__, "Dated tasks of the bodies, their history and progress.")
 
@@ -30,12 +32,18 @@ def viewable_task(task_id: int) -> Task:
 @bp.arguments(TaskQuerySchema, location="query", as_kwargs=True, unknown=ma.RAISE)
 @bp.response(200, TaskPageSchema)
 @documented_errors(bp, 401, 403, 404)
-def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before=None, due_after=None):
+def tasks(
+    page, per_page, plan=None, body=None, year=None, status=(), due_before=None, due_after=None, q=None
+):
     """Tasks the caller may see, earliest deadline first, a page at a time.
 
     A focal point sees its own body's tasks only; asking for another body gives 403. No task
-    matching is one page holding nothing; a page past the last holds nothing.
+    matching is one page holding nothing; a page past the last holds nothing. A search (`q`)
+    with nothing to search for (no letters or digits, too long, too many words) is 422.
     """
+    search = task_search.parse(q)
+    if search is not None and search.problem:
+        raise InputError(search.problem, "q")
     if plan is not None and db.session.get(Plan, plan) is None:
         api_abort(404, message=gettext("There is no plan %(id)d.", id=plan))
     if body is not None:
@@ -51,6 +59,7 @@ def tasks(page, per_page, plan=None, body=None, year=None, status=(), due_before
         statuses=tuple(status or ()),
         due_after=due_after,
         due_before=due_before,
+        search=search,
     )
     today = local_today()
     # Written from the page's plain rows; TaskPageSchema documents it (see api/task_json.py).

@@ -10,6 +10,7 @@ from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility
 from gplan.reporting.summary import SORT_KEYS
+from gplan.tasks import search as task_search
 from gplan.tasks.query import TaskFilters
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import local_today
@@ -35,6 +36,11 @@ def chosen_year(plan: Plan, *, this_year_by_default: bool = False) -> int | None
     if year not in plan.years:
         abort(404)
     return year
+
+
+def chosen_search() -> task_search.Search | None:
+    """The words searched for (``q``); what cannot be searched for is said on the page."""
+    return task_search.parse(request.args.get("q"))
 
 
 def chosen_sort() -> tuple[str, bool]:
@@ -64,7 +70,9 @@ def chosen_task_filters(plan: Plan) -> TaskFilters:
     unlinked = args.get("unlinked") or None
     if unlinked is not None and unlinked not in THEMES:
         abort(404)
-    filters = TaskFilters(plan_id=plan.id, year=chosen_year(plan), statuses=statuses, unlinked=unlinked)
+    filters = TaskFilters(
+        plan_id=plan.id, year=chosen_year(plan), statuses=statuses, unlinked=unlinked, search=chosen_search()
+    )
     body = _owned(Body, plan, args.get("body", type=int))
     filters.body_id = body.id if body else None
     for name, model in (("objective", Objective), ("activity", Activity), ("responsibility", Responsibility)):

@@ -7,6 +7,7 @@ from gplan.accounts.access import visible_body_ids
 from gplan.blueprints.coordinator import bp
 from gplan.blueprints.coordinator.args import (
     THEMES,
+    chosen_search,
     chosen_sort,
     chosen_task_filters,
     chosen_year,
@@ -98,12 +99,22 @@ def tasks(plan_id: int):
 def overdue(plan_id: int):
     plan = get_plan_or_404(plan_id)
     year, today = chosen_year(plan), local_today()
-    overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,))
-    total = summary.status_totals(plan, today, year, visible_body_ids(current_user)).overdue
+    search = chosen_search()
+    overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,), search=search)
+    # Without a search the number is the tally's; with one, the query counts what it finds.
+    total = (
+        None if search else summary.status_totals(plan, today, year, visible_body_ids(current_user)).overdue
+    )
     page = TaskQuery(current_user, overdue, today).page(*requested_page(request.args), total=total)
     contacts = task_lists.body_contacts({task.body_id for task in page.items})
     return render_template(
-        "coordinator/overdue.html", plan=plan, year=year, page=page, contacts=contacts, today=today
+        "coordinator/overdue.html",
+        plan=plan,
+        year=year,
+        page=page,
+        contacts=contacts,
+        today=today,
+        search=search,
     )
 
 
@@ -116,7 +127,10 @@ def body(plan_id: int, body_id: int):
     by_year = summary.body_years(plan, body, today)
     if not by_year and body not in summary.ordered_bodies(plan, ()):
         abort(404)
-    query = TaskQuery(current_user, TaskFilters(plan_id=plan.id, body_id=body.id, year=year), today)
+    search = chosen_search()
+    query = TaskQuery(
+        current_user, TaskFilters(plan_id=plan.id, body_id=body.id, year=year, search=search), today
+    )
     return render_template(
         "coordinator/body.html",
         plan=plan,
@@ -126,6 +140,7 @@ def body(plan_id: int, body_id: int):
         page=query.page(*requested_page(request.args), load=HISTORY),
         contacts=task_lists.body_contacts({body.id}),
         today=today,
+        search=search,
     )
 
 

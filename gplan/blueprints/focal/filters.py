@@ -5,6 +5,7 @@ from werkzeug.datastructures import MultiDict
 
 from gplan.blueprints.focal.forms import TaskFilterForm
 from gplan.models import Body, Plan
+from gplan.tasks import search as task_search
 from gplan.tasks.query import SECTIONS, TaskFilters
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.templating import locale_code, shorten
@@ -36,6 +37,7 @@ def task_filter_from_args(plan: Plan, body: Body, args: MultiDict) -> tuple[Task
         filters.objective_id = form.objective.data or None
         filters.activity_id = form.activity.data or None
         filters.statuses = (form.status.data,) if form.status.data else ()
+    filters.search = task_search.parse(args.get("q"))
     if args.get("section") in SECTIONS:
         filters.section = args["section"]
     return form, filters
