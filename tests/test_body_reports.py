@@ -83,7 +83,7 @@ def test_the_focal_point_submits_the_report_and_the_coordinator_sees_it(app, cli
     coordinator = app.test_client()
     login(coordinator, COORDINATOR_EMAIL)
     listing = coordinator.get(f"/p/{seed.plan_id}/body-reports?year={YEAR}").get_data(as_text=True)
-    assert "Đã nộp, chờ duyệt" in listing
+    assert "Đã gửi, chờ duyệt" in listing
     page = coordinator.get(url).get_data(as_text=True)
     assert "Đã tổ chức tập huấn cho cán bộ y tế." in page and "Chấp nhận báo cáo" in page
 

@@ -111,7 +111,11 @@ def test_a_roll_over_leaves_the_old_period_as_it_was(app, client, seed, done_on_
         client, f"/admin/plans/{seed.plan_id}/roll-over", data, content_type="multipart/form-data"
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302  # a draft: the admin fills its header and publishes it
+    draft = response.location
+    header = {"code": "125/KH-UBND", "issued_on": "15/01/2021", "title": "Kế hoạch giai đoạn 2021-2025"}
+    assert submit(client, draft, header).status_code == 302
+    assert submit(client, f"{draft}/publish", {}, page=draft).status_code == 302
     assert _seen(app, done_on_time) == DONE_AS_IT_WAS
     later = db.session.scalar(select(Plan).where(Plan.period_start == 2021))
     first = task_of("health", "IV.7.a", "2021:annual_report", plan_id=later.id)

@@ -136,6 +136,7 @@ def test_the_whole_cycle_for_a_focal_point_and_a_coordinator(app, reviewed):
         assert actions == [
             "task_submitted",
             "submission_returned",
+            "comment_added",  # the reason opens the thread
             "task_submitted",
             "submission_accepted",
             "task_reopened",

@@ -58,7 +58,7 @@ def _ids(entries: Iterable[AuditEntry], kind: str) -> set[int]:
 
 def _body_keys(entry: AuditEntry) -> list[str]:
     details = entry.details if isinstance(entry.details, dict) else {}
-    keys = [details.get("body"), details.get("group")]
+    keys = [details.get("body"), details.get("group"), details.get("successor")]
     for side in ("before", "after"):
         if isinstance(details.get(side), dict):
             keys.append(details[side].get("body"))
@@ -246,6 +246,53 @@ class Describer:
             member=member.display_name(self.locale),
             group=self.body(details["group"]),
         )
+
+    def _draft_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        """An edit of a plan draft: which of its header fields or of a duty's parts changed."""
+        labels = _draft_labels()
+        header, duty = details.get("plan"), details.get("duty")
+        if isinstance(header, dict) and set(header) <= set(labels):
+            return gettext("Draft header: %(fields)s", fields=", ".join(labels[n] for n in header))
+        changes = details.get("changes")
+        if isinstance(duty, str) and isinstance(changes, dict) and set(changes) <= set(labels):
+            return f"{duty}: " + ", ".join(labels[name] for name in changes)
+        return None
+
+    def _body_retired(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
+        body = self.subjects.bodies.get(entry.subject_id or 0)
+        if body is None or "on" not in details:
+            return None
+        closed = details.get("closed")
+        words = {
+            "body": body.display_name(self.locale),
+            "date": _day(details["on"]),
+            "moved": int(details.get("moved") or 0),
+            "closed": len(closed) if isinstance(closed, list) else 0,
+        }
+        if details.get("successor"):
+            text = gettext(
+                "%(body)s retired from %(date)s: %(moved)d open tasks moved to %(successor)s, "
+                "%(closed)d closed",
+                successor=self.body(details["successor"]),
+                **words,
+            )
+        else:
+            text = gettext("%(body)s retired from %(date)s: %(closed)d open tasks closed", **words)
+        return f"{text} ({details['reason']})" if details.get("reason") else text
+
+
+def _draft_labels() -> dict[str, str]:
+    return {
+        "code": gettext("Number"),
+        "title": gettext("Title"),
+        "title_en": gettext("Title in English"),
+        "issued_on": gettext("Date of issue"),
+        "text": gettext("Text"),
+        "assignees": gettext("Bodies that get the tasks"),
+        "lead": gettext("Lead"),
+        "coordinating": gettext("Coordinating"),
+        "schedule": gettext("Schedule"),
+    }
 
 
 def describe_entries(entries: list[AuditEntry]) -> dict[int, str]:

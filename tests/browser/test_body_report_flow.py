@@ -20,8 +20,8 @@ def _submit_every_narrative(page, text: str) -> None:
     for area in page.locator("textarea[name^=narrative-]").all():
         area.fill(text)
     page.click("button[name=submit]")
-    assert page.locator(".flash-success").inner_text() == "Đã nộp để thẩm định."
-    assert page.locator("#report-status").inner_text() == "Đã nộp, chờ duyệt"
+    assert page.locator(".flash-success").inner_text() == "Đã gửi để duyệt."
+    assert page.locator("#report-status").inner_text() == "Đã gửi, chờ duyệt"
 
 
 def test_submit_return_resubmit_accept(browser, live_app):
@@ -44,7 +44,7 @@ def test_submit_return_resubmit_accept(browser, live_app):
     coordinator.click("nav.mainnav >> text=Báo cáo")
     coordinator.click("text=2018")
     row = coordinator.locator("tr", has_text="Sở Tài chính")
-    assert "Đã nộp, chờ duyệt" in row.inner_text()
+    assert "Đã gửi, chờ duyệt" in row.inner_text()
     row.locator("a").first.click()
     assert "Đã lồng ghép bình đẳng giới vào dự toán ngân sách" in coordinator.content()
     _no_serious_violations(coordinator)
@@ -52,7 +52,7 @@ def test_submit_return_resubmit_accept(browser, live_app):
     assert coordinator.locator("#reason[aria-invalid=true]").count() == 1
     coordinator.fill("#reason", "Đề nghị bổ sung số liệu tách biệt theo giới")
     coordinator.click("text=Trả lại cơ quan")
-    assert coordinator.locator("#report-status").inner_text() == "Bị trả lại"
+    assert coordinator.locator("#report-status").inner_text() == "Trả lại"
 
     focal.goto(report_url)
     assert focal.locator("#return-reason").inner_text() == "Đề nghị bổ sung số liệu tách biệt theo giới"
