@@ -6,9 +6,11 @@ from datetime import date, datetime
 
 import pytest
 import time_machine
+from sqlalchemy import select
 
 from gplan.extensions import db
-from gplan.models import Task
+from gplan.models import Body, Plan, Task
+from gplan.plans.queries import task_holding_bodies
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import COORDINATOR_EMAIL, focal_email, login, submit, task_of
 
@@ -176,6 +178,18 @@ def test_coordinator_picks_a_body_first(client, seed):
     page = client.get(f"/p/{seed.plan_id}/tasks").get_data(as_text=True)
     assert "Ủy ban nhân dân huyện Bình Giang" in page
     assert client.get(f"/p/{seed.plan_id}/tasks?body=99999").status_code == 404
+
+
+def test_a_bodys_list_opens_for_the_bodies_holding_tasks_and_no_other(client, seed):
+    plan = db.session.get(Plan, seed.plan_id)
+    holding = {b.id for b in task_holding_bodies(plan)}
+    everyone = db.session.scalars(select(Body).where(Body.jurisdiction == plan.jurisdiction)).all()
+    assert any(b.is_group for b in everyone) and any(b.parent_id for b in everyone)
+    assert 0 < len(holding) < len(everyone)
+    login(client, COORDINATOR_EMAIL)
+    for body in everyone:
+        expected = 200 if body.id in holding else 404
+        assert client.get(f"/p/{seed.plan_id}/tasks?body={body.id}").status_code == expected, body.key
 
 
 def test_date_near_midnight_uses_the_local_day(client):

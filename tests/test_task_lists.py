@@ -155,6 +155,72 @@ def test_the_focal_list_pages_follow_on_section_by_section(client, seed, june_20
     assert f"Còn {len(expected['later_years'])} nhiệm vụ ở các năm sau" in page
 
 
+def in_list_order(tasks: list[Task], year_chosen: bool = False) -> dict[str, list[int]]:
+    """Each section's task ids in the order the list shows them, worked out in Python: the
+    open ones by deadline, the done ones most recently done first."""
+    sections: dict[str, list[Task]] = {}
+    for task in tasks:
+        sections.setdefault(expected_section(task, year_chosen), []).append(task)
+    done = sorted(sections.pop("done", []), key=lambda t: t.id)
+    done.sort(key=lambda t: t.completed_on or t.due_on, reverse=True)
+    ordered = {
+        name: [t.id for t in sorted(found, key=lambda t: (t.deadline, t.id))]
+        for name, found in sections.items()
+    }
+    return ordered | {"done": [t.id for t in done]}
+
+
+@pytest.mark.parametrize("year", [None, 2018])
+def test_windows_open_now_and_late_completions_are_counted_and_placed_like_the_rest(
+    client, seed, june_2018, year
+):
+    extra = add_tasks("health", 96)[-6:]
+    for task in extra:
+        task.extended_due_on = None
+    # A window open now that ends after the coming days, this year and next: due soon.
+    extra[0].starts_on, extra[0].ends_on, extra[0].due_on = (
+        date(2018, 6, 1),
+        date(2018, 8, 20),
+        date(2018, 8, 20),
+    )
+    extra[1].starts_on, extra[1].ends_on = date(2018, 6, 5), date(2019, 1, 15)
+    extra[1].due_on, extra[1].year = date(2019, 1, 15), 2018
+    # A task of 2017 done this year (done, not done before) and one of 2016 done in 2017.
+    extra[2].year, extra[2].due_on, extra[2].progress = 2017, date(2017, 12, 20), TaskProgress.DONE
+    extra[2].completed_on = date(2018, 1, 9)
+    extra[3].year, extra[3].due_on, extra[3].progress = 2016, date(2016, 12, 20), TaskProgress.DONE
+    extra[3].completed_on = date(2017, 1, 9)
+    # A window not yet open, and one whose time has passed but is still open: by deadline.
+    extra[4].starts_on, extra[4].ends_on, extra[4].due_on = (
+        date(2018, 7, 1),
+        date(2018, 9, 1),
+        date(2018, 9, 1),
+    )
+    extra[5].starts_on, extra[5].ends_on, extra[5].due_on = (
+        date(2018, 3, 1),
+        date(2018, 4, 1),
+        date(2018, 4, 1),
+    )
+    for task in extra[:2] + extra[4:]:
+        task.progress, task.completed_on, task.year = TaskProgress.NOT_STARTED, None, 2018
+    db.session.flush()
+    tasks = body_tasks("health", year)
+    expected = in_list_order(tasks, year_chosen=year is not None)
+    assert extra[0].id in expected["due_soon"] and extra[5].id in expected["overdue"]
+    if year is None:
+        assert extra[1].id in expected["due_soon"] and extra[2].id in expected["done"]
+        assert extra[3].id not in expected["done"]
+    login(client, focal_email("health"))
+    url, seen = f"/p/{seed.plan_id}/tasks?per_page=7" + (f"&year={year}" if year else ""), {}
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert section_counts(page) == {s: len(expected.get(s, [])) for s in SECTION_HEADINGS}
+        for name, ids in section_ids(page).items():
+            seen.setdefault(name, []).extend(ids)
+        url = next_link(page)
+    assert seen == {s: expected[s] for s in SECTION_HEADINGS if expected.get(s)}
+
+
 def test_a_section_on_other_pages_says_where_it_is(client, seed, june_2018):
     add_tasks("health", 120)
     login(client, focal_email("health"))

@@ -202,3 +202,17 @@ class TaskSubmission(Model):
 # The lists ordered by deadline (all tasks, the overdue list, the API, the exports) read a page
 # from this index instead of sorting the plan's tasks.
 Index("ix_task_plan_deadline", Task.plan_id, Task.deadline, Task.body_id, Task.id)
+# One body's list (the focal point's sections, a body's API list) reads its page section by
+# section: the open ones from its deadlines, the done ones from their completion, newest first,
+# and the windows open now from their start; a page costs what it shows, not the body's size.
+Index("ix_task_plan_body_deadline", Task.plan_id, Task.body_id, Task.deadline, Task.id)
+Index(
+    "ix_task_plan_body_finished",
+    Task.plan_id,
+    Task.body_id,
+    Task.progress,
+    func.coalesce(Task.completed_on, Task.due_on),
+    Task.year,
+    Task.completed_on,
+)
+Index("ix_task_plan_body_starts", Task.plan_id, Task.body_id, Task.starts_on)

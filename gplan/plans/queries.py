@@ -66,4 +66,21 @@ def bodies_by_key(plan: Plan) -> dict[str, Body]:
 
 
 def body_in_plan(plan: Plan, body: Body) -> bool:
-    return body in task_holding_bodies(plan)
+    """Whether ``body`` is one of ``task_holding_bodies(plan)``, asked of its own links only
+    (itself, or the group it belongs to), not of every participant with its members."""
+    candidates = [] if body.is_group else [body.id]
+    if body.parent_id is not None and body.parent is not None and body.parent.is_group:
+        candidates.append(body.parent_id)
+    if not candidates:
+        return False
+    assigned = (
+        select(ResponsibilityBody.body_id)
+        .join(Responsibility)
+        .where(Responsibility.plan_id == plan.id, ResponsibilityBody.role == ASSIGNEE)
+    )
+    holding = select(PlanBody.body_id).where(
+        PlanBody.plan_id == plan.id,
+        PlanBody.body_id.in_(candidates),
+        (PlanBody.ref.is_not(None) & (PlanBody.ref != "")) | PlanBody.body_id.in_(assigned),
+    )
+    return db.session.scalar(holding.limit(1)) is not None

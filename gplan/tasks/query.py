@@ -9,10 +9,10 @@ tasks, whatever the filters say.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from gplan.accounts.access import visible_body_ids
@@ -25,14 +25,20 @@ from gplan.paging import Page, fetch_page
 from gplan.tasks import search as task_search
 from gplan.tasks.rows import task_rows
 from gplan.tasks.search import Search
+from gplan.tasks.sections import (  # noqa: F401 (the sections' names are the query's too)
+    ALL_SECTIONS,
+    DONE_BEFORE,
+    DONE_SECTION,
+    DUE_SOON_SECTION,
+    LATER_SECTION,
+    LATER_YEARS,
+    OVERDUE_SECTION,
+    SECTIONS,
+    page_ids,
+    section_case,
+    tallied_counts,
+)
 from gplan.tasks.vocabulary import TaskProgress
-
-# The focal point's sections, in the order its list shows them. "Due soon" holds what is due
-# within DUE_SOON_DAYS and the windows open now (the Action Month).
-OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION = "overdue", "due_soon", "later", "done"
-SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION)
-# Without a chosen year the list is "what matters now": these are counted, never listed.
-LATER_YEARS, DONE_BEFORE = "later_years", "done_before"
 
 # How a list is ordered: by deadline (after any extension), or section by section.
 BY_DEADLINE, BY_SECTION = "deadline", "section"
@@ -106,6 +112,9 @@ class TaskQuery:
         self.today = today
         self.due_soon_days = due_soon_days
         self._found: task_search.Matches | None = None
+        # A sectioned page names the section in its count, its ids, its rows and its order:
+        # built once per query, not once per use.
+        self._sections: dict[tuple[object, ...], Any] = {}
 
     # ---- what matches ------------------------------------------------------------------
 
@@ -157,23 +166,13 @@ class TaskQuery:
 
     def section_expression(self, outputs: dict[str, object] | None = None) -> Any:
         """The SQL for a task's section (or, with ``outputs``, a value per section)."""
-        out = outputs or {name: name for name in (*SECTIONS, LATER_YEARS, DONE_BEFORE)}
-        today, done = self.today, Task.progress == TaskProgress.DONE
-        soon = today + timedelta(days=self.due_soon_days)
-        open_now = or_(Task.deadline <= soon, and_(Task.starts_on.is_not(None), Task.starts_on <= today))
-        branches = []
-        if self.filters.year is None:
-            this_year = Task.completed_on.between(date(today.year, 1, 1), date(today.year, 12, 31))
-            recent = or_(Task.year >= today.year, this_year)
-            branches += [(and_(done, recent), out[DONE_SECTION]), (done, out[DONE_BEFORE])]
-        branches += [
-            (done, out[DONE_SECTION]),
-            (Task.deadline < today, out[OVERDUE_SECTION]),
-            (open_now, out[DUE_SOON_SECTION]),
-        ]
-        if self.filters.year is None:
-            branches.append((Task.deadline > date(today.year, 12, 31), out[LATER_YEARS]))
-        return case(*branches, else_=out[LATER_SECTION])
+        out = outputs or {name: name for name in ALL_SECTIONS}
+        key = tuple(out.items())
+        if key not in self._sections:
+            self._sections[key] = section_case(
+                self, out, completed_on=Task.completed_on, starts_on=Task.starts_on
+            )
+        return self._sections[key]
 
     def listed_sections(self) -> tuple[str, ...]:
         if self.filters.section in SECTIONS:
@@ -203,9 +202,12 @@ class TaskQuery:
         return dict(db.session.execute(select(rows.c.key, func.count()).group_by(rows.c.key)).tuples().all())
 
     def section_counts(self) -> dict[str, int]:
-        """Tasks per section, the counted-only ones too (one GROUP BY), whatever section is
-        chosen."""
-        counts = dict.fromkeys((*SECTIONS, LATER_YEARS, DONE_BEFORE), 0)
+        """Tasks per section, the counted-only ones too, whatever section is chosen: from the
+        task tally when the filters allow, else with one GROUP BY over the tasks."""
+        tallied = tallied_counts(self)
+        if tallied is not None:
+            return tallied
+        counts = dict.fromkeys(ALL_SECTIONS, 0)
         counts.update(self._grouped(self.section_expression(), self.conditions(section=False)))
         return counts
 
@@ -220,7 +222,7 @@ class TaskQuery:
     def _ordering(self, order: str) -> list[Any]:
         if order == BY_DEADLINE:
             return [Task.deadline, Task.body_id, Task.id]  # what ix_task_plan_deadline holds
-        names = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
+        names = ALL_SECTIONS
         done = Task.progress == TaskProgress.DONE
         return [
             self.section_expression({name: i for i, name in enumerate(names)}),
@@ -243,7 +245,15 @@ class TaskQuery:
             options = [duty, joinedload(Task.body)]
         return select(*columns).where(*where).order_by(*self._ordering(order)).options(*options)
 
-    def _page(self, order: str, load: str, number: int, per_page: int, total: int) -> Page[Any]:
+    def _page(
+        self,
+        order: str,
+        load: str,
+        number: int,
+        per_page: int,
+        total: int,
+        counts: dict[str, int] | None = None,
+    ) -> Page[Any]:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
@@ -253,10 +263,13 @@ class TaskQuery:
                 where, ordering = task_search.few(
                     self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
                 )
-            ids = select(Task.id).where(*where).order_by(*ordering)
+            ids = select(Task.id).where(*where).order_by(*ordering).limit(limit).offset(offset)
+            if counts is not None and self.filters.search is None:
+                # A section at a time, from the section's own index (gplan.tasks.sections).
+                ids = page_ids(self, counts, self.listed_sections(), limit, offset)
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
             return task_rows(
-                ids.limit(limit).offset(offset),
+                ids,
                 self._ordering(order),
                 section=self.section_expression() if order == BY_SECTION else None,
                 with_duty_bodies=load == CARDS,
@@ -275,7 +288,7 @@ class TaskQuery:
         done (the most recently done first); three queries whatever the number of tasks."""
         counts = self.section_counts()
         listed = self.listed_sections()
-        rows = self._page(BY_SECTION, CARDS, number, per_page, sum(counts[s] for s in listed))
+        rows = self._page(BY_SECTION, CARDS, number, per_page, sum(counts[s] for s in listed), counts)
         page = Page([task for task, _section in rows.items], rows.page, rows.per_page, rows.total)
         result = SectionedPage(page, counts, listed, {name: [] for name in SECTIONS})
         for task, section in rows.items:

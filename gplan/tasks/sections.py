@@ -1,0 +1,171 @@
+"""The focal point's sections: which a task is in, how many each holds, one page of them.
+
+A body's list shows its tasks section by section (overdue, due soon or open now, later, done).
+Its counts come from the task tally (a few hundred rows a body, whatever its number of tasks),
+set right by the two things the tally does not hold: windows open now (their start) and tasks
+of earlier years done this year (their completion), both read from an index of the few such
+tasks. Its page is read a section at a time, each from an index in the section's own order
+(deadline for the open ones, completion for the done ones), so that a page reads what it shows
+and not every task of the body.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
+
+from gplan.extensions import db
+from gplan.models import Task
+from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
+from gplan.tasks.vocabulary import TaskProgress
+
+if TYPE_CHECKING:
+    from gplan.tasks.query import TaskQuery
+
+# The sections, in the order the list shows them. "Due soon" holds what is due within
+# DUE_SOON_DAYS and the windows open now (the Action Month).
+OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION = "overdue", "due_soon", "later", "done"
+SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION)
+# Without a chosen year the list is "what matters now": these are counted, never listed.
+LATER_YEARS, DONE_BEFORE = "later_years", "done_before"
+ALL_SECTIONS = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
+
+
+def section_case(
+    query: TaskQuery,
+    out: dict[str, object],
+    columns: Any = Task,
+    *,
+    completed_on: Any = None,
+    starts_on: Any = None,
+) -> Any:
+    """The section of a row of ``columns`` (the task table, or a tally: ``progress``,
+    ``deadline``, ``year``) as a CASE giving ``out[section]``. Without ``completed_on``, a task
+    of an earlier year done this year counts as done before; without ``starts_on``, a window
+    open now counts by its deadline (the tally's view: see :func:`tallied_counts`)."""
+    today, done = query.today, columns.progress == TaskProgress.DONE
+    soon = today + timedelta(days=query.due_soon_days)
+    open_now = columns.deadline <= soon
+    if starts_on is not None:
+        open_now = or_(open_now, and_(starts_on.is_not(None), starts_on <= today))
+    branches = []
+    if query.filters.year is None:
+        recent = columns.year >= today.year
+        if completed_on is not None:
+            recent = or_(recent, completed_on.between(date(today.year, 1, 1), date(today.year, 12, 31)))
+        branches += [(and_(done, recent), out[DONE_SECTION]), (done, out[DONE_BEFORE])]
+    branches += [
+        (done, out[DONE_SECTION]),
+        (columns.deadline < today, out[OVERDUE_SECTION]),
+        (open_now, out[DUE_SOON_SECTION]),
+    ]
+    if query.filters.year is None:
+        branches.append((columns.deadline > date(today.year, 12, 31), out[LATER_YEARS]))
+    return case(*branches, else_=out[LATER_SECTION])
+
+
+def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
+    """Tasks per section summed from the task tally and set right by the windows open now and
+    the tasks of earlier years done this year (one statement); None when the filters name what
+    no tally holds (a status, a search: count the tasks then)."""
+    if query.filters.search is not None or query.filters.statuses:
+        return None
+    where = query.conditions(section=False)
+    for model in (TaskBodyTally, TaskTally):
+        try:
+            on_model = [on_tally(condition, model) for condition in where]
+        except KeyError:
+            continue
+        break
+    else:
+        return None
+    names = {name: name for name in ALL_SECTIONS}
+    parts = [
+        select(section_case(query, names, model).label("key"), model.tasks.label("tasks")).where(*on_model)
+    ]
+    today = query.today
+    # Windows open now, which the tally puts under "later" by their deadline (read by their
+    # start: few tasks have one).
+    windows = [
+        *where,
+        Task.progress != TaskProgress.DONE,
+        Task.starts_on.is_not(None),
+        Task.starts_on <= today,
+        Task.deadline > today + timedelta(days=query.due_soon_days),
+    ]
+    later = literal(LATER_SECTION)
+    if query.filters.year is None:
+        later = case((Task.deadline > date(today.year, 12, 31), LATER_YEARS), else_=LATER_SECTION)
+    parts += _moved(windows, later, DUE_SOON_SECTION)
+    if query.filters.year is None:
+        # Tasks of earlier years done this year, which the tally puts under "done before" (read
+        # by their completion; a completion date set is what the index's coalesce holds).
+        this_year = (date(today.year, 1, 1), date(today.year, 12, 31))
+        late = [
+            *where,
+            Task.progress == TaskProgress.DONE,
+            func.coalesce(Task.completed_on, Task.due_on).between(*this_year),
+            Task.completed_on.between(*this_year),
+            Task.year < today.year,
+        ]
+        parts += _moved(late, literal(DONE_BEFORE), DONE_SECTION)
+    rows = union_all(*parts).subquery()
+    summed = select(rows.c.key, func.sum(rows.c.tasks)).group_by(rows.c.key)
+    counts = dict.fromkeys(ALL_SECTIONS, 0)
+    counts.update({key: int(tasks) for key, tasks in db.session.execute(summed).tuples()})
+    return counts
+
+
+def _moved(where: list[Any], source: Any, to: str) -> list[Any]:
+    """Rows for the tally's sum that move the tasks matching ``where`` from the section
+    ``source`` names (an SQL expression) to the section ``to``; they are read once."""
+    moved = select(source.label("key"), func.count().label("tasks")).where(*where).group_by(source).cte()
+    return [select(literal(to).label("key"), moved.c.tasks), select(moved.c.key, -moved.c.tasks)]
+
+
+def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
+    """What ``section`` implies of the deadline or progress (so an index can be read), and its
+    order: as the whole list's order, which within one section is this."""
+    today = query.today
+    if section == DONE_SECTION:
+        return [Task.progress == TaskProgress.DONE], [
+            func.coalesce(Task.completed_on, Task.due_on).desc(),
+            Task.id,
+        ]
+    if section == OVERDUE_SECTION:
+        bounds = [Task.deadline < today]
+    elif section == DUE_SOON_SECTION:
+        bounds = [Task.deadline >= today]
+    else:
+        bounds = [Task.deadline > today + timedelta(days=query.due_soon_days)]
+        if query.filters.year is None:
+            bounds.append(Task.deadline <= date(today.year, 12, 31))
+    return bounds, [Task.deadline, Task.id]
+
+
+def page_ids(
+    query: TaskQuery, counts: dict[str, int], listed: tuple[str, ...], limit: int, offset: int
+) -> Any:
+    """The ids of the tasks at ``offset`` to ``offset + limit`` of the sectioned list, read
+    section by section (``counts`` tells which sections the page spans), as one subquery."""
+    parts, start, section_of = [], 0, query.section_expression()
+    where = query.conditions(section=False)
+    for section in listed:
+        first, last = max(offset, start), min(offset + limit, start + counts[section])
+        if first < last:
+            bounds, ordering = _within(query, section)
+            read = (
+                select(Task.id)
+                .where(*where, *bounds, section_of == section)
+                .order_by(*ordering)
+                .limit(last - first)
+                .offset(first - start)
+                .subquery()
+            )
+            parts.append(select(read.c.id))
+        start += counts[section]
+    if not parts:
+        return select(Task.id).where(false())
+    return parts[0] if len(parts) == 1 else union_all(*parts)
