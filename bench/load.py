@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import common  # noqa: E402
 import progress as national  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
@@ -216,7 +217,7 @@ def main() -> None:
 
     with (
         tempfile.TemporaryDirectory() as folder,
-        national.database("postgresql", args.pg_url, Path(folder)) as url,
+        common.database("postgresql", args.pg_url, Path(folder)) as url,
     ):
         engine = create_engine(url)
         db.metadata.create_all(engine)

@@ -23,31 +23,24 @@ See bench/README.md for how to read it and how to run the same pages beside Kanb
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import re
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sqlalchemy import create_engine, event, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-from werkzeug.security import generate_password_hash  # noqa: E402
+import common
+from common import PASSWORD, p50_p95, timings
+from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 TODAY = date(2018, 7, 1)
 BODIES, YEARS = 16, list(range(2016, 2021))
 DUTIES, OBJECTIVES, ACTIVITIES = 40, 7, 5
 DUE_DAYS = ["01-31", "06-15", "07-31", "09-30", "12-10", "12-31"]
-PASSWORD = "bench-password-1"
 TASK_COLUMNS = (
     "plan_id, responsibility_id, body_id, occurrence, year, due_on, extended_due_on, "
     "progress, completed_on, version"
@@ -294,17 +287,7 @@ def load(engine, metadata, level: int) -> None:
     with engine.begin() as connection:
         for table, rows in plan_rows().items():
             connection.execute(metadata.tables[table].insert(), rows)
-        rows = task_rows(level, random.Random(level))
-        if sqlite:
-            marks = ", ".join("?" * len(TASK_COLUMNS.split(",")))
-            connection.exec_driver_sql(f"INSERT INTO task ({TASK_COLUMNS}) VALUES ({marks})", list(rows))
-        else:
-            with (
-                connection.connection.cursor() as cursor,
-                cursor.copy(f"COPY task ({TASK_COLUMNS}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
+        common.bulk_insert(connection, "task", TASK_COLUMNS, task_rows(level, random.Random(level)))
         password = generate_password_hash(PASSWORD)
         accounts = [("coordinator", None), ("focal_point", FOCAL_BODY)]
         connection.execute(
@@ -320,73 +303,14 @@ def load(engine, metadata, level: int) -> None:
                 connection.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
                 )
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("ANALYZE" if sqlite else "VACUUM ANALYZE"))
-
-
-@contextmanager
-def database(backend: str, pg_url: str, workdir: Path):
-    """A fresh, empty database URL; dropped (or deleted) afterwards."""
-    if backend == "sqlite":
-        path = workdir / f"bench-{uuid.uuid4().hex[:8]}.db"
-        yield f"sqlite:///{path}"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    url = make_url(pg_url).set(drivername="postgresql+psycopg")
-    name = f"gplan_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def median_ms(action, repeat: int) -> float:
-    """The median of ``repeat`` timed runs after a warm-up (bench/task_lists.py uses it)."""
-    return statistics.median(timings(action, repeat))
-
-
-def timings(action, repeat: int, cpu: list[float] | None = None) -> list[float]:
-    """Wall-clock milliseconds of ``repeat`` runs after a warm-up; with ``cpu``, this process's
-    CPU milliseconds too (less sensitive to other users of a shared machine)."""
-    action()  # warm caches: the first run compiles templates and queries
-    times = []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-        if cpu is not None:
-            cpu.append((time.process_time() - start_cpu) * 1000)
-    return times
-
-
-def p50_p95(times: list[float]) -> tuple[float, float]:
-    ordered = sorted(times)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    common.analyze(engine)
 
 
 def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, list[dict]]:
-    import time_machine
-
-    from gplan import create_app
     from gplan.extensions import db
     from gplan.memory import freeze_loaded_app
-    from gplan.timeutil import LOCAL_TZ
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "SECRET_KEY": "bench",
-            "WTF_CSRF_ENABLED": False,
-            "UPLOAD_FOLDER": str(workdir / "uploads"),
-            "LOGIN_RATE_LIMIT": "1000 per minute",
-        }
-    )
+    app = common.bench_app(url, workdir)
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
@@ -407,17 +331,13 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, lis
         f"tally rows) in {facts['load s']:.1f} s",
         flush=True,
     )
-    statements: list[str] = []
-    event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    statements = common.Statements(engine)
     freeze_loaded_app()  # as gunicorn's workers and `flask serve` do once the app is loaded
     params = {"plan": PLAN, "body": BODY, "objective": OBJECTIVE, "task": task_id, "today": TODAY}
     results = []
     # Requests run outside any app context, as in production: each gets its own session.
-    with time_machine.travel(datetime(2018, 7, 1, 9, tzinfo=LOCAL_TZ), tick=True):
-        clients = {"coordinator": app.test_client(), "focal": app.test_client()}
-        for who, client in clients.items():
-            response = client.post("/login", data={"email": f"{who}@bench.test", "password": PASSWORD})
-            assert response.status_code == 302, f"the bench {who} could not sign in"
+    with common.on_bench_day(datetime(2018, 7, 1, 9)):
+        clients = common.signed_in(app, {who: f"{who}@bench.test" for who in ("coordinator", "focal")})
         for name, (who, path, raw, direct) in PAGES.items():
             page = path.format(**params)
 
@@ -426,9 +346,7 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> tuple[dict, lis
                 assert response.status_code == 200, f"{page} gave {response.status_code}"
 
             fetch()
-            statements.clear()
-            fetch()
-            queries = len([s for s in statements if s.lstrip()[:5].upper() not in ("BEGIN", "SAVEP")])
+            queries = statements.during(fetch)
             cpu: list[float] = []
             row = {"page": name, "page_ms": p50_p95(timings(fetch, repeat, cpu)), "queries": queries}
             row["cpu_ms"] = statistics.median(cpu)
@@ -468,7 +386,7 @@ def report(all_results: dict[tuple[str, int], tuple[dict, list[dict]]]) -> None:
     print("\nraw: the hand-written SQL the page needs (summaries read the task tally); ratio: page ÷ raw;")
     print("count tasks: the GROUP BY over the tasks that the tally replaces (what the page cost before).")
     print("CPU: this process's CPU time per page (the app, and SQLite; PostgreSQL works in its own process).")
-    print(f"load average when the table was printed: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"load average when the table was printed: {common.load_average()}")
     for (backend, _), (facts, _) in all_results.items():
         print(
             f"  {backend}: {facts['tasks']:,} tasks; tally rows: {facts['body tally rows']:,} per body, "
@@ -477,30 +395,15 @@ def report(all_results: dict[tuple[str, int], tuple[dict, list[dict]]]) -> None:
         )
 
 
+def describe(backend: str, level: int) -> str:
+    return f"{backend}: {level:,} tasks in one plan ({BODIES} bodies × {len(YEARS)} years)"
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--levels", default="4800,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=20, help="timed runs per page (p50 and p95 of these)")
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="a PostgreSQL server where a throw-away database may be created",
-    )
-    args = parser.parse_args()
-    levels = [int(re.sub(r"[_,]", "", level)) for level in args.levels.split(",")]
+    args = common.arguments(__doc__, backends="sqlite,postgresql", levels="4800,100000,1000000", repeat=20)
     results: dict[tuple[str, int], tuple[dict, list[dict]]] = {}
-    with tempfile.TemporaryDirectory(prefix="gplan-bench-") as tmp:
-        workdir = Path(tmp)
-        os.environ["GPLAN_INSTANCE"] = str(workdir / "instance")
-        for backend in args.backends.split(","):
-            for level in levels:
-                print(
-                    f"{backend}: {level:,} tasks in one plan ({BODIES} bodies × {len(YEARS)} years)",
-                    flush=True,
-                )
-                with database(backend, args.pg_url, workdir) as url:
-                    results[(backend, level)] = measure(url, level, args.repeat, workdir)
+    for backend, level, url, workdir in common.each_database(args, describe):
+        results[(backend, level)] = measure(url, level, args.repeat, workdir)
     report(results)
 
 

@@ -15,25 +15,18 @@ SQL statements and the tasks found. Timings only: nothing here is asserted.
 
 from __future__ import annotations
 
-import argparse
-import os
 import re
 import sys
-import tempfile
-import time
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import progress as national  # noqa: E402
-import task_lists  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+import common
+import progress as national
+import task_lists
 
-TODAY = date(2018, 7, 1)
 COLUMNS = national.TASK_COLUMNS + ", note"
 NOTES = [
     "Đã gửi báo cáo 6 tháng",
@@ -63,75 +56,15 @@ def task_rows(plan_id: int, bodies: list[int], duties: list[int], count: int):
         yield (*row, note)
 
 
-def load(app, count: int) -> dict:
-    from gplan.accounts.users import create_user
-    from gplan.accounts.vocabulary import Role
-    from gplan.extensions import db
-    from gplan.models import Body, Responsibility
-    from gplan.plans.file import read_plan_file
-    from gplan.plans.importing import import_plan
-    from gplan.plans.queries import task_holding_bodies
-
-    with app.app_context():
-        db.create_all()
-        plan = import_plan(read_plan_file(task_lists.PLAN_FILE), task_lists.PLAN_FILE.name).plan
-        health = db.session.scalar(select(Body).filter_by(key="health"))
-        password = task_lists.PASSWORD
-        create_user(email="coordinator@bench.test", name="Bench", role=Role.COORDINATOR, password=password)
-        create_user(
-            email="health@bench.test", name="Y tế", role=Role.FOCAL_POINT, body=health, password=password
-        )
-        bodies = [b.id for b in task_holding_bodies(plan)]
-        duties = list(db.session.scalars(select(Responsibility.id).where(Responsibility.plan_id == plan.id)))
-        ids = {"plan": plan.id, "health": health.id}
-        db.session.commit()
-        rows = task_rows(plan.id, bodies, duties, count)
-        connection = db.session.connection()
-        if db.engine.dialect.name == "sqlite":
-            marks = ", ".join("?" * len(COLUMNS.split(",")))
-            connection.exec_driver_sql(f"INSERT INTO task ({COLUMNS}) VALUES ({marks})", list(rows))
-        else:
-            with (
-                connection.connection.cursor() as cursor,
-                cursor.copy(f"COPY task ({COLUMNS}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        db.session.commit()
-        ids["tasks"] = db.session.execute(text("SELECT COUNT(*) FROM task")).scalar_one()
-        db.session.remove()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
-            autocommit.execute(text("ANALYZE" if db.engine.dialect.name == "sqlite" else "VACUUM ANALYZE"))
-    return ids
-
-
 def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
-    import time_machine
-
-    from gplan import create_app
-    from gplan.extensions import db
-    from gplan.timeutil import LOCAL_TZ
-
-    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
-    app = create_app(
-        config | {"UPLOAD_FOLDER": str(workdir / "uploads"), "LOGIN_RATE_LIMIT": "1000 per minute"}
-    )
-    started = time.perf_counter()
-    ids = load(app, level)
-    print(f"  loaded {ids['tasks']:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
-    with app.app_context():
-        engine = db.engine
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    app, ids, engine, statements = task_lists.loaded_app(url, level, workdir, rows=task_rows, columns=COLUMNS)
     plan = ids["plan"]
     results = []
-    with time_machine.travel(datetime(2018, 7, 1, 9, tzinfo=LOCAL_TZ), tick=True):
-        focal, coordinator = app.test_client(), app.test_client()
-        for client, email in ((focal, "health@bench.test"), (coordinator, "coordinator@bench.test")):
-            assert (
-                client.post("/login", data={"email": email, "password": task_lists.PASSWORD}).status_code
-                == 302
-            )
+    with common.on_bench_day(datetime(2018, 7, 1, 9)):
+        clients = common.signed_in(
+            app, {"focal": "health@bench.test", "coordinator": "coordinator@bench.test"}
+        )
+        focal, coordinator = clients["focal"], clients["coordinator"]
         for search, words in SEARCHES:
             q = f"q={quote(words)}" if words else ""
             pages = [
@@ -141,17 +74,8 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
                 ("API tasks", coordinator, f"/api/v1/tasks?plan={plan}&per_page=200&{q}"),
             ]
             for name, client, page in pages:
-
-                def fetch(client=client, page=page):
-                    response = client.get(page)
-                    assert response.status_code == 200, page
-                    return response
-
-                found = _found(fetch())
-                statements.clear()
-                fetch()
-                queries = len([s for s in statements if s.lstrip()[:5].upper() != "BEGIN"])
-                ms = national.median_ms(fetch, repeat)
+                ms, queries, response = common.time_page(client, page, statements, repeat)
+                found = _found(response)
                 results.append({"search": search, "page": name, "ms": ms, "queries": queries, "found": found})
                 print(
                     f"  {search:<12} {name:<13} {ms:>9.1f} ms {queries:>4} queries {found:>9} found",
@@ -172,26 +96,12 @@ def _found(response) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--levels", default="100000,1000000")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs per page (the median is shown)")
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="a PostgreSQL server where a throw-away database may be created",
-    )
-    args = parser.parse_args()
-    levels = [int(re.sub(r"[_,]", "", level)) for level in args.levels.split(",")]
+    args = common.arguments(__doc__, backends="sqlite,postgresql", levels="100000,1000000", repeat=5)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="gplan-bench-") as tmp:
-        workdir = Path(tmp)
-        os.environ["GPLAN_INSTANCE"] = str(workdir / "instance")
-        for backend in args.backends.split(","):
-            for level in levels:
-                print(f"{backend}: the plan and {level:,} more tasks", flush=True)
-                with national.database(backend, args.pg_url, workdir) as url:
-                    rows += [(backend, r) for r in measure(url, level, args.repeat, workdir)]
+    for backend, level, url, workdir in common.each_database(
+        args, lambda backend, level: f"{backend}: the plan and {level:,} more tasks"
+    ):
+        rows += [(backend, r) for r in measure(url, level, args.repeat, workdir)]
     header = f"{'database':<11}{'tasks':>11}  {'search':<13}{'page':<14}{'median ms':>10}{'queries':>9}"
     print(f"\n{header}{'found':>11}")
     for backend, r in rows:
@@ -199,6 +109,7 @@ def main() -> None:
             f"{backend:<11}{r['tasks']:>11,}  {r['search']:<13}{r['page']:<14}{r['ms']:>10.1f}"
             f"{r['queries']:>9}{r['found']:>11}"
         )
+    print(f"load average: {common.load_average()}")
 
 
 if __name__ == "__main__":

@@ -13,25 +13,21 @@ Printed per page: the median time and the number of SQL queries it issued.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
-import re
 import sys
-import tempfile
 import time
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import progress as national  # noqa: E402
-from sqlalchemy import event, select, text  # noqa: E402
+import common
+import progress as national
+from common import PASSWORD, ROOT
+from sqlalchemy import select, text
 
 PLAN_FILE = ROOT / "plans" / "hai-duong-3002-2016-2020.yaml"
-PASSWORD = "bench-password-1"
 TODAY = date(2018, 7, 1)
 
 
@@ -49,7 +45,14 @@ def task_rows(plan_id: int, bodies: list[int], duties: list[int], count: int):
         yield (plan_id, duty, body, f"bench:{n}", due.year, due, extended, progress, completed, 1)
 
 
-def load(app, count: int) -> dict:
+def load(
+    app,
+    count: int,
+    rows: Callable[[int, list[int], list[int], int], Iterable[tuple]] = task_rows,
+    columns: str = national.TASK_COLUMNS,
+) -> dict:
+    """The Hải Dương plan, a coordinator and the health department's focal point, then
+    ``count`` more tasks from ``rows`` (given ``columns``) in that plan."""
     from gplan.accounts.users import create_user
     from gplan.accounts.vocabulary import Role
     from gplan.extensions import db
@@ -70,52 +73,37 @@ def load(app, count: int) -> dict:
         duties = list(db.session.scalars(select(Responsibility.id).where(Responsibility.plan_id == plan.id)))
         ids = {"plan": plan.id, "health": health.id}
         db.session.commit()
-        rows = task_rows(plan.id, bodies, duties, count)
-        connection = db.session.connection()
-        if db.engine.dialect.name == "sqlite":
-            marks = ", ".join("?" * len(national.TASK_COLUMNS.split(",")))
-            connection.exec_driver_sql(
-                f"INSERT INTO task ({national.TASK_COLUMNS}) VALUES ({marks})", list(rows)
-            )
-        else:
-            with (
-                connection.connection.cursor() as cursor,
-                cursor.copy(f"COPY task ({national.TASK_COLUMNS}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
+        common.bulk_insert(db.session.connection(), "task", columns, rows(plan.id, bodies, duties, count))
         db.session.commit()
         ids["tasks"] = db.session.execute(text("SELECT COUNT(*) FROM task")).scalar_one()
         db.session.remove()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
-            autocommit.execute(text("ANALYZE" if db.engine.dialect.name == "sqlite" else "VACUUM ANALYZE"))
+        common.analyze(db.engine)
     return ids
 
 
-def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
-    import time_machine
-
-    from gplan import create_app
+def loaded_app(url: str, level: int, workdir: Path, **rows) -> tuple:
+    """The app on a fresh database loaded by :func:`load`, its ids, its engine's statements and
+    signed-in clients (``focal``, ``coordinator``)."""
     from gplan.extensions import db
-    from gplan.timeutil import LOCAL_TZ
 
-    config = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False}
-    app = create_app(
-        config | {"UPLOAD_FOLDER": str(workdir / "uploads"), "LOGIN_RATE_LIMIT": "1000 per minute"}
-    )
+    app = common.bench_app(url, workdir)
     started = time.perf_counter()
-    ids = load(app, level)
+    ids = load(app, level, **rows)
     print(f"  loaded {ids['tasks']:,} tasks in {time.perf_counter() - started:.1f} s", flush=True)
     with app.app_context():
         engine = db.engine
-    statements = []
-    event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: statements.append(sql))
+    return app, ids, engine, common.Statements(engine)
+
+
+def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
+    app, ids, engine, statements = loaded_app(url, level, workdir)
     plan, health = ids["plan"], ids["health"]
     results = []
-    with time_machine.travel(datetime(2018, 7, 1, 9, tzinfo=LOCAL_TZ), tick=True):
-        focal, coordinator = app.test_client(), app.test_client()
-        for client, email in ((focal, "health@bench.test"), (coordinator, "coordinator@bench.test")):
-            assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    with common.on_bench_day(datetime(2018, 7, 1, 9)):
+        clients = common.signed_in(
+            app, {"focal": "health@bench.test", "coordinator": "coordinator@bench.test"}
+        )
+        focal, coordinator = clients["focal"], clients["coordinator"]
         last = coordinator.get(f"/api/v1/tasks?plan={plan}").get_json()["pages"]
         pages = [
             ("focal list", focal, f"/p/{plan}/tasks"),
@@ -128,50 +116,23 @@ def measure(url: str, level: int, repeat: int, workdir: Path) -> list[dict]:
             ("API tasks", coordinator, f"/api/v1/tasks?plan={plan}"),
         ]
         for name, client, page in pages:
-
-            def fetch(client=client, page=page):
-                assert client.get(page).status_code == 200, page
-
-            fetch()
-            statements.clear()
-            fetch()
-            queries = len([s for s in statements if s.lstrip()[:5].upper() != "BEGIN"])
-            results.append(
-                {
-                    "page": name,
-                    "tasks": ids["tasks"],
-                    "ms": national.median_ms(fetch, repeat),
-                    "queries": queries,
-                }
-            )
+            ms, queries, _ = common.time_page(client, page, statements, repeat)
+            results.append({"page": name, "tasks": ids["tasks"], "ms": ms, "queries": queries})
     engine.dispose()
     return results
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite")
-    parser.add_argument("--levels", default="10000,100000,1000000")
-    parser.add_argument("--repeat", type=int, default=7, help="timed runs per page (the median is shown)")
-    parser.add_argument(
-        "--pg-url",
-        default=os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-        help="a PostgreSQL server where a throw-away database may be created",
-    )
-    args = parser.parse_args()
-    levels = [int(re.sub(r"[_,]", "", level)) for level in args.levels.split(",")]
+    args = common.arguments(__doc__, backends="sqlite", levels="10000,100000,1000000", repeat=7)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="gplan-bench-") as tmp:
-        workdir = Path(tmp)
-        os.environ["GPLAN_INSTANCE"] = str(workdir / "instance")
-        for backend in args.backends.split(","):
-            for level in levels:
-                print(f"{backend}: the plan and {level:,} more tasks", flush=True)
-                with national.database(backend, args.pg_url, workdir) as url:
-                    rows += [(backend, r) for r in measure(url, level, args.repeat, workdir)]
+    for backend, level, url, workdir in common.each_database(
+        args, lambda backend, level: f"{backend}: the plan and {level:,} more tasks"
+    ):
+        rows += [(backend, r) for r in measure(url, level, args.repeat, workdir)]
     print(f"\n{'database':<11}{'tasks':>11}  {'page':<17}{'median ms':>10}{'queries':>9}")
     for backend, r in rows:
         print(f"{backend:<11}{r['tasks']:>11,}  {r['page']:<17}{r['ms']:>10.1f}{r['queries']:>9}")
+    print(f"load average: {common.load_average()}")
 
 
 if __name__ == "__main__":
