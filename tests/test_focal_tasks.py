@@ -221,3 +221,21 @@ def test_a_note_can_be_added_without_changing_state(client, june_2018):
     kept = db.session.get(Task, task.id)
     assert kept.progress == "not_started" and kept.note == "Chờ hướng dẫn của Sở"
     assert [(e.from_progress, e.to_progress) for e in kept.events] == [("not_started", "not_started")]
+
+
+def test_each_card_names_its_dutys_lead_and_coordinating_bodies_in_the_dutys_order(client, seed, june_2018):
+    login(client, focal_email("health"))
+    page = client.get(f"/p/{seed.plan_id}/tasks?year=2018&per_page=200").get_data(as_text=True)
+    cards = re.findall(r'href="/tasks/(\d+)".*?</li>', page, re.S)
+    assert cards
+    with_partners = 0
+    for match in re.finditer(r'href="/tasks/(\d+)"(.*?)</li>', page, re.S):
+        duty = db.session.get(Task, int(match.group(1))).responsibility
+        shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(2)))
+        for word, bodies in (("Chủ trì", duty.leads), ("Phối hợp", duty.coordinating)):
+            if bodies:
+                assert f"{word}: {'; '.join(b.name for b in bodies)}" in shown
+            else:
+                assert f"{word}:" not in shown
+        with_partners += bool(duty.coordinating) and len(duty.coordinating) > 1
+    assert with_partners  # some duty has several, so their order is seen

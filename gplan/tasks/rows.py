@@ -19,10 +19,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from gplan.extensions import db
 from gplan.models import Body, Responsibility, ResponsibilityBody, Task, TaskEvent
+from gplan.models.plan import COORDINATING, LEAD
 from gplan.models.task import task_status
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
@@ -60,6 +61,15 @@ class DutyRef:
     ad_hoc: bool
 
 
+@dataclass(frozen=True, slots=True)
+class DutyCard(DutyRef):
+    """What the focal point's cards show of a duty: also its lead and coordinating bodies, in
+    the duty's order (as :attr:`Responsibility.leads` and ``.coordinating``)."""
+
+    leads: list[Body]
+    coordinating: list[Body]
+
+
 class TaskRow:
     """One task of a list, read as plain columns (see the module's docstring)."""
 
@@ -84,11 +94,11 @@ class TaskRow:
     evidence_file: str | None
     updated_at: datetime | None
     version: int
-    responsibility: DutyRef | Responsibility
+    responsibility: DutyRef
     body: Body
     events: list[TaskEvent]  # newest first; read only for the drill-down's history
 
-    def __init__(self, values: Sequence[Any], duty: DutyRef | Responsibility, body: Body) -> None:
+    def __init__(self, values: Sequence[Any], duty: DutyRef, body: Body) -> None:
         for name, value in zip(COLUMNS, values, strict=False):
             setattr(self, name, value)
         self.responsibility = duty
@@ -128,14 +138,18 @@ def _bodies(ids: set[int]) -> dict[int, Body]:
     return found
 
 
-def _duties_with_bodies(ids: set[int]) -> dict[int, Responsibility]:
-    """The duties with their lead and coordinating bodies (the focal point's cards)."""
+def _duty_links(ids: set[int]) -> list[tuple[int, str, int]]:
+    """(duty, role, body) of the duties' lead and coordinating bodies, in each duty's order (as
+    :attr:`Responsibility.leads` and ``.coordinating``), for the focal point's cards."""
     statement = (
-        select(Responsibility)
-        .where(Responsibility.id.in_(ids))
-        .options(selectinload(Responsibility.body_roles).joinedload(ResponsibilityBody.body))
+        select(ResponsibilityBody.responsibility_id, ResponsibilityBody.role, ResponsibilityBody.body_id)
+        .where(
+            ResponsibilityBody.responsibility_id.in_(ids),
+            ResponsibilityBody.role.in_((LEAD, COORDINATING)),
+        )
+        .order_by(ResponsibilityBody.position)
     )
-    return {duty.id: duty for duty in db.session.scalars(statement)}
+    return list(db.session.execute(statement).tuples())
 
 
 def _attach_history(rows: list[TaskRow]) -> None:
@@ -172,14 +186,20 @@ def task_rows(
     )
     found = db.session.execute(statement).all()
     width = len(COLUMNS)
-    bodies = _bodies({row[3] for row in found})
-    cards = _duties_with_bodies({row[2] for row in found}) if with_duty_bodies and found else {}
-    duties: dict[int, DutyRef | Responsibility] = dict(cards)
+    links = _duty_links({row[2] for row in found}) if with_duty_bodies and found else []
+    bodies = _bodies({row[3] for row in found} | {body_id for _duty, _role, body_id in links})
+    cards: dict[int, dict[str, list[Body]]] = {}
+    for duty_id, role, body_id in links:
+        cards.setdefault(duty_id, {LEAD: [], COORDINATING: []})[role].append(bodies[body_id])
+    duties: dict[int, DutyRef] = {}
     result: list[Any] = []
     for row in found:
         duty = duties.get(row[2])
         if duty is None:
-            duty = duties[row[2]] = DutyRef(row[2], row[width], row[width + 1], row[width + 2])
+            named = row[2], row[width], row[width + 1], row[width + 2]
+            roles = cards.get(row[2], {LEAD: [], COORDINATING: []})
+            duty = DutyCard(*named, roles[LEAD], roles[COORDINATING]) if with_duty_bodies else DutyRef(*named)
+            duties[row[2]] = duty
         task = TaskRow(row, duty, bodies[row[3]])
         result.append((task, row[width + 3]) if section is not None else task)
     if with_history and result:
