@@ -99,8 +99,28 @@ class TaskRow:
     events: list[TaskEvent]  # newest first; read only for the drill-down's history
 
     def __init__(self, values: Sequence[Any], duty: DutyRef, body: Body) -> None:
-        for name, value in zip(COLUMNS, values, strict=False):
-            setattr(self, name, value)
+        # COLUMNS, in its order, spelled out: one unpacking, not a setattr per column and row.
+        (
+            self.id,
+            self.plan_id,
+            self.responsibility_id,
+            self.body_id,
+            self.occurrence,
+            self.year,
+            self.starts_on,
+            self.ends_on,
+            self.due_on,
+            self.extended_due_on,
+            self.progress,
+            self.completed_on,
+            self.completed_at,
+            self.note,
+            self.evidence_url,
+            self.evidence_name,
+            self.evidence_file,
+            self.updated_at,
+            self.version,
+        ) = values[: len(COLUMNS)]
         self.responsibility = duty
         self.body = body
         self.events = []
@@ -184,7 +204,8 @@ def task_rows(
         .where(Task.id.in_(ids))
         .order_by(*ordering)
     )
-    found = db.session.execute(statement).all()
+    # On the session's connection: plain rows, without the ORM's result machinery.
+    found = db.session.connection().execute(statement).all()
     width = len(COLUMNS)
     links = _duty_links({row[2] for row in found}) if with_duty_bodies and found else []
     bodies = _bodies({row[3] for row in found} | {body_id for _duty, _role, body_id in links})
