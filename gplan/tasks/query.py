@@ -25,19 +25,7 @@ from gplan.paging import Page, fetch_page
 from gplan.tasks import search as task_search
 from gplan.tasks.rows import task_rows
 from gplan.tasks.search import Search
-from gplan.tasks.sections import (  # noqa: F401 (the sections' names are the query's too)
-    ALL_SECTIONS,
-    DONE_BEFORE,
-    DONE_SECTION,
-    DUE_SOON_SECTION,
-    LATER_SECTION,
-    LATER_YEARS,
-    OVERDUE_SECTION,
-    SECTIONS,
-    page_ids,
-    section_case,
-    tallied_counts,
-)
+from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, page_ids, section_case, tallied_counts
 from gplan.tasks.vocabulary import TaskProgress
 
 # How a list is ordered: by deadline (after any extension), or section by section.

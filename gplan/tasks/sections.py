@@ -81,7 +81,7 @@ def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
         break
     else:
         return None
-    names = {name: name for name in ALL_SECTIONS}
+    names: dict[str, object] = {name: name for name in ALL_SECTIONS}
     parts = [
         select(section_case(query, names, model).label("key"), model.tasks.label("tasks")).where(*on_model)
     ]
@@ -95,7 +95,7 @@ def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
         Task.starts_on <= today,
         Task.deadline > today + timedelta(days=query.due_soon_days),
     ]
-    later = literal(LATER_SECTION)
+    later: Any = literal(LATER_SECTION)
     if query.filters.year is None:
         later = case((Task.deadline > date(today.year, 12, 31), LATER_YEARS), else_=LATER_SECTION)
     parts += _moved(windows, later, DUE_SOON_SECTION)

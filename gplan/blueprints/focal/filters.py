@@ -6,7 +6,8 @@ from werkzeug.datastructures import MultiDict
 from gplan.blueprints.focal.forms import TaskFilterForm
 from gplan.models import Body, Plan
 from gplan.tasks import search as task_search
-from gplan.tasks.query import SECTIONS, TaskFilters
+from gplan.tasks.query import TaskFilters
+from gplan.tasks.sections import SECTIONS
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.templating import locale_code, shorten
 
