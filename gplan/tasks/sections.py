@@ -126,23 +126,26 @@ def _moved(where: list[Any], source: Any, to: str) -> list[Any]:
 
 
 def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
-    """What ``section`` implies of the deadline or progress (so an index can be read), and its
-    order: as the whole list's order, which within one section is this."""
-    today = query.today
+    """``section`` as plain conditions on the columns (what :func:`section_case` says of it,
+    spelled so that a planner can read it from an index and guess its size), and its order:
+    the whole list's order, which within one section is this."""
+    today, year_chosen = query.today, query.filters.year is not None
+    this_year = (date(today.year, 1, 1), date(today.year, 12, 31))
+    done = Task.progress == TaskProgress.DONE
     if section == DONE_SECTION:
-        return [Task.progress == TaskProgress.DONE], [
-            func.coalesce(Task.completed_on, Task.due_on).desc(),
-            Task.id,
-        ]
+        recent = [] if year_chosen else [or_(Task.year >= today.year, Task.completed_on.between(*this_year))]
+        return [done, *recent], [func.coalesce(Task.completed_on, Task.due_on).desc(), Task.id]
+    soon = today + timedelta(days=query.due_soon_days)
     if section == OVERDUE_SECTION:
-        bounds = [Task.deadline < today]
+        where = [Task.deadline < today]
     elif section == DUE_SOON_SECTION:
-        bounds = [Task.deadline >= today]
+        open_now = and_(Task.starts_on.is_not(None), Task.starts_on <= today)
+        where = [Task.deadline >= today, or_(Task.deadline <= soon, open_now)]
     else:
-        bounds = [Task.deadline > today + timedelta(days=query.due_soon_days)]
-        if query.filters.year is None:
-            bounds.append(Task.deadline <= date(today.year, 12, 31))
-    return bounds, [Task.deadline, Task.id]
+        where = [Task.deadline > soon, or_(Task.starts_on.is_(None), Task.starts_on > today)]
+        if not year_chosen:
+            where.append(Task.deadline <= this_year[1])
+    return [~done, *where], [Task.deadline, Task.id]
 
 
 def page_ids(
@@ -150,7 +153,7 @@ def page_ids(
 ) -> Any:
     """The ids of the tasks at ``offset`` to ``offset + limit`` of the sectioned list, read
     section by section (``counts`` tells which sections the page spans), as one subquery."""
-    parts, start, section_of = [], 0, query.section_expression()
+    parts, start = [], 0
     where = query.conditions(section=False)
     for section in listed:
         first, last = max(offset, start), min(offset + limit, start + counts[section])
@@ -158,7 +161,7 @@ def page_ids(
             bounds, ordering = _within(query, section)
             read = (
                 select(Task.id)
-                .where(*where, *bounds, section_of == section)
+                .where(*where, *bounds)
                 .order_by(*ordering)
                 .limit(last - first)
                 .offset(first - start)
