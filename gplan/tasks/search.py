@@ -192,6 +192,8 @@ def _unindexed(clause: Any) -> Any:
 
 # Below this many tasks found, a page is read from the tasks found, then sorted.
 FEW = 5000
+# At most this many tasks brought in by their notes are named by id to PostgreSQL.
+NOTE_IDS = 20 * FEW
 
 
 def few(
@@ -200,13 +202,20 @@ def few(
     """The WHERE and ORDER BY of a page when the search finds FEW tasks or fewer: read them
     through the index of what they were found by (duty, body, note id) and sort them, rather
     than walk the plan's deadline index until a page is full (the whole plan when they are
-    rare). PostgreSQL weighs this itself; SQLite is steered: the other filters' columns are
-    read as ``column + 0`` and the deadline is spelled unlike its index."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return [*where, found.anywhere()], ordering
+    rare). Both databases are steered, since neither can tell how few a search index's match
+    gives: the other filters' columns are read as ``column + 0`` and the deadline is spelled
+    unlike its index. PostgreSQL, which cannot read a note subquery OR'd with the duty and body
+    from an index (it read all 1M tasks for 3 found), is also given the ids the notes bring."""
     if by_deadline:  # ordering[0] is Task.deadline
         ordering = [func.coalesce(Task.extended_due_on, Task.due_on, Task.due_on), *ordering[1:]]
-    return [*(_unindexed(clause) for clause in where), found.anywhere()], ordering
+    narrowed = [*(_unindexed(clause) for clause in where), found.anywhere()]
+    if db.session.get_bind().dialect.name == "sqlite":
+        return narrowed, ordering
+    by_note = found.any_note.subquery()
+    notes = list(db.session.scalars(select(by_note.c.id).limit(NOTE_IDS + 1)))
+    if len(notes) > NOTE_IDS:
+        return narrowed, ordering
+    return [*narrowed, or_(Task.id.in_(notes), found.by_duty_or_body())], ordering
 
 
 def _tallied(where: list[Any], statuses: tuple[str, ...], today: date) -> int | None:
