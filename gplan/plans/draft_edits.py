@@ -208,3 +208,48 @@ def add_body(
         summary=f"+ {key}: {name}",
         details={"body_added": entry, "group": group or None},
     )
+
+
+def target(content: dict[str, Any], ref: str) -> dict[str, Any]:
+    for objective in content.get("objectives", []):
+        for item in objective.get("targets", []):
+            if item["ref"] == ref:
+                found: dict[str, Any] = item
+                return found
+    raise InputError(gettext("There is no such target in the draft."))
+
+
+def edit_owner(actor: User, draft: PlanDraft, ref: str, owner: str | None) -> None:
+    """Set the body that reports target ``ref``'s figure (None: no body). The admin's choice
+    replaces the file's inference: the target's "inferred" mark and its note go. The caller
+    commits."""
+    _require_admin(actor)
+    _require_open(draft)
+    content = copy.deepcopy(draft.content)
+    item = target(content, ref)
+    owner = (owner or "").strip().lower() or None
+    if owner is not None and owner not in body_keys(content):
+        raise InputError(gettext("Unknown body: %(keys)s.", keys=owner), "owner")
+    changes: dict[str, list[Any]] = {}
+    if item.get("owner") != owner:
+        changes["owner"] = [item.get("owner"), owner]
+    if item.get("basis") == "inferred":
+        changes["basis"] = ["inferred", "source"]
+        changes["note"] = [item.get("note"), None]
+    if not changes:
+        return
+    item.pop("basis", None)
+    item.pop("note", None)
+    if owner:
+        item["owner"] = owner
+    else:
+        item.pop("owner", None)
+    check_edit(draft, content, "owner")
+    _touch(draft, content)
+    audit.record(
+        audit.DRAFT_CHANGED,
+        actor=actor,
+        subject=draft,
+        summary=f"{ref}: " + ", ".join(changes),
+        details={"target": ref, "changes": changes},
+    )
