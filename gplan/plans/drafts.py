@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from gplan.accounts.access import require
@@ -36,7 +36,13 @@ from gplan.validation import InputError
 HEADER = ("code", "title", "title_en", "issued_on")
 
 
-def _require_admin(actor: User | None) -> None:
+class DraftConflict(InputError):
+    """A step the draft's state or another plan forbids: the draft is published already, or a
+    plan has its number and period. The API answers 409; a page shows the message."""
+
+
+def require_admin(actor: User | None) -> None:
+    """Only an administrator writes drafts (AccessDenied otherwise)."""
     # None is the command line: whoever runs it administers the machine.
     require(actor is None or actor.role == Role.ADMIN)
 
@@ -49,7 +55,8 @@ def _touch(draft: PlanDraft, content: dict[str, Any]) -> None:
 
 def _require_open(draft: PlanDraft) -> None:
     if draft.is_published:
-        raise InputError(gettext("This draft is published already: roll the plan over again to change it."))
+        message = gettext("This draft is published already: roll the plan over again to change it.")
+        raise DraftConflict(message)
 
 
 def start_rollover(
@@ -58,7 +65,7 @@ def start_rollover(
     """A draft of ``plan`` for ``period``: its file (or ``upload``, (name, text), instead), with
     the number, date and title left empty and the retired bodies left out. Nothing else
     changes. ``actor`` None is the command line. The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     if period[0] == plan.period_start:
         raise InputError(gettext("Choose a period that starts in another year."), "start")
     source = upload or source_of(plan)
@@ -73,7 +80,7 @@ def draft_from_file(actor: User | None, name: str, text: str, period: tuple[int,
     page with a period): the roll-over of the file's plan when it is loaded here, else of the
     file alone. Never a re-dated copy: a plan for another period is a new document. A period
     starting in the file's own first year is refused. The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     plan_file = parse_plan_text(text, name)
     header = plan_file.plan
     if period[0] == header.period.start:
@@ -135,10 +142,14 @@ def _new_draft(
     return draft
 
 
+def unpublished_query() -> Select[tuple[PlanDraft]]:
+    """The drafts still being written, newest first."""
+    return select(PlanDraft).where(PlanDraft.published_at.is_(None)).order_by(PlanDraft.id.desc())
+
+
 def unpublished() -> list[PlanDraft]:
     """The drafts still being written, newest first."""
-    query = select(PlanDraft).where(PlanDraft.published_at.is_(None)).order_by(PlanDraft.id.desc())
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(unpublished_query()))
 
 
 def edit_header(
@@ -152,7 +163,7 @@ def edit_header(
 ) -> None:
     """Set the new document's number, title and date of issue (each may stay empty until
     publishing). The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     content = copy.deepcopy(draft.content)
     header = content["plan"]
@@ -239,7 +250,7 @@ def publish(actor: User | None, draft: PlanDraft) -> ImportResult:
     """
     from gplan.plans.draft_texts import flagged_texts  # it builds on this module
 
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     header = draft.header
     missing = {
@@ -257,7 +268,7 @@ def publish(actor: User | None, draft: PlanDraft) -> ImportResult:
         )
     )
     if taken:
-        raise InputError(gettext("A plan with this number and period exists already."), "code")
+        raise DraftConflict(gettext("A plan with this number and period exists already."), "code")
     plan_file = check(draft)
     _refuse_members_left_active(plan_file)
     text = yaml.safe_dump(draft.content, allow_unicode=True, sort_keys=False)
