@@ -69,6 +69,12 @@ class DutyForm(BaseForm):
     submit = SubmitField(_l("Save the duty"))
 
 
+class TargetOwnerForm(BaseForm):
+    # The choices are the draft's bodies; the domain refuses another key with its own message.
+    owner = SelectField(_l("Figure reported by"), validate_choice=False)
+    submit = SubmitField(_l("Save the owner"))
+
+
 class DraftBodyForm(BaseForm):
     key = StringField(
         _l("Key"),
