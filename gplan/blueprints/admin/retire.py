@@ -13,7 +13,7 @@ from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body
-from gplan.plans.retire import retire_body
+from gplan.plans.retire import plan_retirement, retire_body, retirement_result
 from gplan.timeutil import local_today
 from gplan.validation import InputError
 
@@ -38,14 +38,21 @@ def _form(body: Body) -> RetireForm:
     return form
 
 
+def _chosen_successor(form: RetireForm) -> Body | None:
+    """The successor chosen in the form, only among the offered bodies."""
+    chosen = form.successor.data
+    offered = chosen and any(choice[0] == chosen for choice in form.successor.choices or ())
+    return db.session.get(Body, chosen) if offered else None
+
+
 @bp.route("/bodies/<int:body_id>/retire", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def retire(body_id: int):
     body = db.session.get(Body, body_id) or abort(404)
     form = _form(body)
-    if form.validate_on_submit():
+    successor = _chosen_successor(form)
+    if not form.preview.data and form.validate_on_submit():
         assert form.on.data is not None  # required
-        successor = db.session.get(Body, form.successor.data) if form.successor.data else None
         try:
             result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
         except InputError as error:
@@ -60,5 +67,14 @@ def retire(body_id: int):
                 ),
                 "success",
             )
-            return redirect(url_for(".body", body_id=body.id))
-    return render_template("admin/retire.html", body=body, form=form), 422 if form.errors else 200
+            return redirect(url_for(".retire", body_id=body.id))
+    retired = body.retired_on is not None
+    page = render_template(
+        "admin/retire.html",
+        body=body,
+        form=form,
+        successor=successor,
+        planned=None if retired else plan_retirement(body, successor),
+        result=retirement_result(body) if retired else None,
+    )
+    return page, 422 if form.errors else 200
