@@ -133,6 +133,12 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(app, client, 
     page = coordinator.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "Đã đóng" in page and "đóng từ 01/07/2025: Giải thể cấp huyện" in page
     assert "Đang triển khai" in page  # what the body had written stays
+    api = coordinator.get(f"/api/v1/tasks/{task.id}").get_json()
+    assert (api["status"], api["closed_on"], api["closed_reason"]) == (
+        "closed",
+        "2025-07-01",
+        "Giải thể cấp huyện",
+    )
     listed = coordinator.get(f"/p/{seed.plan_id}/progress/bodies/{tu_ky.id}?year=2019").get_data(as_text=True)
     assert "đóng từ 01/07/2025: Giải thể cấp huyện" in listed
     assert _overdue_of(coordinator, seed, tu_ky) == 0
