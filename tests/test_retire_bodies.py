@@ -52,6 +52,12 @@ def test_a_retired_bodys_open_tasks_go_to_its_successor_with_their_history(app, 
         "reason": "Hợp nhất theo Nghị quyết 18",
         "successor": body("information-communications").id,
     }
+    # Counted first, for the successor chosen; nothing changes yet.
+    preview = submit(client, url, {**form, "preview": "1"}).get_data(as_text=True)
+    counted = re.search(
+        r"kế nhiệm: (\d+) sẽ được chuyển sang, (\d+) sẽ được đóng vì cơ quan này đã có", preview
+    )
+    assert counted and body("science-technology").retired_on is None
     assert submit(client, url, form).status_code == 302
 
     assert body("science-technology").retired_on == date(2025, 3, 1)
@@ -65,6 +71,7 @@ def test_a_retired_bodys_open_tasks_go_to_its_successor_with_their_history(app, 
     moved_count = entry.details["moved"]
     # A task the successor holds already (a duty of every body) is closed, not doubled.
     assert moved_count + len(entry.details["closed"]) == open_before and moved_count >= 1
+    assert (moved_count, len(entry.details["closed"])) == (int(counted[1]), int(counted[2]))
     assert _count("information-communications") == successor_before + moved_count
     # The successor's focal point now sees the moved task.
     focal = app.test_client()
