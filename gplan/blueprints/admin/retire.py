@@ -45,29 +45,33 @@ def _chosen_successor(form: RetireForm) -> Body | None:
     return db.session.get(Body, chosen) if offered else None
 
 
+def _retired(form: RetireForm, body: Body, successor: Body | None) -> bool:
+    """Retire ``body`` as the form says and tell the admin what was moved and closed; False
+    when the input is refused (the form then carries the error)."""
+    assert form.on.data is not None  # required
+    try:
+        result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
+    except InputError as error:
+        show_input_error(form, error)
+        return False
+    db.session.commit()
+    moved, closed = result.moved, len(result.closed)
+    flash(
+        gettext("Retired: %(moved)d open tasks moved, %(closed)d closed.", moved=moved, closed=closed),
+        "success",
+    )
+    return True
+
+
 @bp.route("/bodies/<int:body_id>/retire", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def retire(body_id: int):
     body = db.session.get(Body, body_id) or abort(404)
     form = _form(body)
     successor = _chosen_successor(form)
-    if not form.preview.data and form.validate_on_submit():
-        assert form.on.data is not None  # required
-        try:
-            result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
-        except InputError as error:
-            show_input_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext(
-                    "Retired: %(moved)d open tasks moved, %(closed)d closed.",
-                    moved=result.moved,
-                    closed=len(result.closed),
-                ),
-                "success",
-            )
-            return redirect(url_for(".retire", body_id=body.id))
+    # "Count" shows what retiring would do for the chosen successor, and changes nothing.
+    if not form.preview.data and form.validate_on_submit() and _retired(form, body, successor):
+        return redirect(url_for(".retire", body_id=body.id))
     retired = body.retired_on is not None
     page = render_template(
         "admin/retire.html",
