@@ -97,4 +97,5 @@ class RetireForm(BaseForm):
     on = LocalDateField(_l("Retired from"), validators=[InputRequired(_l("Give the date."))])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     successor = SelectField(_l("Its open tasks go to"), coerce=int)
+    preview = SubmitField(_l("Count the tasks for this choice"))
     submit = SubmitField(_l("Retire the body"))
