@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload
 from gplan.extensions import db
 from gplan.models import Body, Responsibility, ResponsibilityBody, Task, TaskEvent
 from gplan.models.plan import COORDINATING, LEAD
-from gplan.models.task import task_status
+from gplan.models.task import FINISHED, task_status
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
 # The task's own columns a list or the API reads, in this order in every row.
@@ -48,6 +48,9 @@ COLUMNS = (
     "evidence_file",
     "updated_at",
     "version",
+    "closed_on",
+    "closed_reason",
+    "closed_as_duplicate",
 )
 
 
@@ -94,6 +97,9 @@ class TaskRow:
     evidence_file: str | None
     updated_at: datetime | None
     version: int
+    closed_on: date | None
+    closed_reason: str | None
+    closed_as_duplicate: bool
     responsibility: DutyRef
     body: Body
     events: list[TaskEvent]  # newest first; read only for the drill-down's history
@@ -120,6 +126,9 @@ class TaskRow:
             self.evidence_file,
             self.updated_at,
             self.version,
+            self.closed_on,
+            self.closed_reason,
+            self.closed_as_duplicate,
         ) = values[: len(COLUMNS)]
         self.responsibility = duty
         self.body = body
@@ -132,7 +141,11 @@ class TaskRow:
 
     @property
     def is_open(self) -> bool:
-        return self.progress != TaskProgress.DONE
+        return self.progress not in FINISHED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.progress == TaskProgress.CLOSED
 
     @property
     def is_window(self) -> bool:

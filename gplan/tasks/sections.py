@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
 from gplan.extensions import db
 from gplan.models import Task
 from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
+from gplan.models.task import FINISHED
 from gplan.tasks.vocabulary import TaskProgress
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
 # The sections, in the order the list shows them. "Due soon" holds what is due within
 # DUE_SOON_DAYS and the windows open now (the Action Month).
 OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION = "overdue", "due_soon", "later", "done"
-SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION)
+# Closed when the body was retired: only a retired body has any, listed last.
+CLOSED_SECTION = "closed"
+SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION, CLOSED_SECTION)
 # Without a chosen year the list is "what matters now": these are counted, never listed.
 LATER_YEARS, DONE_BEFORE = "later_years", "done_before"
 ALL_SECTIONS = (*SECTIONS, LATER_YEARS, DONE_BEFORE)
@@ -50,7 +53,7 @@ def section_case(
     open_now = columns.deadline <= soon
     if starts_on is not None:
         open_now = or_(open_now, and_(starts_on.is_not(None), starts_on <= today))
-    branches = []
+    branches = [(columns.progress == TaskProgress.CLOSED, out[CLOSED_SECTION])]
     if query.filters.year is None:
         recent = columns.year >= today.year
         if completed_on is not None:
@@ -90,7 +93,7 @@ def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
     # start: few tasks have one).
     windows = [
         *where,
-        Task.progress != TaskProgress.DONE,
+        Task.progress.not_in(FINISHED),
         Task.starts_on.is_not(None),
         Task.starts_on <= today,
         Task.deadline > today + timedelta(days=query.due_soon_days),
@@ -132,6 +135,8 @@ def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
     today, year_chosen = query.today, query.filters.year is not None
     this_year = (date(today.year, 1, 1), date(today.year, 12, 31))
     done = Task.progress == TaskProgress.DONE
+    if section == CLOSED_SECTION:
+        return [Task.progress == TaskProgress.CLOSED], [Task.deadline, Task.id]
     if section == DONE_SECTION:
         recent = [] if year_chosen else [or_(Task.year >= today.year, Task.completed_on.between(*this_year))]
         return [done, *recent], [func.coalesce(Task.completed_on, Task.due_on).desc(), Task.id]
@@ -145,7 +150,7 @@ def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
         where = [Task.deadline > soon, or_(Task.starts_on.is_(None), Task.starts_on > today)]
         if not year_chosen:
             where.append(Task.deadline <= this_year[1])
-    return [~done, *where], [Task.deadline, Task.id]
+    return [Task.progress.not_in(FINISHED), *where], [Task.deadline, Task.id]
 
 
 def page_ids(
