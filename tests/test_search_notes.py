@@ -16,9 +16,9 @@ from gplan.models.search_index import SOURCES
 from gplan.tasks import review
 from gplan.tasks.comments import add_comment
 from gplan.tasks.progress import record_progress
-from gplan.tasks.vocabulary import TaskProgress
 from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.tasks.search import parse
+from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import LOCAL_TZ, local_today
 from tests.api_support import bearer
 from tests.helpers import COORDINATOR_EMAIL, body, focal_email, login, plan, user
@@ -38,7 +38,9 @@ def health_task(seed) -> Task:
 
 def api_ids(client, seed, email: str, typed: str) -> set[int]:
     response = client.get(
-        "/api/v1/tasks", query_string={"plan": seed.plan_id, "q": typed, "per_page": 200}, headers=bearer(email)
+        "/api/v1/tasks",
+        query_string={"plan": seed.plan_id, "q": typed, "per_page": 200},
+        headers=bearer(email),
     )
     assert response.status_code == 200
     return {t["id"] for t in response.get_json()["items"]}
@@ -100,7 +102,7 @@ def _empty_the_index() -> None:
     """What a restore that skipped the index, or a damaged one, leaves: nothing to find."""
     if db.session.get_bind().dialect.name == "sqlite":
         for source in SOURCES:
-            db.session.execute(text(f"DELETE FROM {source.name}"))  # noqa: S608
+            db.session.execute(text(f"DELETE FROM {source.name}"))
     else:
         for source in SOURCES:
             db.session.execute(text(f"DROP INDEX ix_{source.name}"))

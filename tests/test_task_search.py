@@ -72,7 +72,7 @@ def found_in_python(task: Task, typed: str) -> bool:
         words_of(f"{holder.name} {holder.name_en or ''} {holder.short_name or ''}"),
         words_of(task.note),
         *(words_of(event.note) for event in task.events),
-        *(words_of(c.text) for c in db.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id))),
+        *(words_of(c.text) for c in db.session.scalars(select(TaskComment).filter_by(task_id=task.id))),
         *(words_of(s.narrative) for s in task.submissions),
     ]
     search = parse(typed)

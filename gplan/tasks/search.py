@@ -99,8 +99,8 @@ def _select(source: Source, key: str) -> str:
             return found.replace("SELECT rowid", "SELECT rowid AS id", 1)
         return f"SELECT {source.task} AS id FROM {source.table} WHERE id IN ({found})"  # nosec B608
     only = f" AND {source.where.format(r='')}" if source.where else ""
-    vector = pg_vector(source)
-    return f"SELECT {source.task} AS id FROM {source.table} WHERE {vector} @@ to_tsquery('simple', :{key}){only}"  # nosec B608
+    matched = f"{pg_vector(source)} @@ to_tsquery('simple', :{key})"
+    return f"SELECT {source.task} AS id FROM {source.table} WHERE {matched}{only}"  # nosec B608
 
 
 def _matching(sources: tuple[Source, ...], parts: tuple[str, ...], *more: tuple[str, ...], key: str) -> Any:
