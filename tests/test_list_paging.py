@@ -1,0 +1,110 @@
+"""Lists that grow with the data, a page at a time with their filters in the address: the audit
+log read newer and older without ever being counted, and the users list."""
+
+from __future__ import annotations
+
+import html
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from gplan.extensions import db
+from gplan.models import AuditEntry
+from gplan.timeutil import utcnow
+from tests.helpers import ADMIN_EMAIL, login, user
+
+
+@contextmanager
+def statements():
+    """The SQL run meanwhile."""
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def summaries(page: str) -> list[str]:
+    return re.findall(r"(paging entry \d+)", page)
+
+
+def add_entries(count: int, action: str = "login", same_instant: bool = False) -> list[str]:
+    """``count`` entries, oldest first; with ``same_instant`` several share a time, so only
+    their ids tell them apart. Returns their summaries newest first."""
+    admin, start = user(ADMIN_EMAIL), utcnow() - timedelta(days=1)
+    for n in range(count):
+        at = start + timedelta(seconds=(n // 3 if same_instant else n))
+        db.session.add(AuditEntry(at=at, action=action, actor_id=admin.id, summary=f"paging entry {n}"))
+    db.session.commit()
+    return [f"paging entry {n}" for n in reversed(range(count))]
+
+
+def test_the_audit_log_walks_older_and_back_newer_keeping_its_filters(client, seed):
+    expected = add_entries(23, same_instant=True)
+    add_entries(5, action="user_created")  # filtered out below
+    login(client, ADMIN_EMAIL)
+    url, seen = "/admin/audit?action=login&who=admin&per_page=10", []
+    pages = []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert 'href="/admin/audit?' in page
+        seen += summaries(page)
+        pages.append((url, page))
+        url = link(page, "next")
+        if url:
+            assert "action=login" in url and "who=admin" in url and "per_page=10" in url
+    assert seen == expected and len(pages) == 3
+    assert link(pages[0][1], "prev") is None and "⇤" not in pages[0][1]
+    # Newer from the last page gives the middle page again, then the first.
+    middle = client.get(link(pages[2][1], "prev")).get_data(as_text=True)
+    assert summaries(middle) == summaries(pages[1][1]) and "⇤ Mới nhất" in middle
+    first = client.get(link(middle, "prev")).get_data(as_text=True)
+    assert summaries(first) == summaries(pages[0][1]) and link(first, "prev") is None
+
+
+def test_an_audit_page_reads_its_rows_and_never_counts_the_log(client, seed):
+    add_entries(60)
+    login(client, ADMIN_EMAIL)
+    client.get("/admin/audit")
+    with statements() as seen:
+        first = client.get("/admin/audit?action=login&per_page=20").get_data(as_text=True)
+        older = client.get(link(first, "next")).get_data(as_text=True)
+    reads = [s for s in seen if "audit_entry" in s]
+    assert not [s for s in reads if "count(" in s.lower()], reads
+    listing = [s for s in reads if "FROM audit_entry" in s and "audit_entry.id =" not in s]
+    assert listing and all("LIMIT" in s for s in listing), listing
+    # The first page holds the sign-in just made, then 19 of these.
+    assert (len(summaries(first)), len(summaries(older))) == (19, 20)
+
+
+def test_an_odd_or_unknown_starting_point_gives_the_newest_page(client, seed):
+    expected = add_entries(12)
+    login(client, ADMIN_EMAIL)
+    for query in ("older=abc", "older=-4", "newer=999999999", "older=0"):
+        response = client.get(f"/admin/audit?action=login&per_page=5&{query}")
+        assert response.status_code == 200, query
+        assert summaries(response.get_data(as_text=True)) == expected[:4], (
+            query
+        )  # after the sign-in just made
+
+
+def test_past_the_oldest_the_page_is_empty_and_leads_back_to_the_newest(client, seed):
+    add_entries(3)
+    login(client, ADMIN_EMAIL)
+    oldest = db.session.query(AuditEntry).order_by(AuditEntry.at, AuditEntry.id).first()
+    page = client.get(f"/admin/audit?older={oldest.id}&action=login").get_data(as_text=True)
+    assert not summaries(page) and "Không có mục nào ở trang này." in page
+    assert 'href="/admin/audit?action=login">' in page.replace("⇤ ", "")
