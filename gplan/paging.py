@@ -119,10 +119,11 @@ def requested_keyset(args: MultiDict[str, str]) -> tuple[tuple[Direction, int] |
     """``?older=`` or ``?newer=`` (the id of the item a page starts after) and ``?per_page=``
     from a web address; what cannot be read is the first page."""
     per_page = min(max(1, args.get("per_page", DEFAULT_PER_PAGE, type=int)), MAX_PER_PAGE)
-    for direction in ("older", "newer"):
+    directions: tuple[Direction, ...] = ("older", "newer")
+    for direction in directions:
         at = args.get(direction, type=int)
         if at is not None and at > 0:
-            return (direction, at), per_page  # type: ignore[return-value]
+            return (direction, at), per_page
     return None, per_page
 
 
@@ -146,8 +147,8 @@ def keyset_page(
 ) -> KeysetPage[Any]:
     """The page of ``statement`` (unordered; ordered here by ``columns``, newest first, which
     must tell every row apart) after or before the row whose ``columns`` are ``start``'s
-    values; the first page when ``start`` is None. At most ``per_page + 1`` rows are read, and one more to know whether the other direction
-    holds anything."""
+    values; the first page when ``start`` is None. At most ``per_page + 1`` rows are read,
+    and one more to know whether the other direction holds anything."""
 
     def exists(condition: Any) -> bool:
         probe = statement.where(condition).with_only_columns(literal(1), maintain_column_froms=True)
