@@ -7,13 +7,16 @@ import html
 import re
 from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import unquote_plus
 
 from sqlalchemy import event
 
+from gplan.accounts.users import create_user
+from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.models import AuditEntry
 from gplan.timeutil import utcnow
-from tests.helpers import ADMIN_EMAIL, login, user
+from tests.helpers import ADMIN_EMAIL, PASSWORD, body, login, user
 
 
 @contextmanager
@@ -108,3 +111,67 @@ def test_past_the_oldest_the_page_is_empty_and_leads_back_to_the_newest(client, 
     page = client.get(f"/admin/audit?older={oldest.id}&action=login").get_data(as_text=True)
     assert not summaries(page) and "Không có mục nào ở trang này." in page
     assert 'href="/admin/audit?action=login">' in page.replace("⇤ ", "")
+
+
+# ---- the users list -------------------------------------------------------------------------------
+
+LETTERS = ["A", "Ă", "Â", "B", "D", "Đ", "E", "Ê", "O", "Ô", "Ơ", "U", "Ư"]  # Vietnamese order
+
+
+def add_users(body_key: str, per_letter: int = 4) -> list[str]:
+    """Focal points of one body named so that Vietnamese order is known; returns their names
+    in that order."""
+    names = [f"{letter} Kiểm thử {n:02d}" for letter in LETTERS for n in range(per_letter)]
+    for n, name in enumerate(reversed(names)):  # created out of order
+        create_user(
+            email=f"thu{n}.{body_key}@example.org",
+            name=name,
+            role=Role.FOCAL_POINT,
+            body=body(body_key),
+            password=PASSWORD,
+        )
+    db.session.commit()
+    return names
+
+
+def user_names(page: str) -> list[str]:
+    return re.findall(r'<a href="/admin/users/\d+">([^<]+)</a>', html.unescape(page))
+
+
+def test_the_users_list_pages_in_vietnamese_order_keeping_its_filters(client, seed):
+    expected = add_users("health")
+    add_users("education")  # another body's, filtered out
+    login(client, ADMIN_EMAIL)
+    health = body("health").id
+    url, seen, pages = f"/admin/users?role=focal_point&body={health}&who=kiểm+thử&per_page=20", [], 0
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        assert "52 người dùng" in page
+        seen += user_names(page)
+        pages += 1
+        url = link(page, "next")
+        if url:
+            assert f"body={health}" in url and "role=focal_point" in url and "per_page=20" in url
+            assert "who=kiểm thử" in unquote_plus(url)
+    assert seen == expected and pages == 3
+
+
+def test_the_users_list_filters_by_role_and_by_a_piece_of_the_email(client, seed):
+    add_users("health", per_letter=1)
+    login(client, ADMIN_EMAIL)
+    admins = user_names(client.get("/admin/users?role=admin").get_data(as_text=True))
+    assert admins == [user(ADMIN_EMAIL).name]
+    found = user_names(client.get("/admin/users?who=thu3.health@").get_data(as_text=True))
+    assert found == ["Ô Kiểm thử 00"]  # the fourth created, from the end of the alphabet
+
+
+def test_odd_user_filters_give_the_whole_list_never_an_error(client, seed):
+    login(client, ADMIN_EMAIL)
+    everyone = client.get("/admin/users?per_page=200").get_data(as_text=True)
+    for query in ("role=nobody", "body=abc", "body=-1", "who=%25_%5C", "page=999", "per_page=0"):
+        response = client.get(f"/admin/users?{query}")
+        assert response.status_code == 200, query
+    assert user_names(client.get("/admin/users?role=nobody&per_page=200").get_data(as_text=True)) == user_names(
+        everyone
+    )
+    assert not user_names(client.get("/admin/users?who=%25_%5C").get_data(as_text=True))
