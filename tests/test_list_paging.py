@@ -171,7 +171,6 @@ def test_odd_user_filters_give_the_whole_list_never_an_error(client, seed):
     for query in ("role=nobody", "body=abc", "body=-1", "who=%25_%5C", "page=999", "per_page=0"):
         response = client.get(f"/admin/users?{query}")
         assert response.status_code == 200, query
-    assert user_names(client.get("/admin/users?role=nobody&per_page=200").get_data(as_text=True)) == user_names(
-        everyone
-    )
+    nobody = client.get("/admin/users?role=nobody&per_page=200").get_data(as_text=True)
+    assert user_names(nobody) == user_names(everyone)
     assert not user_names(client.get("/admin/users?who=%25_%5C").get_data(as_text=True))
