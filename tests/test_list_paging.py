@@ -14,6 +14,7 @@ from sqlalchemy import event
 from gplan.accounts.users import create_user
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
+from gplan.mail.delivery import queue_mail
 from gplan.models import AuditEntry
 from gplan.timeutil import utcnow
 from tests.helpers import ADMIN_EMAIL, PASSWORD, body, login, user
@@ -174,3 +175,31 @@ def test_odd_user_filters_give_the_whole_list_never_an_error(client, seed):
     nobody = client.get("/admin/users?role=nobody&per_page=200").get_data(as_text=True)
     assert user_names(nobody) == user_names(everyone)
     assert not user_names(client.get("/admin/users?who=%25_%5C").get_data(as_text=True))
+
+
+# ---- the outbox ---------------------------------------------------------------------------------
+
+
+def test_the_outbox_walks_older_and_newer_with_its_filters_never_counting_the_messages(client, seed):
+    for n in range(45):
+        queue_mail(
+            kind="reminder", recipient=f"paging{n}@example.gov.vn", subject=f"Nhắc phân trang {n}", text="…"
+        )
+    queue_mail(kind="reminder", recipient="other@example.gov.vn", subject="Khác", text="…")
+    db.session.commit()
+    expected = [f"paging{n}@example.gov.vn" for n in reversed(range(45))]
+    login(client, ADMIN_EMAIL)
+    url, seen, pages = "/outbox?q=paging&status=pending&per_page=20", [], []
+    with statements() as run:
+        while url:
+            page = client.get(url).get_data(as_text=True)
+            seen += re.findall(r"(paging\d+@example\.gov\.vn)", page)
+            pages.append(page)
+            url = link(page, "next")
+            if url:
+                assert "q=paging" in url and "status=pending" in url and "per_page=20" in url
+    assert seen == expected and len(pages) == 3
+    counted = [s for s in run if "mail_message" in s and "count(" in s.lower() and "GROUP BY" not in s]
+    assert not counted, counted
+    back = client.get(link(pages[2], "prev")).get_data(as_text=True)
+    assert re.findall(r"(paging\d+@example\.gov\.vn)", back) == expected[20:40]
