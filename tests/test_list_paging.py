@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import unquote_plus
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from gplan.accounts.users import create_user
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
 from gplan.mail.delivery import queue_mail
-from gplan.models import AuditEntry
+from gplan.models import AuditEntry, Body
 from gplan.timeutil import utcnow
 from tests.helpers import ADMIN_EMAIL, PASSWORD, body, login, user
 
@@ -203,3 +203,27 @@ def test_the_outbox_walks_older_and_newer_with_its_filters_never_counting_the_me
     assert not counted, counted
     back = client.get(link(pages[2], "prev")).get_data(as_text=True)
     assert re.findall(r"(paging\d+@example\.gov\.vn)", back) == expected[20:40]
+
+
+# ---- the bodies list ----------------------------------------------------------------------------
+
+
+def body_links(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'<a href="/admin/bodies/(\d+)">', page)]
+
+
+def test_the_bodies_list_pages_every_body_once_and_finds_by_name_without_marks(client, seed):
+    login(client, ADMIN_EMAIL)
+    url, seen = "/admin/bodies?per_page=20", []
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += body_links(page)
+        url = link(page, "next")
+        if url:
+            assert "per_page=20" in url
+    assert sorted(seen) == sorted(db.session.scalars(select(Body.id))) and len(seen) > 30
+    tu_ky = client.get("/admin/bodies?q=TU+KY").get_data(as_text=True)
+    expected = {b.id for b in db.session.scalars(select(Body)) if "Tứ Kỳ" in b.name}
+    assert expected and set(body_links(tu_ky)) == expected
+    few = client.get("/admin/bodies?q=so&per_page=5").get_data(as_text=True)
+    assert all("q=so" in href for href in re.findall(r'href="(/admin/bodies\?[^"]+)"', html.unescape(few)))
