@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import unquote_plus
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from gplan.accounts.users import create_user
 from gplan.accounts.vocabulary import Role
@@ -17,7 +17,8 @@ from gplan.extensions import db
 from gplan.mail.delivery import queue_mail
 from gplan.models import AuditEntry, Body
 from gplan.timeutil import utcnow
-from tests.helpers import ADMIN_EMAIL, PASSWORD, body, login, user
+from tests.api_support import bearer
+from tests.helpers import ADMIN_EMAIL, PASSWORD, body, focal_email, login, user
 
 
 @contextmanager
@@ -227,3 +228,30 @@ def test_the_bodies_list_pages_every_body_once_and_finds_by_name_without_marks(c
     assert expected and set(body_links(tu_ky)) == expected
     few = client.get("/admin/bodies?q=so&per_page=5").get_data(as_text=True)
     assert all("q=so" in href for href in re.findall(r'href="(/admin/bodies\?[^"]+)"', html.unescape(few)))
+
+
+def test_the_api_gives_the_bodies_a_page_at_a_time(client, seed):
+    headers = bearer(focal_email("finance"))
+    first = client.get("/api/v1/bodies?per_page=10", headers=headers).get_json()
+    total = db.session.scalar(select(func.count()).select_from(Body))
+    assert (first["page"], first["per_page"], first["total"], first["pages"]) == (
+        1,
+        10,
+        total,
+        -(-total // 10),
+    )
+    seen = [b["id"] for b in first["items"]]
+    for number in range(2, first["pages"] + 1):
+        seen += [
+            b["id"]
+            for b in client.get(f"/api/v1/bodies?per_page=10&page={number}", headers=headers).get_json()[
+                "items"
+            ]
+        ]
+    assert sorted(seen) == sorted(db.session.scalars(select(Body.id))) and len(set(seen)) == total
+    everything = client.get("/api/v1/bodies?per_page=200", headers=headers).get_json()["items"]
+    assert [b["id"] for b in everything] == seen  # the same order a page at a time
+    past = client.get("/api/v1/bodies?page=99", headers=headers).get_json()
+    assert past["items"] == [] and past["total"] == total
+    for query in ("page=0", "per_page=201", "per_page=x"):
+        assert client.get(f"/api/v1/bodies?{query}", headers=headers).status_code == 422, query
