@@ -11,12 +11,14 @@ from flask_babel import force_locale
 
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
+from gplan.plans.draft_cli import draft_cli, start_draft
 from gplan.plans.file import PlanFileError, read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.serve import DAY, format_day
 from gplan.timeutil import simulate_today
 
-plan_cli = AppGroup("plan", help="Import and list plans.")
+plan_cli = AppGroup("plan", help="Import and list plans; publish drafts.")
+plan_cli.add_command(draft_cli)
 
 
 def _parse_period(value: str | None) -> tuple[int, int] | None:
@@ -33,12 +35,18 @@ def _parse_period(value: str | None) -> tuple[int, int] | None:
 
 @plan_cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--period", help="Load the plan for another period, e.g. 2026-2030.")
+@click.option("--period", help="Start a draft of the plan for another period, e.g. 2026-2030.")
 def import_command(file: str, period: str | None) -> None:
-    """Validate a plan file and load it; re-running updates in place."""
+    """Validate a plan file and load it; re-running updates in place. With --period, start a
+    draft for that period instead: a new document, published once its number, date and title
+    are written (`flask plan draft publish ID`, or the admin pages)."""
+    new_period = _parse_period(period)
     try:
         with force_locale("en"):  # the command line speaks English, like its other messages
-            result = import_plan(read_plan_file(file), source=file, period=_parse_period(period))
+            if new_period is not None:
+                start_draft(file, new_period)
+                return
+            result = import_plan(read_plan_file(file), source=file)
     except PlanFileError as error:
         db.session.rollback()
         click.echo(f"Cannot import {error.source}:", err=True)

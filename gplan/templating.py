@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import gettext
 
 from gplan.accounts.vocabulary import Role
 from gplan.i18n import install_template_gettext, label, locale_name
@@ -69,6 +70,18 @@ def locale_code() -> str:
     return locale_name() or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def occurrence_label(key: str, due_days: dict | None = None) -> str:
+    """Which of a duty's occurrences a task is, in words: "2018" is the year's, and
+    "2018:annual_report" the year's occurrence of the plan's due day of that name, labelled
+    as the plan file labels it, so two tasks of one duty in one year are told apart."""
+    year, _, name = key.partition(":")
+    if not name:
+        return gettext("Year %(year)s", year=year)
+    day = (due_days or {}).get(name) or {}
+    label = day.get("label_en") if locale_code() == "en" and day.get("label_en") else day.get("label")
+    return f"{year} · {label or name}"
+
+
 @lru_cache(maxsize=512)
 def _content_hash(path: Path, _modified: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
@@ -102,6 +115,7 @@ def register(app: Flask) -> None:
     app.jinja_env.tests["web_link"] = is_web_link  # only http(s) evidence links become links
     app.jinja_env.filters["shorten"] = shorten
     app.jinja_env.filters["clock"] = format_clock
+    app.jinja_env.filters["occurrence"] = occurrence_label
     app.jinja_env.globals.update(
         {vocabulary.__name__: vocabulary for vocabulary in VOCABULARIES},
         local_today=local_today,

@@ -9,7 +9,7 @@ import yaml
 from sqlalchemy import func, select
 
 from gplan.extensions import db
-from gplan.models import AuditEntry, Plan, PlanUpload, Task
+from gplan.models import AuditEntry, Plan, PlanDraft, PlanUpload, Task
 from gplan.tasks.progress import record_progress
 from tests.helpers import ADMIN_EMAIL, PLAN_FILE, focal_email, login, plan, submit, task_of, user
 
@@ -127,3 +127,31 @@ def test_a_period_with_one_year_left_empty_is_explained_not_a_server_error(clien
     assert rollover.status_code == 422
     assert 'value="2021"' in rollover.get_data(as_text=True)  # what was typed comes back
     assert db.session.scalar(select(func.count(Plan.id)).where(Plan.period_start == 2021)) == 0
+
+
+def test_uploading_a_file_for_another_period_starts_a_draft_not_a_re_dated_copy(client, seed):
+    login(client, ADMIN_EMAIL)
+    tasks_before = db.session.scalar(select(func.count(Task.id)))
+    response = _upload(client, PLAN_FILE.read_bytes(), name=PLAN_FILE.name, start="2026", end="2030")
+    assert response.status_code == 302 and "/admin/drafts/" in response.location
+    draft = db.session.get(PlanDraft, int(response.location.rstrip("/").rsplit("/", 1)[1]))
+    assert (draft.period_start, draft.source_plan_id) == (2026, seed.plan_id)
+    assert "code" not in draft.header
+    assert db.session.scalar(select(func.count(Plan.id)).where(Plan.period_start == 2026)) == 0
+    assert db.session.scalar(select(func.count(Task.id))) == tasks_before
+    same = _upload(client, PLAN_FILE.read_bytes(), name=PLAN_FILE.name, start="2016", end="2020")
+    assert same.status_code == 422 and "có năm bắt đầu khác" in same.get_data(as_text=True)
+
+
+def test_a_file_whose_plan_is_not_loaded_here_starts_a_draft_of_its_own(client, seed):
+    login(client, ADMIN_EMAIL)
+    raw = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
+    raw["plan"]["code"] = "77/KH-UBND"
+    content = yaml.safe_dump(raw, allow_unicode=True).encode()
+    response = _upload(client, content, start="2026", end="2030")
+    assert response.status_code == 302 and "/admin/drafts/" in response.location
+    draft = db.session.get(PlanDraft, int(response.location.rstrip("/").rsplit("/", 1)[1]))
+    assert draft.source_plan_id is None and (draft.old_period_start, draft.old_period_end) == (2016, 2020)
+    page = html.unescape(client.get(response.location).get_data(as_text=True))
+    assert "nhiệm kỳ 2016-2020" in page  # its texts naming the file's period are flagged
+    assert db.session.scalar(select(func.count(Plan.id)).where(Plan.code == "77/KH-UBND")) == 0

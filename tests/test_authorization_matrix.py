@@ -170,6 +170,17 @@ POLICY: dict[tuple[str, str], Rule] = {
     ),
     ("admin.draft_remove_body", "POST"): Rule("/admin/drafts/{draft}/bodies/newspaper/remove", ADMIN, {}),
     ("admin.publish_draft", "POST"): Rule("/admin/drafts/{draft}/publish", ADMIN, {}),
+    ("admin.draft_target", "GET"): Rule("/admin/drafts/{draft}/targets/I.2.a.1", ADMIN),
+    ("admin.draft_target", "POST"): Rule(
+        "/admin/drafts/{draft}/targets/I.2.a.1", ADMIN, {"owner": "home-affairs"}
+    ),
+    ("Drafts.draft_list", "GET"): Rule("/api/v1/drafts", ADMIN),
+    ("Drafts.draft", "GET"): Rule("/api/v1/drafts/{draft}", ADMIN),
+    ("Drafts.start", "POST"): Rule(
+        "/api/v1/drafts", ADMIN, {"plan": 1, "period_start": 2026, "period_end": 2030}
+    ),
+    ("Drafts.edit", "PATCH"): Rule("/api/v1/drafts/{draft}", ADMIN, {"code": "1/KH-UBND"}),
+    ("Drafts.publish", "POST"): Rule("/api/v1/drafts/{draft}/publish", ADMIN, {}),
     ("admin.retire", "GET"): Rule("/admin/bodies/{finance}/retire", ADMIN),
     ("admin.retire", "POST"): Rule(
         "/admin/bodies/{finance}/retire", ADMIN, {"on": "01/01/2019", "reason": "Sáp nhập", "successor": 0}
@@ -547,6 +558,12 @@ FOREIGN: dict[tuple[str, str], list[str]] = {
     ("Reports.return_body_report", "POST"): ["/api/v1/body-reports/{body_report}/return"],
     ("Reports.reopen_body_report", "POST"): ["/api/v1/body-reports/{accepted_report}/reopen"],
     ("Reports.province", "GET"): ["/api/v1/plans/{plan}/province-reports/annual/2017"],
+    # Drafts are the administrators' alone: a focal point reaches none, by any id.
+    ("Drafts.draft_list", "GET"): ["/api/v1/drafts"],
+    ("Drafts.draft", "GET"): ["/api/v1/drafts/{draft}"],
+    ("Drafts.start", "POST"): ["/api/v1/drafts"],
+    ("Drafts.edit", "PATCH"): ["/api/v1/drafts/{draft}"],
+    ("Drafts.publish", "POST"): ["/api/v1/drafts/{draft}/publish"],
 }
 FOREIGN_BODIES = {
     ("Reports.save_body_report", "PUT"): {"narratives": {}},
@@ -563,6 +580,9 @@ FOREIGN_BODIES = {
     ("Requests.ask", "POST"): {"asked_for": "2019-12-31", "reason": "matrix"},
     ("Requests.decide", "POST"): {"decision": "approve"},
     ("Requests.comment", "POST"): {"text": "matrix"},
+    ("Drafts.start", "POST"): {"plan": 1, "period_start": 2026, "period_end": 2030},
+    ("Drafts.edit", "PATCH"): {"code": "1/KH-UBND"},
+    ("Drafts.publish", "POST"): {},
 }
 SCOPED_LISTS = {
     ("Tasks.tasks", "GET"),

@@ -186,3 +186,40 @@ def test_a_draft_keeps_the_member_units_added_here_and_leaves_out_the_retired(se
     assert "town-kinh-mon" in members and "district-kinh-mon" not in members
     assignees = {key for r in draft.content["responsibilities"] for key in r["assignees"]}
     assert "district-kinh-mon" not in assignees
+
+
+def test_a_targets_owner_is_set_by_the_admin_and_no_longer_marked_inferred(app, client, seed):
+    login(client, ADMIN_EMAIL)
+    draft = _roll_over(client, seed)
+    ref = "I.2.a.1"  # the file infers its owner: the source names none
+    assert "suy luận" in _text(client.get(f"/admin/drafts/{draft.id}"))
+    url = f"/admin/drafts/{draft.id}/targets/{ref}"
+    assert "Sở LĐ-TB&XH" in _text(client.get(url))  # the inference's note is shown
+
+    unknown = submit(client, url, {"owner": "ministry-of-magic"})
+    assert unknown.status_code == 422 and "Không có cơ quan: ministry-of-magic." in _text(unknown)
+    assert submit(client, url, {"owner": "home-affairs"}).status_code == 302
+    db.session.refresh(draft)
+    target = next(t for o in draft.content["objectives"] for t in o["targets"] if t["ref"] == ref)
+    assert target["owner"] == "home-affairs" and "basis" not in target and "note" not in target
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "draft_changed").order_by(AuditEntry.id.desc())
+    )
+    assert entry.details == {
+        "target": ref,
+        "changes": {
+            "owner": ["dolisa", "home-affairs"],
+            "basis": ["inferred", "source"],
+            "note": [entry.details["changes"]["note"][0], None],
+        },
+    }
+    assert f"Chỉ tiêu {ref}" in _text(client.get("/admin/audit"))
+
+    # Published, the plan shows the admin's owner, not marked inferred.
+    header = {"code": "125/KH-UBND", "issued_on": "15/01/2026", "title": "Kế hoạch 2026-2030"}
+    submit(client, f"/admin/drafts/{draft.id}", header)
+    assert _publish(client, draft).status_code == 302
+    new = db.session.scalar(select(Plan).where(Plan.period_start == 2026))
+    assert f"owner:{ref}" not in (new.provenance or {})
+    owner = next(t.owner_body for o in new.objectives for t in o.targets if t.ref == ref)
+    assert owner.key == "home-affairs"

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from docx import Document
 from docx.shared import Pt
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from gplan.extensions import db
@@ -108,21 +109,42 @@ def test_the_word_report_has_the_decrees_parts_in_order_fonts_and_margins(client
     assert document.styles["Normal"].font.name == "Times New Roman"
 
 
-def test_the_word_report_converts_to_pdf_where_libreoffice_is_installed(client, seed, tmp_path):
+def test_the_word_report_opens_in_libreoffice_as_a4_pages_with_its_vietnamese_text(client, seed, tmp_path):
+    """What a clerk does with the file: open it in LibreOffice (scripts/test installs it) and
+    print it. The PDF it makes is read back: A4 pages, the national motto and the accepted
+    narrative in Vietnamese letters, not boxes."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed: the PDF conversion is not checked here")
+    _accepted_health_report(seed)
     login(client, COORDINATOR_EMAIL)
     docx = tmp_path / "report.docx"
-    docx.write_bytes(client.get(f"/p/{seed.plan_id}/province-report/annual/{YEAR}.docx").data)
+    docx.write_bytes(client.get(_filled(client, seed) + ".docx").data)
     result = subprocess.run(  # nosec B603
-        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx)],
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/profile",  # its own profile: runs in parallel
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
         capture_output=True,
         timeout=180,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    pdf = PdfReader(tmp_path / "report.pdf")
+    assert pdf.pages and all(
+        (round(float(page.mediabox.width) * 25.4 / 72), round(float(page.mediabox.height) * 25.4 / 72))
+        == (210, 297)
+        for page in pdf.pages
+    )
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in pdf.pages)
+    for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Y tế đã giảm"):
+        assert words in text, (words, text[:600])
 
 
 def test_only_accepted_body_reports_are_compiled(client, seed):

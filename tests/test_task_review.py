@@ -69,6 +69,8 @@ def test_the_whole_cycle_for_a_focal_point_and_a_coordinator(app, reviewed):
     assert task.progress == "submitted" and task.status_on(NOV_2018.date()) == TaskStatus.SUBMITTED
     queue = coordinator.get(f"/p/{task.plan_id}/review").get_data(as_text=True)
     assert "Đã tổ chức 12 lớp tập huấn" in queue and f'value="{task.id}:{task.version}"' in queue
+    # Which of the duty's reports this is, in words: never the stored key.
+    assert "2018 · Hạn báo cáo năm gửi Sở LĐ-TB&amp;XH" in queue and OCCURRENCE not in queue
 
     # Returning needs a reason: the form says so and nothing changes.
     refused = _post(coordinator, f"/tasks/{task.id}/decide", {"send_back": "1", "reason": " "}, page)
@@ -82,8 +84,10 @@ def test_the_whole_cycle_for_a_focal_point_and_a_coordinator(app, reviewed):
     assert task.progress == "returned" and task.status_on(NOV_2018.date()) == TaskStatus.RETURNED
     mail = db.session.scalar(select(MailMessage).where(MailMessage.kind == "submission_returned"))
     assert mail.recipient == focal_email("health") and "Thiếu số liệu" in mail.body_text
+    assert "2018 · Hạn báo cáo năm" in mail.body_text and OCCURRENCE not in mail.body_text
     assert "Trả lại" in mail.subject  # in the focal point's language
-    assert "Thiếu số liệu" in focal.get(page).get_data(as_text=True)
+    task_page = focal.get(page).get_data(as_text=True)
+    assert "Thiếu số liệu" in task_page and "Kỳ thực hiện" in task_page and OCCURRENCE not in task_page
     # The reason opens the task's comment thread, where the body can answer.
     thread = db.session.scalars(select(TaskComment).where(TaskComment.task_id == task.id)).all()
     assert [(c.text, c.author.email) for c in thread] == [("Thiếu số liệu", COORDINATOR_EMAIL)]

@@ -1,6 +1,7 @@
 """The coordinator's figures come from the task tally: after many random changes — ticks and
-undos, extensions, ad-hoc tasks, re-imports and re-dating, deletions of tasks and duties, bulk
-statements — they still equal counting the tasks one by one, on every day one looks."""
+undos, extensions, ad-hoc tasks, retired bodies' tasks closed or moved, re-imports and
+re-dating, deletions of tasks and duties, bulk statements — they still equal counting the tasks
+one by one, on every day one looks."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from gplan.models.tally import MODELS, TALLIES, TaskBodyTally, TaskTally, rebuil
 from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
+from gplan.plans.retire import retire_body
 from gplan.reporting import summary
 from gplan.tasks import review
 from gplan.tasks.admin import add_ad_hoc_task, extend_deadline
@@ -26,7 +28,7 @@ from gplan.tasks.sync import sync_tasks
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 from gplan.timeutil import LOCAL_TZ
 from tests.coordinator_support import python_counts
-from tests.helpers import COORDINATOR_EMAIL, PLAN_FILE, focal_email, user
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, PLAN_FILE, focal_email, user
 
 DAYS = (date(2016, 1, 1), date(2017, 6, 30), date(2018, 7, 1), date(2019, 12, 31), date(2022, 1, 1))
 
@@ -97,13 +99,16 @@ def assert_figures_match(plan: Plan) -> None:
             TaskFilters(plan_id=plan.id, body_id=bodies[0], year=2018),
             TaskFilters(plan_id=plan.id, objective_id=plan.objectives[0].id),
             TaskFilters(plan_id=plan.id, statuses=(TaskStatus.OVERDUE,)),
+            TaskFilters(plan_id=plan.id, statuses=(TaskStatus.CLOSED,)),
         ):
             counted = db.session.scalar(
                 select(func.count()).select_from(Task).where(*TaskQuery(viewer, filters, today).conditions())
             )
             assert TaskQuery(viewer, filters, today).count() == counted
-        overdue = summary.status_totals(plan, today).overdue
-        assert overdue == sum(c[TaskStatus.OVERDUE] for c in python_counts(plan.id, today).values())
+        totals = summary.status_totals(plan, today)
+        python = python_counts(plan.id, today).values()
+        assert totals.overdue == sum(c[TaskStatus.OVERDUE] for c in python)
+        assert totals.count(TaskStatus.CLOSED) == sum(c[TaskStatus.CLOSED] for c in python)
 
 
 def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
@@ -114,7 +119,12 @@ def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
     assert_figures_match(plan)  # as imported
 
     def some_tasks(n: int, **where) -> list[Task]:
-        query = select(Task).where(Task.plan_id == plan.id).filter_by(**where)
+        # Closed tasks are a record nobody changes: only retiring touches them.
+        query = (
+            select(Task)
+            .where(Task.plan_id == plan.id, Task.progress != TaskProgress.CLOSED)
+            .filter_by(**where)
+        )
         tasks = list(db.session.scalars(query.order_by(Task.id)))
         return rng.sample(tasks, min(n, len(tasks)))
 
@@ -154,20 +164,38 @@ def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
             db.session.flush()
         plan.review_required = False
 
+    def retire_one(with_successor: bool) -> None:
+        """A body retired: its open tasks closed (or moved, and the successor's duplicates
+        closed), each one leaving the open categories for the closed one."""
+        serving = [b for b in bodies if b.retired_on is None and not b.is_group]
+        retired, successor = rng.sample(serving, 2)
+        if not with_successor:
+            successor = None
+        elif successor.jurisdiction != retired.jurisdiction:
+            successor = next(
+                (b for b in serving if b is not retired and b.jurisdiction == retired.jurisdiction), None
+            )
+        on = date(rng.randint(2016, 2020), rng.randint(1, 12), rng.randint(1, 28))
+        retire_body(user(ADMIN_EMAIL), retired, on, "sắp xếp lại bộ máy", successor)
+        db.session.flush()
+
     seen: set[TaskProgress] = set()
     for round_ in range(4):
         tick(40)  # ticks, undos, back to not started; done early, on the day, late
         extend(8)
         review_steps(40)
         review_steps(20)
+        if round_ in (1, 2):
+            retire_one(with_successor=round_ == 2)
         seen.update(db.session.scalars(select(Task.progress).where(Task.plan_id == plan.id)))
         with time_machine.travel(datetime(2018, 3, 1, 9, tzinfo=LOCAL_TZ), tick=False):
+            serving = [b for b in bodies if b.retired_on is None]
             add_ad_hoc_task(
-                coordinator, plan, rng.choice(bodies), f"Việc phát sinh {round_}", date(2018, 9, 30)
+                coordinator, plan, rng.choice(serving), f"Việc phát sinh {round_}", date(2018, 9, 30)
             )
         assert_figures_match(plan)
 
-    assert {TaskProgress.SUBMITTED, TaskProgress.RETURNED} <= seen
+    assert {TaskProgress.SUBMITTED, TaskProgress.RETURNED, TaskProgress.CLOSED} <= seen
 
     # Re-import the same file: nothing moves; then re-date every duty and sync.
     import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name)

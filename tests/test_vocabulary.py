@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,13 +15,15 @@ from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
 from gplan.accounts.vocabulary import Role
+from gplan.extensions import db
 from gplan.mail.vocabulary import MailKind, MailState
+from gplan.plans.retire import retire_body
 from gplan.reminders.vocabulary import ReminderKind
 from gplan.reporting.vocabulary import Comparator, Horizon, TargetStatus
 from gplan.tasks.vocabulary import TaskEventKind, TaskProgress, TaskStatus
 from gplan.templating import VOCABULARIES
 from tests.coordinator_support import VIEWING_DAY, health_submissions, health_year_of_work
-from tests.helpers import COORDINATOR_EMAIL, body, login
+from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, body, login, user
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = [
@@ -140,17 +143,24 @@ def test_the_code_compares_with_the_vocabularies_not_with_strings():
 
 
 def test_each_status_is_shown_with_its_label_and_class(app, client, seed):
-    """Health's tasks on the coordinator's drill-down are in every status: each badge carries
-    its status's class, the legend and the bars every status's."""
+    """Health's tasks on the coordinator's drill-down are in every status but closed, a retired
+    district's are closed: each badge carries its status's class, the legend and the bars every
+    status's."""
     health_year_of_work(app)
     health_submissions(seed.plan_id)
+    retire_body(user(ADMIN_EMAIL), body("district-tu-ky"), date(2018, 6, 1), "Giải thể cấp huyện")
+    db.session.commit()
     with time_machine.travel(VIEWING_DAY, tick=False):
         login(client, COORDINATOR_EMAIL)
-        page = client.get(f"/p/{seed.plan_id}/progress/bodies/{body('health').id}").get_data(as_text=True)
+        pages = {
+            key: client.get(f"/p/{seed.plan_id}/progress/bodies/{body(key).id}").get_data(as_text=True)
+            for key in ("health", "district-tu-ky")
+        }
         overview = client.get(f"/p/{seed.plan_id}/progress?year=0").get_data(as_text=True)
     with app.test_request_context(), force_locale("vi"):
         titles = {status: str(status.title) for status in TaskStatus}
     for status, title in titles.items():
+        page = pages["district-tu-ky" if status == TaskStatus.CLOSED else "health"]
         assert f'<span class="badge {status.css_class}">{title}</span>' in page, f"no badge for {status.name}"
         assert f'<li class="task {status.css_class}">' in page
         assert f'<span class="swatch {status.css_class}"></span>{title}' in overview

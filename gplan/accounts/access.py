@@ -24,13 +24,16 @@ def can_view_task(user: User, task: Task) -> bool:
 
 
 def can_change_task(user: User, task: Task) -> bool:
+    """A task closed when its body was retired is a record: nobody changes it or writes on it."""
+    if task.is_closed:
+        return False
     return user.edits_all_progress or (user.is_focal_point and user.body_id == task.body_id)
 
 
 def can_ask_extension(user: User, task: Task) -> bool:
     """Only the body's own focal points ask for a later deadline (the coordinator extends it
-    directly)."""
-    return user.is_focal_point and user.body_id == task.body_id
+    directly), and not of a closed task."""
+    return user.is_focal_point and user.body_id == task.body_id and not task.is_closed
 
 
 def can_decide_extension(user: User) -> bool:

@@ -40,7 +40,17 @@ def nullable_reference(self, field, ret: dict, **_kwargs) -> dict:
 
 def init_api(app: Flask) -> None:
     from gplan.api.docs import bp as docs_bp
-    from gplan.api.resources import account, plans, progress, reports, requests, review, targets, tasks
+    from gplan.api.resources import (
+        account,
+        drafts,
+        plans,
+        progress,
+        reports,
+        requests,
+        review,
+        targets,
+        tasks,
+    )
 
     app.config.setdefault("API_MAX_BODY_BYTES", API_MAX_BODY_BYTES)
     if isinstance(app.json, DefaultJSONProvider):
@@ -72,7 +82,7 @@ def init_api(app: Flask) -> None:
     )
     api.init_app(app)
     api.ma_plugin.converter.add_attribute_function(nullable_reference)
-    for module in (account, plans, tasks, review, targets, progress, reports, requests):
+    for module in (account, plans, tasks, review, targets, progress, reports, requests, drafts):
         # Token requests carry no cookie to forge; session writes are checked in auth.authenticate.
         csrf.exempt(module.bp)
         api.register_blueprint(module.bp)

@@ -161,6 +161,14 @@ class TaskSchema(ma.Schema):
     evidence_name = fields.String(allow_none=True)
     updated_at = fields.DateTime(allow_none=True)
     version = fields.Integer(metadata={"description": "Send it back with a change to detect conflicts."})
+    closed_on = fields.Date(
+        allow_none=True,
+        metadata={"description": "Closed (progress closed) from this day: its body was retired."},
+    )
+    closed_reason = fields.String(allow_none=True, metadata={"description": "Why it was closed."})
+    closed_as_duplicate = fields.Boolean(
+        metadata={"description": "Closed because the retired body's successor had the same task already."}
+    )
 
 
 class PageSchema(ma.Schema):

@@ -66,6 +66,9 @@ def task_json(task: Any, today: date, bodies: dict[int, dict[str, Any]] | None =
         "evidence_name": task.evidence_name,
         "updated_at": _instant(task.updated_at),
         "version": task.version,
+        "closed_on": _day(task.closed_on),
+        "closed_reason": task.closed_reason,
+        "closed_as_duplicate": bool(task.closed_as_duplicate),
     }
 
 

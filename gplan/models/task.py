@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    false,
     func,
     literal,
 )
@@ -26,6 +27,9 @@ from gplan.models.body import Body
 from gplan.models.plan import Plan, Responsibility
 from gplan.models.types import UTCDateTime, Vocabulary
 from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress, TaskStatus
+
+# No longer open: done, or closed when its body was retired.
+FINISHED = (TaskProgress.DONE, TaskProgress.CLOSED)
 
 
 class Task(Model):
@@ -57,6 +61,11 @@ class Task(Model):
     evidence_name: Mapped[str | None] = mapped_column(String(255))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(default=1)
+    # Closed when its body was retired (progress CLOSED): from which day and why, and whether
+    # because the successor held the same task already (the history names it).
+    closed_on: Mapped[date | None]
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+    closed_as_duplicate: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[Plan] = relationship()
     responsibility: Mapped[Responsibility] = relationship()
@@ -87,8 +96,17 @@ class Task(Model):
 
     @hybrid_property
     def is_open(self) -> bool:
-        """Not done yet."""
-        return self.progress != TaskProgress.DONE
+        """Still expected: neither done nor closed."""
+        return self.progress not in FINISHED
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls) -> ColumnElement[bool]:
+        return cls.progress.not_in(FINISHED)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.progress == TaskProgress.CLOSED
 
     @property
     def is_window(self) -> bool:
@@ -102,7 +120,8 @@ class Task(Model):
     def status_on(self, today: date) -> TaskStatus:
         """The reporting category on ``today``. On time means done (with review: submitted in the
         submission that was accepted) no later than the deadline, the extended one where there
-        is one. Submitted and returned tasks are categories of their own, whatever the date."""
+        is one. Submitted, returned and closed tasks are categories of their own, whatever the
+        date."""
         return task_status(today, self.progress, self.completed_on, self.deadline)
 
     def days_late(self, today: date) -> int:
@@ -115,6 +134,8 @@ def task_status(today: date, progress: TaskProgress, completed_on: date | None, 
     if progress == TaskProgress.DONE:
         on_time = completed_on and completed_on <= deadline
         return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
+    if progress == TaskProgress.CLOSED:
+        return TaskStatus.CLOSED
     if progress == TaskProgress.SUBMITTED:
         return TaskStatus.SUBMITTED
     if progress == TaskProgress.RETURNED:
@@ -135,6 +156,7 @@ def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case
     return case(
         (and_(progress == TaskProgress.DONE, on_time), status(TaskStatus.DONE_ON_TIME)),
         (progress == TaskProgress.DONE, status(TaskStatus.DONE_LATE)),
+        (progress == TaskProgress.CLOSED, status(TaskStatus.CLOSED)),
         (progress == TaskProgress.SUBMITTED, status(TaskStatus.SUBMITTED)),
         (progress == TaskProgress.RETURNED, status(TaskStatus.RETURNED)),
         (deadline < today, status(TaskStatus.OVERDUE)),

@@ -62,6 +62,9 @@ def _body_keys(entry: AuditEntry) -> list[str]:
     for side in ("before", "after"):
         if isinstance(details.get(side), dict):
             keys.append(details[side].get("body"))
+    changes = details.get("changes") if details.get("target") else None
+    if isinstance(changes, dict) and isinstance(changes.get("owner"), list):
+        keys += changes["owner"]
     return [key for key in keys if isinstance(key, str)]
 
 
@@ -256,6 +259,14 @@ class Describer:
         changes = details.get("changes")
         if isinstance(duty, str) and isinstance(changes, dict) and set(changes) <= set(labels):
             return f"{duty}: " + ", ".join(labels[name] for name in changes)
+        target = details.get("target")
+        if isinstance(target, str) and isinstance(changes, dict):
+            if "owner" in changes:
+                body = self.body(changes["owner"][1])
+                text = gettext("Target %(ref)s: figure reported by %(body)s", ref=target, body=body)
+            else:
+                text = gettext("Target %(ref)s: owner confirmed", ref=target)
+            return text + (" (" + gettext("no longer inferred") + ")" if "basis" in changes else "")
         return None
 
     def _body_retired(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:

@@ -1,4 +1,4 @@
-"""Administering plans in the browser: importing files, rolling over, report due days."""
+"""Administering plans in the browser: importing files, report due days, workbooks."""
 
 from __future__ import annotations
 
@@ -35,11 +35,13 @@ def decode_upload(data: bytes, filename: str) -> str:
         raise unreadable(filename, error) from None
 
 
-def import_text(actor: User, text: str, filename: str, period: tuple[int, int] | None = None) -> ImportResult:
-    """Check and import a plan file's text, as `flask plan import` does, keeping the text for a
-    later roll-over. Raises :class:`PlanFileError` listing every problem. The caller commits."""
+def import_text(actor: User, text: str, filename: str) -> ImportResult:
+    """Check and import a plan file's text for the period it states, as `flask plan import`
+    does, keeping the text for a later roll-over (another period is a draft:
+    :func:`gplan.plans.drafts.draft_from_file`). Raises :class:`PlanFileError` listing every
+    problem. The caller commits."""
     try:
-        result = import_plan(parse_plan_text(text, filename), source=filename, period=period)
+        result = import_plan(parse_plan_text(text, filename), source=filename)
     except PlanFileError as error:
         db.session.rollback()
         audit.record(
@@ -91,21 +93,6 @@ def source_of(plan: Plan) -> tuple[str, str] | None:
         if bundled.is_file():
             return bundled.name, bundled.read_text(encoding="utf-8")
     return None
-
-
-def roll_over(
-    actor: User, plan: Plan, period: tuple[int, int], upload: tuple[str, str] | None = None
-) -> ImportResult:
-    """Load ``plan``'s file again for another period, giving a plan with fresh dated tasks.
-
-    ``upload`` (name, text) replaces the stored file. The caller commits.
-    """
-    if period[0] == plan.period_start:
-        raise InputError(gettext("Choose a period that starts in another year."), "start")
-    source = upload or source_of(plan)
-    if source is None:
-        raise InputError(gettext("The plan's file is not stored here: upload it."), "file")
-    return import_text(actor, source[1], source[0], period)
 
 
 def _check_chain_with(plan: Plan, days: dict[str, dict[str, str]], field: str) -> None:

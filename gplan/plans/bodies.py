@@ -140,3 +140,30 @@ def add_member(
         details={"group": group.key, "tasks_created": sum(r.created for r in results.values())},
     )
     return member, results
+
+
+def as_administered(content: dict[str, Any], jurisdiction: str) -> None:
+    """Give a plan file's data (a draft's) the bodies as administered here since it was
+    imported: their names, and the member units an admin added to a group (they belong to it
+    in the new plan too)."""
+    bodies = {b.key: b for b in db.session.scalars(select(Body).where(Body.jurisdiction == jurisdiction))}
+    for entry in content.get("bodies", []):
+        for item in [entry, *entry.get("members", [])]:
+            found = bodies.get(item["key"])
+            if found is not None:
+                item["name"] = found.name
+                for name in ("name_en", "short_name"):
+                    value = getattr(found, name)
+                    if value:
+                        item[name] = value
+                    else:
+                        item.pop(name, None)
+        group = bodies.get(entry["key"])
+        if entry.get("group") and group is not None:
+            known = {member["key"] for member in entry.get("members", [])}
+            entry["members"] = [*entry.get("members", [])] + [
+                {"key": m.key, "name": m.name}
+                | {name: getattr(m, name) for name in ("name_en", "short_name") if getattr(m, name)}
+                for m in group.members
+                if m.key not in known
+            ]

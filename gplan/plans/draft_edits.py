@@ -11,7 +11,7 @@ from flask_babel import gettext
 from gplan.models import PlanDraft, User
 from gplan.ops import audit
 from gplan.plans.bodies import KEY_RE
-from gplan.plans.drafts import _require_admin, _require_open, _touch, check_edit
+from gplan.plans.drafts import _require_open, _touch, check_edit, require_admin
 from gplan.validation import InputError
 
 ROLES = ("assignees", "lead", "coordinating")
@@ -80,7 +80,7 @@ def edit_duty(
     """Change a duty's wording, its bodies (keys; "all" = every implementing body) and its
     schedule (docs/plan-format.md). A body or due day that does not exist is refused, naming
     it. The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     content = copy.deepcopy(draft.content)
     item = duty(content, ref)
@@ -141,7 +141,7 @@ def remove_body(actor: User, draft: PlanDraft, key: str) -> None:
     """Leave a body (or a group's member unit) out of the new plan, e.g. a district abolished
     in a reform. Refused for the plan's coordinator and while a duty or activity would be left
     with nobody, naming them. The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     if key not in body_keys(draft.content):
         raise InputError(gettext("There is no such body in the draft."), "key")
@@ -173,7 +173,7 @@ def add_body(
 ) -> None:
     """Add a body to the new plan (a merged province's department), or a member unit to one of
     its groups (a commune); give it duties with :func:`edit_duty`. The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     key = (key or "").strip().lower()
     if not KEY_RE.match(key) or len(key) > 80:
@@ -207,4 +207,49 @@ def add_body(
         subject=draft,
         summary=f"+ {key}: {name}",
         details={"body_added": entry, "group": group or None},
+    )
+
+
+def target(content: dict[str, Any], ref: str) -> dict[str, Any]:
+    for objective in content.get("objectives", []):
+        for item in objective.get("targets", []):
+            if item["ref"] == ref:
+                found: dict[str, Any] = item
+                return found
+    raise InputError(gettext("There is no such target in the draft."))
+
+
+def edit_owner(actor: User, draft: PlanDraft, ref: str, owner: str | None) -> None:
+    """Set the body that reports target ``ref``'s figure (None: no body). The admin's choice
+    replaces the file's inference: the target's "inferred" mark and its note go. The caller
+    commits."""
+    require_admin(actor)
+    _require_open(draft)
+    content = copy.deepcopy(draft.content)
+    item = target(content, ref)
+    owner = (owner or "").strip().lower() or None
+    if owner is not None and owner not in body_keys(content):
+        raise InputError(gettext("Unknown body: %(keys)s.", keys=owner), "owner")
+    changes: dict[str, list[Any]] = {}
+    if item.get("owner") != owner:
+        changes["owner"] = [item.get("owner"), owner]
+    if item.get("basis") == "inferred":
+        changes["basis"] = ["inferred", "source"]
+        changes["note"] = [item.get("note"), None]
+    if not changes:
+        return
+    item.pop("basis", None)
+    item.pop("note", None)
+    if owner:
+        item["owner"] = owner
+    else:
+        item.pop("owner", None)
+    check_edit(draft, content, "owner")
+    _touch(draft, content)
+    audit.record(
+        audit.DRAFT_CHANGED,
+        actor=actor,
+        subject=draft,
+        summary=f"{ref}: " + ", ".join(changes),
+        details={"target": ref, "changes": changes},
     )

@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from gplan.models import PlanDraft, User
 from gplan.ops import audit
-from gplan.plans.drafts import _require_admin, _require_open, _touch
+from gplan.plans.drafts import _require_open, _touch, require_admin
 from gplan.validation import InputError
 
 # The keys whose values are wording (the rest are keys, refs, numbers and days). Not the issuer:
@@ -120,7 +120,7 @@ def text_at(draft: PlanDraft, dotted: str) -> DraftText:
 def edit_text(actor: User, draft: PlanDraft, dotted: str, text: str) -> None:
     """Replace the wording at ``dotted``. An English gloss may be emptied, other texts not. The
     caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     content = copy.deepcopy(draft.content)
     node, last = _parse_path(content, dotted)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from gplan.accounts.access import require
@@ -26,6 +26,7 @@ from gplan.extensions import db
 from gplan.models import Body, Plan, PlanDraft, PlanUpload, User
 from gplan.ops import audit
 from gplan.plans.admin import source_of
+from gplan.plans.bodies import as_administered
 from gplan.plans.file import PlanFileError, parse_plan_text, validate_plan
 from gplan.plans.importing import ImportResult, import_plan
 from gplan.plans.schema import PlanFile, slug
@@ -35,8 +36,15 @@ from gplan.validation import InputError
 HEADER = ("code", "title", "title_en", "issued_on")
 
 
-def _require_admin(actor: User) -> None:
-    require(actor.role == Role.ADMIN)
+class DraftConflict(InputError):
+    """A step the draft's state or another plan forbids: the draft is published already, or a
+    plan has its number and period. The API answers 409; a page shows the message."""
+
+
+def require_admin(actor: User | None) -> None:
+    """Only an administrator writes drafts (AccessDenied otherwise)."""
+    # None is the command line: whoever runs it administers the machine.
+    require(actor is None or actor.role == Role.ADMIN)
 
 
 def _touch(draft: PlanDraft, content: dict[str, Any]) -> None:
@@ -47,44 +55,74 @@ def _touch(draft: PlanDraft, content: dict[str, Any]) -> None:
 
 def _require_open(draft: PlanDraft) -> None:
     if draft.is_published:
-        raise InputError(gettext("This draft is published already: roll the plan over again to change it."))
+        message = gettext("This draft is published already: roll the plan over again to change it.")
+        raise DraftConflict(message)
 
 
 def start_rollover(
-    actor: User, plan: Plan, period: tuple[int, int], upload: tuple[str, str] | None = None
+    actor: User | None, plan: Plan, period: tuple[int, int], upload: tuple[str, str] | None = None
 ) -> PlanDraft:
     """A draft of ``plan`` for ``period``: its file (or ``upload``, (name, text), instead), with
     the number, date and title left empty and the retired bodies left out. Nothing else
-    changes. The caller commits."""
-    _require_admin(actor)
+    changes. ``actor`` None is the command line. The caller commits."""
+    require_admin(actor)
     if period[0] == plan.period_start:
         raise InputError(gettext("Choose a period that starts in another year."), "start")
     source = upload or source_of(plan)
     if source is None:
         raise InputError(gettext("The plan's file is not stored here: upload it."), "file")
     plan_file = parse_plan_text(source[1], source[0])
+    return _new_draft(actor, plan_file, period, plan, (plan.period_start, plan.period_end))
+
+
+def draft_from_file(actor: User | None, name: str, text: str, period: tuple[int, int]) -> PlanDraft:
+    """A draft for ``period`` from a plan file's text (`flask plan import --period`, the upload
+    page with a period): the roll-over of the file's plan when it is loaded here, else of the
+    file alone. Never a re-dated copy: a plan for another period is a new document. A period
+    starting in the file's own first year is refused. The caller commits."""
+    require_admin(actor)
+    plan_file = parse_plan_text(text, name)
+    header = plan_file.plan
+    if period[0] == header.period.start:
+        raise InputError(gettext("Choose a period that starts in another year."), "start")
+    jurisdiction = header.jurisdiction or slug(header.issuer)
+    plan = db.session.scalar(
+        select(Plan).filter_by(code=header.code, jurisdiction=jurisdiction, period_start=header.period.start)
+    )
+    return _new_draft(actor, plan_file, period, plan, (header.period.start, header.period.end))
+
+
+def _new_draft(
+    actor: User | None,
+    plan_file: PlanFile,
+    period: tuple[int, int],
+    plan: Plan | None,
+    old_period: tuple[int, int],
+) -> PlanDraft:
     content = plan_file.model_dump(mode="json", exclude_none=True)
     header = content["plan"]
+    code = header.get("code", "")
     for name in HEADER:
         header.pop(name, None)
     header["period"] = {"start": period[0], "end": period[1]}
-    _as_they_are_now(content, plan.jurisdiction)
+    jurisdiction = plan.jurisdiction if plan else plan_file.plan.jurisdiction or slug(plan_file.plan.issuer)
+    as_administered(content, jurisdiction)
     retired = set(
         db.session.scalars(
-            select(Body.key).where(Body.jurisdiction == plan.jurisdiction, Body.retired_on.is_not(None))
+            select(Body.key).where(Body.jurisdiction == jurisdiction, Body.retired_on.is_not(None))
         )
     )
     from gplan.plans.draft_edits import without_bodies  # it builds on this module
 
     now = utcnow()
     draft = PlanDraft(
-        source_plan_id=plan.id,
+        source_plan_id=plan.id if plan else None,
         period_start=period[0],
         period_end=period[1],
-        old_period_start=plan.period_start,
-        old_period_end=plan.period_end,
+        old_period_start=old_period[0],
+        old_period_end=old_period[1],
         content=without_bodies(content, retired),
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor else None,
         created_at=now,
         updated_at=now,
     )
@@ -94,50 +132,38 @@ def start_rollover(
         audit.DRAFT_CREATED,
         actor=actor,
         subject=draft,
-        summary=f"{plan.code} {plan.period_label} → {draft.period_label}",
-        details={"plan": plan.id, "period": list(period), "retired_left_out": sorted(retired)},
+        summary=f"{code} {old_period[0]}–{old_period[1]} → {draft.period_label}",
+        details={
+            "plan": plan.id if plan else None,
+            "period": list(period),
+            "retired_left_out": sorted(retired),
+        },
     )
     return draft
 
 
-def _as_they_are_now(content: dict[str, Any], jurisdiction: str) -> None:
-    """The bodies as administered here since the file was imported: their names, and the member
-    units an admin added to a group (they belong to it in the new plan too)."""
-    bodies = {b.key: b for b in db.session.scalars(select(Body).where(Body.jurisdiction == jurisdiction))}
-    for entry in content.get("bodies", []):
-        for item in [entry, *entry.get("members", [])]:
-            found = bodies.get(item["key"])
-            if found is not None:
-                item["name"] = found.name
-                for name in ("name_en", "short_name"):
-                    value = getattr(found, name)
-                    if value:
-                        item[name] = value
-                    else:
-                        item.pop(name, None)
-        group = bodies.get(entry["key"])
-        if entry.get("group") and group is not None:
-            known = {member["key"] for member in entry.get("members", [])}
-            entry["members"] = [*entry.get("members", [])] + [
-                {"key": m.key, "name": m.name}
-                | {name: getattr(m, name) for name in ("name_en", "short_name") if getattr(m, name)}
-                for m in group.members
-                if m.key not in known
-            ]
+def unpublished_query() -> Select[tuple[PlanDraft]]:
+    """The drafts still being written, newest first."""
+    return select(PlanDraft).where(PlanDraft.published_at.is_(None)).order_by(PlanDraft.id.desc())
 
 
 def unpublished() -> list[PlanDraft]:
     """The drafts still being written, newest first."""
-    query = select(PlanDraft).where(PlanDraft.published_at.is_(None)).order_by(PlanDraft.id.desc())
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(unpublished_query()))
 
 
 def edit_header(
-    actor: User, draft: PlanDraft, *, code: str, title: str, title_en: str | None, issued_on: date | None
+    actor: User | None,
+    draft: PlanDraft,
+    *,
+    code: str,
+    title: str,
+    title_en: str | None,
+    issued_on: date | None,
 ) -> None:
     """Set the new document's number, title and date of issue (each may stay empty until
     publishing). The caller commits."""
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     content = copy.deepcopy(draft.content)
     header = content["plan"]
@@ -215,7 +241,7 @@ def _refuse_members_left_active(plan_file: PlanFile) -> None:
         )
 
 
-def publish(actor: User, draft: PlanDraft) -> ImportResult:
+def publish(actor: User | None, draft: PlanDraft) -> ImportResult:
     """Publish ``draft``: check it, import it as a plan (making its tasks) and keep its text as
     the plan's file, for the workbook and the next roll-over. The caller commits.
 
@@ -224,7 +250,7 @@ def publish(actor: User, draft: PlanDraft) -> ImportResult:
     """
     from gplan.plans.draft_texts import flagged_texts  # it builds on this module
 
-    _require_admin(actor)
+    require_admin(actor)
     _require_open(draft)
     header = draft.header
     missing = {
@@ -242,7 +268,7 @@ def publish(actor: User, draft: PlanDraft) -> ImportResult:
         )
     )
     if taken:
-        raise InputError(gettext("A plan with this number and period exists already."), "code")
+        raise DraftConflict(gettext("A plan with this number and period exists already."), "code")
     plan_file = check(draft)
     _refuse_members_left_active(plan_file)
     text = yaml.safe_dump(draft.content, allow_unicode=True, sort_keys=False)
@@ -255,7 +281,7 @@ def publish(actor: User, draft: PlanDraft) -> ImportResult:
             content=text,
             period_start=plan.period_start,
             period_end=plan.period_end,
-            uploaded_by_id=actor.id,
+            uploaded_by_id=actor.id if actor else None,
             uploaded_at=utcnow(),
         )
     )

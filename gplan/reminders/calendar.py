@@ -20,6 +20,7 @@ from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.models import Body, CalendarFeed, Task, User
 from gplan.public_address import external_url, public_base
+from gplan.tasks.vocabulary import TaskProgress
 from gplan.timeutil import LOCAL_TZ, local_today, utcnow
 
 
@@ -191,8 +192,14 @@ def _overview_events(tasks: list[Task], locale: str) -> list[Event]:
 
 def calendar_for(user: User) -> bytes:
     """The user's calendar: their body's tasks, or for the coordinator, admin and observers
-    every body's, one event per duty and date."""
-    query = select(Task).options(selectinload(Task.responsibility)).order_by(Task.due_on, Task.id)
+    every body's, one event per duty and date. Closed tasks are left out: nothing is due of
+    them, and a tick would say they were done."""
+    query = (
+        select(Task)
+        .where(Task.progress != TaskProgress.CLOSED)
+        .options(selectinload(Task.responsibility))
+        .order_by(Task.due_on, Task.id)
+    )
     if user.body is not None:
         tasks = list(db.session.scalars(query.where(Task.body_id == user.body.id)))
         name = user.body.display_name(user.locale)

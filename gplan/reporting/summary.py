@@ -67,15 +67,20 @@ class StatusCounts:
         return self.count(status) / total if total else None
 
     @property
+    def expected(self) -> int:
+        """The tasks still asked of someone: all but those closed when their body was retired."""
+        return self.total - self._counts[TaskStatus.CLOSED]
+
+    @property
     def completion(self) -> float | None:
-        """Done (on time or late) out of all tasks; None when there are no tasks."""
-        total = self.total
-        return self.done / total if total else None
+        """Done (on time or late) out of the tasks expected; None when none is."""
+        expected = self.expected
+        return self.done / expected if expected else None
 
     @property
     def nothing_due_yet(self) -> bool:
         """No task done and none past its deadline: too early to judge."""
-        return self.total > 0 and self.done == 0 and self.overdue == 0
+        return self.expected > 0 and self.done == 0 and self.overdue == 0
 
     def items(self) -> list[tuple[TaskStatus, int]]:
         return list(self._counts.items())

@@ -96,6 +96,8 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
     still measured against it) and recording the extension in the history. The caller commits."""
     require(actor.edits_all_progress)
     reason = (reason or "").strip()
+    if task.is_closed:
+        raise InputError(gettext("This task was closed when its body was retired."))
     if not task.is_open:
         raise InputError(gettext("The task is already done."))
     if not reason:

@@ -25,7 +25,7 @@ from gplan.ops import audit
 from gplan.paging import Page, paginate
 from gplan.public_address import external_url
 from gplan.tasks.admin import extend_deadline
-from gplan.tasks.vocabulary import ExtensionState, TaskEventKind
+from gplan.tasks.vocabulary import ExtensionState, TaskEventKind, TaskProgress
 from gplan.templating import format_date
 from gplan.timeutil import utcnow
 from gplan.validation import InputError
@@ -254,12 +254,16 @@ def _notify(request: ExtensionRequest, decided_by: User) -> list[int]:
     return ids
 
 
+# A closed task's pending request waits for nobody: its body was retired.
+_NOT_CLOSED = Task.progress != TaskProgress.CLOSED
+
+
 def pending_requests_query(plan: Plan, body_ids: set[int] | None = None) -> Select[tuple[ExtensionRequest]]:
     """The plan's requests awaiting a decision, oldest first (``body_ids``: only theirs)."""
     query = (
         select(ExtensionRequest)
         .join(Task, Task.id == ExtensionRequest.task_id)
-        .where(Task.plan_id == plan.id, ExtensionRequest.state == ExtensionState.PENDING)
+        .where(Task.plan_id == plan.id, ExtensionRequest.state == ExtensionState.PENDING, _NOT_CLOSED)
         .options(
             selectinload(ExtensionRequest.task).selectinload(Task.responsibility),
             selectinload(ExtensionRequest.task).selectinload(Task.body),
@@ -284,6 +288,6 @@ def pending_count(plan: Plan) -> int:
     query = (
         select(func.count(ExtensionRequest.id))
         .join(Task, Task.id == ExtensionRequest.task_id)
-        .where(Task.plan_id == plan.id, ExtensionRequest.state == ExtensionState.PENDING)
+        .where(Task.plan_id == plan.id, ExtensionRequest.state == ExtensionState.PENDING, _NOT_CLOSED)
     )
     return db.session.scalar(query) or 0

@@ -30,7 +30,9 @@ from gplan.tasks.vocabulary import TaskProgress
 # The focal point's sections, in the order its list shows them. "Due soon" holds what is due
 # within DUE_SOON_DAYS and the windows open now (the Action Month).
 OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION = "overdue", "due_soon", "later", "done"
-SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION)
+# Closed when the body was retired: only a retired body has any, listed last.
+CLOSED_SECTION = "closed"
+SECTIONS = (OVERDUE_SECTION, DUE_SOON_SECTION, LATER_SECTION, DONE_SECTION, CLOSED_SECTION)
 # Without a chosen year the list is "what matters now": these are counted, never listed.
 LATER_YEARS, DONE_BEFORE = "later_years", "done_before"
 
@@ -161,7 +163,7 @@ class TaskQuery:
         today, done = self.today, Task.progress == TaskProgress.DONE
         soon = today + timedelta(days=self.due_soon_days)
         open_now = or_(Task.deadline <= soon, and_(Task.starts_on.is_not(None), Task.starts_on <= today))
-        branches = []
+        branches = [(Task.progress == TaskProgress.CLOSED, out[CLOSED_SECTION])]
         if self.filters.year is None:
             this_year = Task.completed_on.between(date(today.year, 1, 1), date(today.year, 12, 31))
             recent = or_(Task.year >= today.year, this_year)

@@ -37,8 +37,8 @@ class ReviewConflict(Conflict):
 
 
 def can_submit(user: User, task: Task) -> bool:
-    """Only the focal points of the task's own body submit its work."""
-    return user.is_focal_point and user.body_id == task.body_id
+    """Only the focal points of the task's own body submit its work, while it is not closed."""
+    return user.is_focal_point and user.body_id == task.body_id and not task.is_closed
 
 
 def can_review(user: User, task: Task) -> bool:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from gplan.extensions import db
 from gplan.models import Body, Responsibility, ResponsibilityBody, Task, TaskEvent
-from gplan.models.task import task_status
+from gplan.models.task import FINISHED, task_status
 from gplan.tasks.vocabulary import TaskProgress, TaskStatus
 
 # The task's own columns a list or the API reads, in this order in every row.
@@ -47,6 +47,9 @@ COLUMNS = (
     "evidence_file",
     "updated_at",
     "version",
+    "closed_on",
+    "closed_reason",
+    "closed_as_duplicate",
 )
 
 
@@ -84,6 +87,9 @@ class TaskRow:
     evidence_file: str | None
     updated_at: datetime | None
     version: int
+    closed_on: date | None
+    closed_reason: str | None
+    closed_as_duplicate: bool
     responsibility: DutyRef | Responsibility
     body: Body
     events: list[TaskEvent]  # newest first; read only for the drill-down's history
@@ -102,7 +108,11 @@ class TaskRow:
 
     @property
     def is_open(self) -> bool:
-        return self.progress != TaskProgress.DONE
+        return self.progress not in FINISHED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.progress == TaskProgress.CLOSED
 
     @property
     def is_window(self) -> bool:

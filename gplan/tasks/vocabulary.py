@@ -25,6 +25,9 @@ class TaskProgress(RichStrEnum):
     SUBMITTED = "submitted", _l("Submitted, awaiting review"), "tone-review"
     RETURNED = "returned", _l("Returned"), "tone-returned"
     DONE = "done", _l("Done"), "tone-ok"
+    # Set only by retiring its body (gplan.plans.retire), with the date and the reason on the
+    # task: no longer expected of anyone, never reminded, never changed again.
+    CLOSED = "closed", _l("Closed"), "tone-idle"
 
     @property
     def action(self) -> Any:
@@ -38,6 +41,7 @@ _PROGRESS_ACTIONS = {
     TaskProgress.SUBMITTED: _l("Submit for review"),
     TaskProgress.RETURNED: _l("Return"),
     TaskProgress.DONE: _l("Mark done"),
+    TaskProgress.CLOSED: _l("Close"),
 }
 
 
@@ -52,6 +56,8 @@ class TaskStatus(RichStrEnum):
     IN_PROGRESS = "in_progress", _l("In progress, within deadline"), "tone-progress"
     OVERDUE = "overdue", _l("Overdue"), "tone-overdue"
     NOT_STARTED = "not_started", _l("Not yet started"), "tone-idle"
+    # Closed when its body was retired: neither done nor overdue, and left out of completion.
+    CLOSED = "closed", _l("Closed"), "tone-idle"
 
     @property
     def is_done(self) -> bool:
@@ -76,6 +82,7 @@ class TaskEventKind(RichStrEnum):
     REOPENED = "reopened", _l("Reopened")
     EXTENSION_REQUESTED = "extension_requested", _l("Extension requested")
     EXTENSION_REFUSED = "extension_refused", _l("Extension refused")
+    CLOSED = "closed", _l("Closed: its body was retired")
 
 
 class SubmissionState(RichStrEnum):

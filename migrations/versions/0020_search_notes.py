@@ -2,7 +2,7 @@
 and its submissions' narratives
 
 Revision ID: 0020_search_notes
-Revises: 0016_task_search
+Revises: 0017_task_closing
 Create Date: 2026-12-01 15:00:00
 
 """
@@ -10,7 +10,7 @@ Create Date: 2026-12-01 15:00:00
 from alembic import op
 
 revision = "0020_search_notes"
-down_revision = "0016_task_search"
+down_revision = "0017_task_closing"
 branch_labels = None
 depends_on = None
 

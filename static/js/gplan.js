@@ -31,3 +31,17 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     setTimeout(() => { button.textContent = label; }, 2000);
   });
 }
+
+// File fields speak the page's language: a button of ours in front of the browser's, whose
+// wording is the browser's own, and the name of the file chosen.
+for (const pick of document.querySelectorAll(".file-pick")) {
+  const input = pick.querySelector("input[type=file]");
+  const chosen = pick.querySelector(".file-chosen");
+  if (!input || !chosen) continue;
+  for (const hidden of pick.querySelectorAll("[hidden]")) hidden.hidden = false;
+  pick.classList.add("enhanced");
+  input.addEventListener("change", () => {
+    const names = Array.from(input.files || [], (file) => file.name);
+    chosen.textContent = names.length ? names.join(", ") : chosen.dataset.none;
+  });
+}

@@ -55,3 +55,20 @@ def test_api_docs_render_under_the_content_security_policy(page):
     page.wait_for_selector(".swagger-ui .info", timeout=15000)
     assert "gplan" in page.locator(".swagger-ui .info").inner_text()
     assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
+
+
+def test_on_a_phone_the_body_stays_in_view_beside_the_counts_scrolled_sideways(page):
+    sign_in(page, "coordinator@example.org")
+    wrap = page.locator(".table-wrap").first
+    name = page.locator("table.numbers tbody th[scope=row]").first
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")  # the counts do not fit a phone
+    wrap.evaluate("w => window.scrollTo(0, w.getBoundingClientRect().top + window.scrollY)")
+    wrap.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+    page.wait_for_function("document.querySelector('.table-wrap').scrollLeft > 0")
+    left, box = wrap.bounding_box(), name.bounding_box()
+    assert box["x"] >= left["x"] - 1 and box["x"] + box["width"] <= left["x"] + left["width"]
+    on_top = (
+        "th => { const r = th.getBoundingClientRect();"
+        " return document.elementFromPoint(r.left + 5, r.top + 5)?.closest('th') === th; }"
+    )
+    assert name.evaluate(on_top)  # not covered by the scrolled counts

@@ -39,6 +39,29 @@ def test_form_keeps_typed_text_after_an_error(page):
     assert "http://" in page.locator(".error").first.inner_text()
 
 
+def test_the_evidence_file_is_chosen_in_vietnamese_and_kept(page, tmp_path):
+    sign_in(page, "health@example.org")
+    page.locator(
+        "#h-soon + ul .task-title, #h-overdue + ul .task-title, #h-later + ul .task-title"
+    ).first.click()
+    pick = page.locator("#update .file-pick")
+    assert pick.locator(".file-button").inner_text() == "Chọn tệp"  # not the browser's "Choose File"
+    assert pick.locator(".file-chosen").inner_text() == "Chưa chọn tệp nào"
+    assert pick.locator("input[type=file]").evaluate("i => i.getBoundingClientRect().width") <= 1
+    evidence = tmp_path / "bien-ban-tap-huan.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% bi\xc3\xaan b\xe1\xba\xa3n\n")
+    page.locator("#update input[type=file]").set_input_files(str(evidence))
+    assert pick.locator(".file-chosen").inner_text() == "bien-ban-tap-huan.pdf"
+    page.check("input[name=progress][value=in_progress]")
+    page.click("#update button.primary")
+    assert page.locator(".flash-success").inner_text() == "Đã lưu."
+    assert page.locator(".facts a", has_text="bien-ban-tap-huan.pdf").is_visible()
+    # The keyboard reaches the hidden field, and its focus shows on our button.
+    page.locator("#update input[type=file]").focus()
+    outline = page.locator("#update .file-button").evaluate("b => getComputedStyle(b).outlineStyle")
+    assert outline == "solid"
+
+
 @pytest.mark.parametrize("path", ["/login", "/", "/plans"])
 def test_pages_have_no_serious_accessibility_violations(page, path):
     if path != "/login":

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import Task
+from gplan.plans.retire import retire_body
 from tests.helpers import ADMIN_EMAIL, focal_email, login, submit, user
 from tests.helpers import body as body_of
 
@@ -95,3 +96,14 @@ def test_the_coordinators_feed_summarises_every_body(app, client):
     summaries = [str(e["summary"]) for e in annual_reports]
     assert all(re.search(r"— \d+ bod(y|ies), \d+ not done$", s) for s in summaries), summaries
     assert sum(int(re.search(r"— (\d+) bod", s).group(1)) for s in summaries) == len(tasks_that_day)
+
+
+def test_a_retired_bodys_closed_tasks_leave_its_feed(app, client):
+    """Nothing is due of a closed task, and a tick would say it was done."""
+    login(client, focal_email("district-tu-ky"))
+    assert submit(client, "/profile/calendar", {}, page="/profile/reminders").status_code == 302
+    path = _feed_path(client)
+    assert _events(app, path)
+    retire_body(user(ADMIN_EMAIL), body_of("district-tu-ky"), date(2025, 7, 1), "Giải thể cấp huyện")
+    db.session.commit()
+    assert _events(app, path) == []

@@ -69,6 +69,12 @@ class DutyForm(BaseForm):
     submit = SubmitField(_l("Save the duty"))
 
 
+class TargetOwnerForm(BaseForm):
+    # The choices are the draft's bodies; the domain refuses another key with its own message.
+    owner = SelectField(_l("Figure reported by"), validate_choice=False)
+    submit = SubmitField(_l("Save the owner"))
+
+
 class DraftBodyForm(BaseForm):
     key = StringField(
         _l("Key"),
@@ -91,4 +97,5 @@ class RetireForm(BaseForm):
     on = LocalDateField(_l("Retired from"), validators=[InputRequired(_l("Give the date."))])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     successor = SelectField(_l("Its open tasks go to"), coerce=int)
+    preview = SubmitField(_l("Count the tasks for this choice"))
     submit = SubmitField(_l("Retire the body"))

@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
-from gplan.blueprints.admin.draft_forms import DraftBodyForm, DraftHeaderForm, DraftTextForm, DutyForm
+from gplan.blueprints.admin.draft_forms import (
+    DraftBodyForm,
+    DraftHeaderForm,
+    DraftTextForm,
+    DutyForm,
+    TargetOwnerForm,
+)
 from gplan.blueprints.admin.forms import ActionForm
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
@@ -131,6 +137,35 @@ def draft_duty(draft_id: int, ref: str):
     status = 422 if form.errors else 200
     keys = draft_edits.body_keys(found.content)
     return render_template("admin/drafts/duty.html", draft=found, item=item, form=form, keys=keys), status
+
+
+def _owner_choices(draft: PlanDraft) -> list[tuple[str, str]]:
+    names = {b["key"]: b["name"] for b in draft.content.get("bodies", [])}
+    names |= {m["key"]: m["name"] for b in draft.content.get("bodies", []) for m in b.get("members", [])}
+    return [("", gettext("— none —"))] + [(key, f"{key} — {names[key]}") for key in names]
+
+
+@bp.route("/drafts/<int:draft_id>/targets/<ref>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def draft_target(draft_id: int, ref: str):
+    found = _draft_or_404(draft_id)
+    try:
+        item = draft_edits.target(found.content, ref)
+    except InputError:
+        abort(404)
+    form = TargetOwnerForm(data={"owner": item.get("owner", "")})
+    form.owner.choices = _owner_choices(found)
+    if form.validate_on_submit():
+        try:
+            draft_edits.edit_owner(current_user, found, ref, form.owner.data)
+        except InputError as error:
+            show_input_error(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Saved."), "success")
+            return redirect(url_for(".draft", draft_id=found.id) + "#targets")
+    status = 422 if form.errors else 200
+    return render_template("admin/drafts/target.html", draft=found, item=item, form=form), status
 
 
 @bp.post("/drafts/<int:draft_id>/bodies")

@@ -63,9 +63,16 @@ def import_plan():
     if form.validate_on_submit():
         try:
             name, text = _read(form.file.data)
-            return _imported(plan_admin.import_text(current_user, text, name, form.period))
+            if form.period is None:
+                return _imported(plan_admin.import_text(current_user, text, name))
+            # Another period is a new document: a draft, published when the admin has written it.
+            new = drafts.draft_from_file(current_user, name, text, form.period)
+            db.session.commit()
+            return redirect(url_for(".draft", draft_id=new.id))
         except PlanFileError as error:
             problems = error
+        except InputError as error:
+            show_input_error(form, error)
     status = 422 if form.errors or problems else 200
     return render_template("admin/plan_import.html", form=form, problems=problems), status
 

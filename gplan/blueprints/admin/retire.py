@@ -13,7 +13,7 @@ from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body
-from gplan.plans.retire import retire_body
+from gplan.plans.retire import plan_retirement, retire_body, retirement_result
 from gplan.timeutil import local_today
 from gplan.validation import InputError
 
@@ -38,27 +38,47 @@ def _form(body: Body) -> RetireForm:
     return form
 
 
+def _chosen_successor(form: RetireForm) -> Body | None:
+    """The successor chosen in the form, only among the offered bodies."""
+    chosen = form.successor.data
+    offered = chosen and any(choice[0] == chosen for choice in form.successor.choices or ())
+    return db.session.get(Body, chosen) if offered else None
+
+
+def _retired(form: RetireForm, body: Body, successor: Body | None) -> bool:
+    """Retire ``body`` as the form says and tell the admin what was moved and closed; False
+    when the input is refused (the form then carries the error)."""
+    assert form.on.data is not None  # required
+    try:
+        result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
+    except InputError as error:
+        show_input_error(form, error)
+        return False
+    db.session.commit()
+    moved, closed = result.moved, len(result.closed)
+    flash(
+        gettext("Retired: %(moved)d open tasks moved, %(closed)d closed.", moved=moved, closed=closed),
+        "success",
+    )
+    return True
+
+
 @bp.route("/bodies/<int:body_id>/retire", methods=["GET", "POST"])
 @roles_required(Role.ADMIN)
 def retire(body_id: int):
     body = db.session.get(Body, body_id) or abort(404)
     form = _form(body)
-    if form.validate_on_submit():
-        assert form.on.data is not None  # required
-        successor = db.session.get(Body, form.successor.data) if form.successor.data else None
-        try:
-            result = retire_body(current_user, body, form.on.data, form.reason.data or "", successor)
-        except InputError as error:
-            show_input_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                gettext(
-                    "Retired: %(moved)d open tasks moved, %(closed)d closed.",
-                    moved=result.moved,
-                    closed=len(result.closed),
-                ),
-                "success",
-            )
-            return redirect(url_for(".body", body_id=body.id))
-    return render_template("admin/retire.html", body=body, form=form), 422 if form.errors else 200
+    successor = _chosen_successor(form)
+    # "Count" shows what retiring would do for the chosen successor, and changes nothing.
+    if not form.preview.data and form.validate_on_submit() and _retired(form, body, successor):
+        return redirect(url_for(".retire", body_id=body.id))
+    retired = body.retired_on is not None
+    page = render_template(
+        "admin/retire.html",
+        body=body,
+        form=form,
+        successor=successor,
+        planned=None if retired else plan_retirement(body, successor),
+        result=retirement_result(body) if retired else None,
+    )
+    return page, 422 if form.errors else 200

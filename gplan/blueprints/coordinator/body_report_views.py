@@ -48,6 +48,24 @@ def body_reports_page(plan_id: int):
     )
 
 
+def _refused(report: BodyReport, decision: str, error: InputError):
+    """The report's page again with the refusal under the reason typed, kept."""
+    flash(error.message, "error")
+    page = render_template(
+        "focal/body_report.html",
+        plan=report.plan,
+        report=body_reports.assemble(report.plan, report.body, report.year, local_today()),
+        typed={},
+        errors={},
+        reason=request.form.get("reason", ""),
+        reason_error=error.message,
+        decision=decision,
+        may_write=False,
+        may_review=can_review_reports(current_user),
+    )
+    return page, 422
+
+
 @bp.route("/body-reports/<int:report_id>/<any(accept, return, reopen):decision>", methods=["POST"])
 @STAFF_PAGES
 def decide_body_report(report_id: int, decision: str):
@@ -56,21 +74,7 @@ def decide_body_report(report_id: int, decision: str):
         DECISIONS[decision](current_user, report, request.form)
     except InputError as error:
         db.session.rollback()
-        assembled = body_reports.assemble(report.plan, report.body, report.year, local_today())
-        flash(error.message, "error")
-        page = render_template(
-            "focal/body_report.html",
-            plan=report.plan,
-            report=assembled,
-            typed={},
-            errors={},
-            reason=request.form.get("reason", ""),
-            reason_error=error.message,
-            decision=decision,
-            may_write=False,
-            may_review=can_review_reports(current_user),
-        )
-        return page, 422
+        return _refused(report, decision, error)
     db.session.commit()
     flash(gettext("Saved."), "success")
     return redirect(
@@ -82,25 +86,7 @@ def _kind(plan, kind: str, year: int) -> ProvinceReportKind:
     return province_report.check_kind(plan, kind, year) or abort(404)
 
 
-@bp.route("/p/<int:plan_id>/province-report/<kind>/<int:year>", methods=["GET", "POST"])
-@coordinator_pages
-def province_report_page(plan_id: int, kind: str, year: int):
-    plan = plan_queries.get_plan_or_404(plan_id)
-    member = _kind(plan, kind, year)
-    errors, status = {}, 200
-    if request.method == "POST":
-        try:
-            province_report.save_settings(
-                current_user, plan, member, year, request.form, request.form.get("version", type=int)
-            )
-            db.session.commit()
-        except InputError as error:
-            db.session.rollback()
-            errors, status = error.fields, 422
-            flash(error.message, "error")
-        else:
-            flash(gettext("Saved."), "success")
-            return redirect(url_for(".province_report_page", plan_id=plan.id, kind=kind, year=year))
+def _province_page(plan, member: ProvinceReportKind, year: int, errors: dict, status: int):
     compiled = province_report.compile_report(plan, member, year, local_today())
     return render_template(
         "coordinator/province_report.html",
@@ -114,6 +100,26 @@ def province_report_page(plan_id: int, kind: str, year: int):
         number_line=word_report.number_line(compiled.settings.number),
         target_text=word_report.target_text,
     ), status
+
+
+@bp.route("/p/<int:plan_id>/province-report/<kind>/<int:year>", methods=["GET", "POST"])
+@coordinator_pages
+def province_report_page(plan_id: int, kind: str, year: int):
+    plan = plan_queries.get_plan_or_404(plan_id)
+    member = _kind(plan, kind, year)
+    if request.method == "GET":
+        return _province_page(plan, member, year, {}, 200)
+    try:
+        province_report.save_settings(
+            current_user, plan, member, year, request.form, request.form.get("version", type=int)
+        )
+        db.session.commit()
+    except InputError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _province_page(plan, member, year, error.fields, 422)
+    flash(gettext("Saved."), "success")
+    return redirect(url_for(".province_report_page", plan_id=plan.id, kind=kind, year=year))
 
 
 @bp.route("/p/<int:plan_id>/province-report/<kind>/<int:year>.docx")

@@ -36,28 +36,7 @@ def _report(plan_id: int, body_id: int, year: int) -> body_reports.BodyYearRepor
     return body_reports.assemble(plan, body, year, local_today())
 
 
-@bp.route("/p/<int:plan_id>/bodies/<int:body_id>/report/<int:year>", methods=["GET", "POST"])
-@login_required
-def body_report(plan_id: int, body_id: int, year: int):
-    report = _report(plan_id, body_id, year)
-    typed, errors, status = {}, {}, 200
-    if request.method == "POST":
-        require(can_write_body_report(current_user, report.body))
-        fields = {s.key: f"narrative-{s.key}" for s in report.objectives}
-        typed = {key: request.form[name] for key, name in fields.items() if name in request.form}
-        submit = "submit" in request.form
-        try:
-            body_reports.save(
-                current_user, report, typed, request.form.get("version", type=int), submit=submit
-            )
-            db.session.commit()
-        except InputError as error:
-            db.session.rollback()
-            errors, status = error.fields, 422
-            flash(error.message, "error")
-        else:
-            flash(gettext("Submitted for review.") if submit else gettext("Saved."), "success")
-            return redirect(url_for(".body_report", plan_id=plan_id, body_id=body_id, year=year))
+def _report_page(report: body_reports.BodyYearReport, typed: dict, errors: dict, status: int):
     return render_template(
         "focal/body_report.html",
         plan=report.plan,
@@ -67,3 +46,24 @@ def body_report(plan_id: int, body_id: int, year: int):
         may_write=can_write_body_report(current_user, report.body) and report.status.editable,
         may_review=can_review_reports(current_user),
     ), status
+
+
+@bp.route("/p/<int:plan_id>/bodies/<int:body_id>/report/<int:year>", methods=["GET", "POST"])
+@login_required
+def body_report(plan_id: int, body_id: int, year: int):
+    report = _report(plan_id, body_id, year)
+    if request.method == "GET":
+        return _report_page(report, {}, {}, 200)
+    require(can_write_body_report(current_user, report.body))
+    fields = {s.key: f"narrative-{s.key}" for s in report.objectives}
+    typed = {key: request.form[name] for key, name in fields.items() if name in request.form}
+    submit = "submit" in request.form
+    try:
+        body_reports.save(current_user, report, typed, request.form.get("version", type=int), submit=submit)
+        db.session.commit()
+    except InputError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _report_page(report, typed, error.fields, 422)
+    flash(gettext("Submitted for review.") if submit else gettext("Saved."), "success")
+    return redirect(url_for(".body_report", plan_id=plan_id, body_id=body_id, year=year))
