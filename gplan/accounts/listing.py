@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from gplan.accounts.vocabulary import Role
@@ -12,6 +12,7 @@ from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.models import User
 from gplan.paging import DEFAULT_PER_PAGE, Page, fetch_page
+from gplan.tasks.search import fold
 
 # The order roles are listed in: who runs the installation first.
 ROLE_ORDER = {role: n for n, role in enumerate(Role)}
@@ -26,25 +27,20 @@ class UserFilter:
 
 def users_page(filters: UserFilter, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> Page[User]:
     """One page of the matching users, by role then in Vietnamese alphabetical order of their
-    names. The order is the collation's (no database spells it), so the matching users' ids,
-    roles and names are read and sorted, and only the page's users are loaded."""
-    query = select(User.id, User.role, User.name)
+    names; ``who`` is found in the name or the email with or without marks ("nguyen" finds
+    "Nguyễn"). The order and the folding are ICU's and Python's (no database spells them), so
+    the users' ids, roles, names and emails are read, filtered and sorted, and only the page's
+    users are loaded."""
+    query = select(User.id, User.role, User.name, User.email)
     if filters.role in Role.values():
         query = query.where(User.role == filters.role)
     if filters.body_id:
         query = query.where(User.body_id == filters.body_id)
-    who = (filters.who or "").strip().lower()
+    rows = list(db.session.execute(query))
+    who = " ".join(fold(filters.who or "").split())
     if who:
-        pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(
-                func.lower(User.name).like(pattern, escape="\\"),
-                func.lower(User.email).like(pattern, escape="\\"),
-            )
-        )
-    rows = sorted(
-        db.session.execute(query), key=lambda row: (ROLE_ORDER.get(row.role, 99), name_key(row.name), row.id)
-    )
+        rows = [row for row in rows if who in fold(f"{row.name} {row.email}")]
+    rows.sort(key=lambda row: (ROLE_ORDER.get(row.role, len(ROLE_ORDER)), name_key(row.name), row.id))
     ids = [row.id for row in rows]
 
     def fetch(limit: int, offset: int) -> list[User]:
