@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.mail.delivery import queue_mail
 from gplan.models import Body, Plan, Task
-from gplan.ops.demo import _record_plausible_progress
+from gplan.ops.demo_activity import record_plausible_progress
 from gplan.reporting import summary
 from gplan.tasks.sync import sync_tasks
 from gplan.tasks.vocabulary import TaskStatus
@@ -62,7 +62,7 @@ def _plausible_progress(seed) -> None:
     """Progress across every body, as the demo records it."""
     plan = db.session.get(Plan, seed.plan_id)
     focal_points = {b.id: user(focal_email(b.key)) for b in summary.ordered_bodies(plan, ())}
-    _record_plausible_progress(plan, focal_points, TODAY, seed=7)
+    record_plausible_progress(plan, focal_points, TODAY, seed=7)
     db.session.flush()
 
 

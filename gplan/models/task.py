@@ -109,6 +109,11 @@ class Task(Model):
         return self.progress == TaskProgress.CLOSED
 
     @property
+    def audit_label(self) -> str:
+        """The task as the audit log's summaries name it: duty, body and occurrence."""
+        return f"{self.responsibility.ref} · {self.body.name} · {self.occurrence}"
+
+    @property
     def is_window(self) -> bool:
         return self.starts_on is not None
 

@@ -127,8 +127,7 @@ def extend_deadline(actor: User, task: Task, new_deadline: date, reason: str) ->
         audit.DEADLINE_EXTENDED,
         actor=actor,
         subject=task,
-        summary=f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}: "
-        f"{previous.isoformat()} → {new_deadline.isoformat()} ({reason})",
+        summary=f"{task.audit_label}: {previous.isoformat()} → {new_deadline.isoformat()} ({reason})",
         details={**details, "reason": reason},
     )
     return event

@@ -43,7 +43,7 @@ def add_comment(task: Task, author: User, text: str) -> TaskComment:
         audit.COMMENT_ADDED,
         actor=author,
         subject=task,
-        summary=f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}: {text[:200]}",
+        summary=f"{task.audit_label}: {text[:200]}",
         details={"comment_id": comment.id},
     )
     return comment

@@ -44,10 +44,6 @@ def task_title(task: Task, locale: str) -> str:
     return duty.title_en if locale == "en" and duty.title_en else duty.text
 
 
-def _where(task: Task) -> str:
-    return f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}"
-
-
 def _reason(text: str | None, field: str, missing: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -135,7 +131,7 @@ def ask_extension(user: User, task: Task, asked_for: date, reason: str) -> Exten
         audit.EXTENSION_REQUESTED,
         actor=user,
         subject=task,
-        summary=f"{_where(task)}: {task.deadline.isoformat()} → {asked_for.isoformat()} ({reason})",
+        summary=f"{task.audit_label}: {task.deadline.isoformat()} → {asked_for.isoformat()} ({reason})",
         details={**details, "reason": reason},
     )
     return request
@@ -205,7 +201,7 @@ def decide_extension(
         actor=user,
         subject=task,
         # No English word in the summary (the audit page shows it as written): ✓ approved, ✗ refused.
-        summary=f"{_where(task)}: {'✓' if request.granted_on else '✗'} {request.asked_for.isoformat()}"
+        summary=f"{task.audit_label}: {'✓' if request.granted_on else '✗'} {request.asked_for.isoformat()}"
         + (f" → {request.granted_on.isoformat()}" if request.granted_on else "")
         + (f" ({note})" if note else ""),
         details={

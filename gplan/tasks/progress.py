@@ -48,7 +48,7 @@ def _discard(task: Task) -> None:
 
 def _audit(task: Task, user: User, progress: str, note: str | None) -> None:
     """The audit log's entry for a progress change, made with the change itself."""
-    where = f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}"
+    where = task.audit_label
     audit.record(
         audit.STATUS_CHANGED,
         actor=user,

@@ -118,7 +118,7 @@ def _record(
 ) -> None:
     """The history entry and the audit entry of one step, then the task's new progress."""
     now = utcnow()
-    where = f"{task.responsibility.ref} · {task.body.name} · {task.occurrence}"
+    where = task.audit_label
     audit.record(
         action,
         actor=user,

@@ -7,8 +7,8 @@ from gplan.accounts.access import can_view_body, require
 from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import BodyReportInputSchema, DecisionInputSchema, ReasonedDecisionInputSchema
+from gplan.api.report_schemas import BodyReportSchema, ProvinceReportSchema
 from gplan.api.resources.plans import get_plan
-from gplan.api.schemas import BodyReportSchema, ProvinceReportSchema
 from gplan.extensions import db
 from gplan.models import Body, BodyReport
 from gplan.plans.queries import body_in_plan
