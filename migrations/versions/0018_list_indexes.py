@@ -1,7 +1,7 @@
 """indexes for one body's list read a page at a time: by deadline, by completion, by start
 
 Revision ID: 0018_list_indexes
-Revises: 0017_task_closing
+Revises: 0020_search_notes
 Create Date: 2026-12-01 14:30:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018_list_indexes"
-down_revision = "0017_task_closing"
+down_revision = "0020_search_notes"
 branch_labels = None
 depends_on = None
 
