@@ -245,16 +245,17 @@ class TaskQuery:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
-            where, ordering = self._where(order), self._ordering(order)
-            matched = self.found()
-            if matched is not None and total <= task_search.FEW:
-                where, ordering = task_search.few(
-                    self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
-                )
-            ids = select(Task.id).where(*where).order_by(*ordering).limit(limit).offset(offset)
             if counts is not None and self.filters.search is None:
                 # A section at a time, from the section's own index (gplan.tasks.sections).
                 ids = page_ids(self, counts, self.listed_sections(), limit, offset)
+            else:
+                where, ordering = self._where(order), self._ordering(order)
+                matched = self.found()
+                if matched is not None and total <= task_search.FEW:
+                    where, ordering = task_search.few(
+                        self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
+                    )
+                ids = select(Task.id).where(*where).order_by(*ordering).limit(limit).offset(offset)
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
             return task_rows(
                 ids,

@@ -1,6 +1,7 @@
 """The focal point's sections: which a task is in, how many each holds, one page of them.
 
-A body's list shows its tasks section by section (overdue, due soon or open now, later, done).
+A body's list shows its tasks section by section (overdue, due soon or open now, later, done,
+and a retired body's closed ones).
 Its counts come from the task tally (a few hundred rows a body, whatever its number of tasks),
 set right by the two things the tally does not hold: windows open now (their start) and tasks
 of earlier years done this year (their completion), both read from an index of the few such
