@@ -137,6 +137,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(tally_cli)
+    app.cli.add_command(search_cli)
     from gplan.serve import serve_command
 
     app.cli.add_command(serve_command)
@@ -192,3 +193,17 @@ def tally_rebuild_command(plan_id: int | None) -> None:
     rows = rebuild_tally(plan_id)
     db.session.commit()
     click.echo(f"Recounted the task tally{f' of plan {plan_id}' if plan_id else ''}: {rows} rows.")
+
+
+search_cli = AppGroup("search", help="The search index of the task lists.")
+
+
+@search_cli.command("rebuild")
+def search_rebuild_command() -> None:
+    """Rebuild the search index from the tables (after a restore, a bulk import or damage)."""
+    from gplan.models.search_index import rebuild_search_index
+
+    rebuilt = rebuild_search_index()
+    db.session.commit()
+    rows = ", ".join(f"{name}: {count}" for name, count in rebuilt.rows.items())
+    click.echo(f"Rebuilt the search index: {rebuilt.tasks} tasks can be found ({rows} rows).")

@@ -309,7 +309,12 @@ def listing(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
 
 
 PlanListSchema = listing(PlanSchema, "PlanListSchema")
-BodyListSchema = listing(BodySchema, "BodyListSchema")
+
+
+class BodyPageSchema(PageSchema):
+    items = fields.List(fields.Nested(BodySchema))
+
+
 ResponsibilityListSchema = listing(ResponsibilitySchema, "ResponsibilityListSchema")
 TargetListSchema = listing(TargetSchema, "TargetListSchema")
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import selectinload
 from gplan.extensions import db
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailState
 from gplan.models import MailMessage, Reminder, Task
-from gplan.paging import DEFAULT_PER_PAGE, Page, paginate
+from gplan.paging import DEFAULT_PER_PAGE, Direction, KeysetPage, keyset_page
 
 
 @dataclass
 class OutboxPage:
-    page: Page[MailMessage]
+    page: KeysetPage[MailMessage]
     counts: dict[str, int]
 
 
@@ -24,9 +24,15 @@ def content_visible(message: MailMessage) -> bool:
 
 
 def outbox_page(
-    status: str | None, search: str | None, page: int, per_page: int = DEFAULT_PER_PAGE
+    status: str | None,
+    search: str | None,
+    start: tuple[Direction, int] | None = None,
+    per_page: int = DEFAULT_PER_PAGE,
 ) -> OutboxPage:
-    """Newest first, filtered by status and by a piece of the address or subject."""
+    """Newest first, filtered by status and by a piece of the address or subject: the first
+    page, or the one just older or newer than the message ``start`` names. The messages found
+    are not counted, so a page costs its rows however many messages the outbox keeps; the
+    counts by state are the tabs' (one GROUP BY)."""
     query = select(MailMessage)
     if status in MailState.values():
         query = query.where(MailMessage.status == status)
@@ -37,7 +43,8 @@ def outbox_page(
                 func.lower(MailMessage.recipient).like(pattern), func.lower(MailMessage.subject).like(pattern)
             )
         )
-    messages = paginate(query.order_by(MailMessage.id.desc()), page, per_page)
+    after = (start[0], (start[1],)) if start is not None else None
+    messages = keyset_page(query, (MailMessage.id,), after, per_page)
     counts: dict[str, int] = dict.fromkeys(MailState, 0)
     by_status = select(MailMessage.status, func.count()).group_by(MailMessage.status)
     counts.update(db.session.execute(by_status).tuples().all())

@@ -1,11 +1,13 @@
-"""The search index: a duty's words (reference, text, English title), a body's names and a
-task's note, folded to plain letters so that "bao cao" finds "báo cáo" and "Tu Ky" "Tứ Kỳ".
+"""The search index: a duty's words (reference, text, English title), a body's names and the
+notes written on a task (its latest note, its history's notes, its thread's comments, its
+submissions' narratives), folded to plain letters so that "bao cao" finds "báo cáo" and "Tu Ky" "Tứ Kỳ".
 
 The database keeps it, in the same transaction as every change, whoever writes (the ORM, an
 import's bulk statements, a cascade, raw SQL):
 
-- SQLite: one FTS5 table per source (``search_duty``, ``search_body``, ``search_note``, rowid =
-  the row's id), written by triggers. FTS5's ``remove_diacritics 2`` takes the marks off but
+- SQLite: one FTS5 table per source (``search_duty``, ``search_body``, ``search_note``,
+  ``search_event``, ``search_comment``, ``search_submission``; rowid = the row's id), written
+  by triggers. FTS5's ``remove_diacritics 2`` takes the marks off but
   leaves "đ" alone (it is a letter of its own, not a "d" with a mark), so the triggers turn
   "đ"/"Đ" into "d" first.
 - PostgreSQL: GIN indexes over ``to_tsvector('simple', gplan_fold(…))`` on the tables
@@ -22,9 +24,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import DDL, event
+from sqlalchemy import DDL, event, func, select, text
 
-from gplan.extensions import Model
+from gplan.extensions import Model, db
 
 
 def _folding_table() -> tuple[str, str]:
@@ -53,6 +55,7 @@ class Source:
     document: str
     columns: tuple[str, ...]
     where: str | None = None  # rows outside it have nothing to search
+    task: str = "id"  # the column naming the task a row of a note source is written on
 
     def words(self, row: str = "") -> str:
         return self.document.format(r=row)
@@ -71,7 +74,15 @@ BODY = Source(
     ("name", "name_en", "short_name"),
 )
 NOTE = Source("search_note", "task", "{r}note", ("note",), where="{r}note IS NOT NULL")
-SOURCES = (DUTY, BODY, NOTE)
+# A task is found by any note written on it, not only the latest: what its history, its thread
+# and its submissions say. Each row names its task; the viewer's scope then applies to the task.
+EVENT = Source(
+    "search_event", "task_event", "{r}note", ("note",), where="{r}note IS NOT NULL", task="task_id"
+)
+COMMENT = Source("search_comment", "task_comment", '{r}"text"', ('"text"',), task="task_id")
+SUBMISSION = Source("search_submission", "task_submission", "{r}narrative", ("narrative",), task="task_id")
+NOTES = (NOTE, EVENT, COMMENT, SUBMISSION)
+SOURCES = (DUTY, BODY, *NOTES)
 
 # ---- SQLite: FTS5 tables kept by triggers ---------------------------------------------------
 
@@ -127,6 +138,12 @@ def pg_ddl(source: Source) -> str:
     return f"CREATE INDEX ix_{source.name} ON {source.table} USING gin ({pg_vector(source)}){only}"
 
 
+def sqlite_drop(source: Source) -> list[str]:
+    """Remove a source's FTS5 table and triggers (a rebuild, a downgrade)."""
+    triggers = [f"DROP TRIGGER IF EXISTS {source.name}_{change}" for change in ("insert", "update", "delete")]
+    return [*triggers, f"DROP TABLE IF EXISTS {source.name}"]
+
+
 SQLITE_DDL = [statement for source in SOURCES for statement in sqlite_ddl(source)]
 POSTGRESQL_DDL = [PG_FOLD, *(pg_ddl(source) for source in SOURCES)]
 DDL_BY_DIALECT = {"sqlite": SQLITE_DDL, "postgresql": POSTGRESQL_DDL}
@@ -137,6 +154,39 @@ INDEX_TABLES = frozenset(
     name for source in SOURCES for name in (source.name, *(f"{source.name}_{s}" for s in FTS5_SHADOWS))
 )
 INDEX_NAMES = frozenset(f"ix_{source.name}" for source in SOURCES)
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild indexed: every task (each is found by its duty and its body), and the
+    rows of each source."""
+
+    tasks: int
+    rows: dict[str, int]
+
+
+def rebuild_search_index() -> Rebuilt:
+    """Make the index again from the tables, in the session's transaction (after a restore, a
+    bulk import, or damage): on SQLite each FTS5 table and its triggers are dropped, made again
+    and filled; on PostgreSQL the folding function and the GIN indexes are made again. The
+    caller commits."""
+    dialect = db.session.get_bind().dialect.name
+    statements: list[str] = []
+    if dialect == "sqlite":
+        for source in SOURCES:
+            statements += [*sqlite_drop(source), *sqlite_ddl(source), sqlite_fill(source)]
+    else:
+        statements += [f"DROP INDEX IF EXISTS ix_{source.name}" for source in SOURCES]
+        statements += [PG_FOLD.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)]
+        statements += [pg_ddl(source) for source in SOURCES]
+    for statement in statements:
+        db.session.execute(text(statement))
+    rows = {}
+    for source in SOURCES:
+        only = f" WHERE {source.where.format(r='')}" if source.where else ""
+        rows[source.name] = db.session.scalar(text(f"SELECT count(*) FROM {source.table}{only}")) or 0  # nosec B608
+    tasks = db.session.scalar(select(func.count()).select_from(text("task"))) or 0
+    return Rebuilt(tasks, rows)
 
 
 def _ddl(statement: str, dialect: str) -> DDL:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, User
-from gplan.paging import DEFAULT_PER_PAGE, Page, paginate
+from gplan.paging import DEFAULT_PER_PAGE, Direction, KeysetPage, keyset_page
 from gplan.reporting.sheets import neutralised
 from gplan.timeutil import LOCAL_TZ, to_local, utcnow
 
@@ -143,7 +143,7 @@ class AuditFilter:
 
 
 def _query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    query = select(AuditEntry)
     if filters.action:
         query = query.where(AuditEntry.action == filters.action)
     who = _clean(filters.who, 254)
@@ -161,14 +161,27 @@ def _query(filters: AuditFilter) -> Select[tuple[AuditEntry]]:
     return query
 
 
-def entries(filters: AuditFilter, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> Page[AuditEntry]:
-    """One page of matching entries, newest first, with who made them."""
-    return paginate(_query(filters).options(selectinload(AuditEntry.actor)), page, per_page)
+_ORDER = (AuditEntry.at, AuditEntry.id)
+
+
+def entries(
+    filters: AuditFilter, start: tuple[Direction, int] | None = None, per_page: int = DEFAULT_PER_PAGE
+) -> KeysetPage[AuditEntry]:
+    """One page of matching entries, newest first, with who made them: the first, or the one
+    just older or newer than the entry ``start`` names. The log is never counted, so a page
+    costs the same however long the log grows."""
+    after = None
+    if start is not None:
+        at = db.session.scalar(select(AuditEntry.at).where(AuditEntry.id == start[1]))
+        after = (start[0], (at, start[1])) if at is not None else None
+    query = _query(filters).options(selectinload(AuditEntry.actor))
+    return keyset_page(query, _ORDER, after, per_page)
 
 
 def _csv_rows(filters: AuditFilter) -> Iterable[list[Any]]:
     yield ["time (Asia/Ho_Chi_Minh)", "action", "user", "email", "subject", "summary", "ip"]
-    for entry in db.session.scalars(_query(filters).execution_options(yield_per=500)):
+    newest_first = _query(filters).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    for entry in db.session.scalars(newest_first.execution_options(yield_per=500)):
         subject = f"{entry.subject_type} {entry.subject_id}" if entry.subject_type else ""
         yield [
             to_local(entry.at).strftime("%Y-%m-%d %H:%M:%S"),

@@ -1,5 +1,6 @@
 """Finding tasks by words: in the duty (its reference, text and English title), the body's
-names and the task's note, with or without Vietnamese marks.
+names and the notes written on the task (its latest note, its history's notes, its thread's
+comments, its submissions' narratives), with or without Vietnamese marks.
 
 "bao cao" finds "báo cáo", "Tu Ky" finds "Tứ Kỳ", "dong" finds "Đồng". Every word typed must
 be found (each in any of those places); the last letters of a word may be missing ("bao ca"
@@ -27,7 +28,7 @@ from sqlalchemy.sql import visitors
 
 from gplan.extensions import db
 from gplan.models import Task
-from gplan.models.search_index import BODY, DUTY, NOTE, Source, pg_vector
+from gplan.models.search_index import BODY, DUTY, NOTES, Source, pg_vector
 from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
 from gplan.models.task import status_case, status_expression
 
@@ -89,21 +90,32 @@ def _tsquery(parts: tuple[str, ...]) -> str:
     return " <-> ".join(parts) + ":*"
 
 
-def _matching(source: Source, parts: tuple[str, ...], *more: tuple[str, ...], key: str) -> Any:
-    """The ids of ``source``'s rows holding the word (or any of ``more`` words too): a
-    subquery, one bound value."""
+def _select(source: Source, key: str) -> str:
+    """The ids (of ``source``'s rows, or of the tasks its notes are written on) holding the
+    words bound as ``key``, as SQL."""
     if db.session.get_bind().dialect.name == "sqlite":
-        sql = f"SELECT rowid AS id FROM {source.name} WHERE {source.name} MATCH :{key}"  # nosec B608
+        found = f"SELECT rowid FROM {source.name} WHERE {source.name} MATCH :{key}"  # nosec B608
+        if source.task == "id":
+            return found.replace("SELECT rowid", "SELECT rowid AS id", 1)
+        return f"SELECT {source.task} AS id FROM {source.table} WHERE id IN ({found})"  # nosec B608
+    only = f" AND {source.where.format(r='')}" if source.where else ""
+    matched = f"{pg_vector(source)} @@ to_tsquery('simple', :{key})"
+    return f"SELECT {source.task} AS id FROM {source.table} WHERE {matched}{only}"  # nosec B608
+
+
+def _matching(sources: tuple[Source, ...], parts: tuple[str, ...], *more: tuple[str, ...], key: str) -> Any:
+    """The ids of ``sources``' rows (of the tasks, for notes) holding the word (or any of
+    ``more`` words too): a subquery, one bound value."""
+    if db.session.get_bind().dialect.name == "sqlite":
         value = " OR ".join(_fts5_query(word) for word in (parts, *more))
     else:
-        only = f" AND {source.where.format(r='')}" if source.where else ""
-        sql = f"SELECT id FROM {source.table} WHERE {pg_vector(source)} @@ to_tsquery('simple', :{key}){only}"  # nosec B608
         value = " | ".join(f"({_tsquery(word)})" for word in (parts, *more))
+    sql = " UNION ".join(_select(source, key) for source in sources)
     return text(sql).bindparams(bindparam(key, value, unique=True)).columns(column("id", Integer))
 
 
 def _ids(source: Source, parts: tuple[str, ...]) -> list[int]:
-    return list(db.session.scalars(_matching(source, parts, key="words")))
+    return list(db.session.scalars(_matching((source,), parts, key="words")))
 
 
 @dataclass
@@ -156,7 +168,7 @@ def matches(search: Search) -> Matches:
     return Matches(
         duties,
         bodies,
-        [_matching(NOTE, parts, key=f"note{n}") for n, parts in enumerate(search.words)],
+        [_matching(NOTES, parts, key=f"note{n}") for n, parts in enumerate(search.words)],
         _notes_needed(search, duties, bodies),
     )
 
@@ -166,8 +178,8 @@ def _notes_needed(search: Search, duties: list[list[int]], bodies: list[list[int
     no duty or body holds (every task found has it there), else any word."""
     for parts, by_duty, by_body in zip(search.words, duties, bodies, strict=True):
         if not by_duty and not by_body:
-            return _matching(NOTE, parts, key="notes")
-    return _matching(NOTE, *search.words, key="notes")
+            return _matching(NOTES, parts, key="notes")
+    return _matching(NOTES, *search.words, key="notes")
 
 
 def condition(search: Search) -> ColumnElement[bool]:

@@ -7,8 +7,9 @@ from sqlalchemy.orm import selectinload
 from gplan.accounts.access import can_view_responsibility, require, responsibilities_visible_to
 from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
+from gplan.api.inputs import PageQuerySchema
 from gplan.api.schemas import (
-    BodyListSchema,
+    BodyPageSchema,
     BodySchema,
     PlanDetailSchema,
     PlanListSchema,
@@ -18,6 +19,7 @@ from gplan.api.schemas import (
 from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody
+from gplan.paging import Page, fetch_page
 from gplan.plans import queries as plan_queries
 
 bp = resource_blueprint("Plans", __name__, "Plans, the bodies taking part and their responsibilities.")
@@ -84,12 +86,26 @@ def responsibility(responsibility_id: int):
 
 
 @bp.get("/bodies")
-@bp.response(200, BodyListSchema)
+@bp.arguments(PageQuerySchema, location="query", as_kwargs=True)
+@bp.response(200, BodyPageSchema)
 @documented_errors(bp, 401)
-def bodies():
-    """Every body (department, district, group of them), groups with their members."""
-    bodies = db.session.scalars(select(Body).options(selectinload(Body.members)))
-    return {"items": sorted(bodies, key=lambda b: (b.jurisdiction, name_key(b.name), b.id))}
+def bodies(page: int, per_page: int) -> Page[Body]:
+    """Every body (department, district, group of them), groups with their members, by
+    jurisdiction then in Vietnamese order, a page at a time."""
+    keys = db.session.execute(select(Body.id, Body.jurisdiction, Body.name))
+    ids = [row.id for row in sorted(keys, key=lambda r: (r.jurisdiction, name_key(r.name), r.id))]
+
+    def fetch(limit: int, offset: int) -> list[Body]:
+        chosen = ids[offset : offset + limit]
+        found = {
+            b.id: b
+            for b in db.session.scalars(
+                select(Body).where(Body.id.in_(chosen)).options(selectinload(Body.members))
+            )
+        }
+        return [found[body_id] for body_id in chosen]
+
+    return fetch_page(fetch, page, per_page, len(ids))
 
 
 @bp.get("/bodies/<int(max=2147483647):body_id>")

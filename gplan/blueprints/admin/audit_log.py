@@ -9,7 +9,7 @@ from gplan.blueprints.admin.forms import AuditFilterForm
 from gplan.blueprints.decorators import roles_required
 from gplan.ops import audit
 from gplan.ops.audit_text import describe_entries
-from gplan.paging import requested_page
+from gplan.paging import requested_keyset
 from gplan.timeutil import local_today
 
 
@@ -33,7 +33,7 @@ def _filters() -> tuple[AuditFilterForm, audit.AuditFilter]:
 @roles_required(Role.ADMIN)
 def audit_log():
     form, filters = _filters()
-    page = audit.entries(filters, *requested_page(request.args))
+    page = audit.entries(filters, *requested_keyset(request.args))
     return render_template(
         "admin/audit.html",
         form=form,

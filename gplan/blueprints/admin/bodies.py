@@ -1,19 +1,17 @@
 """Administration: bodies, their names and contact addresses, and member units of groups."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
 from gplan.blueprints.admin.forms import BodyForm, MemberForm
 from gplan.blueprints.decorators import roles_required
-from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Body
+from gplan.paging import fetch_page, requested_page
 from gplan.plans import bodies as body_admin
 from gplan.validation import InputError
 
@@ -21,9 +19,12 @@ from gplan.validation import InputError
 @bp.route("/bodies")
 @roles_required(Role.ADMIN)
 def bodies():
-    query = select(Body).where(Body.parent_id.is_(None)).options(selectinload(Body.members))
-    rows = sorted(db.session.scalars(query), key=lambda b: (b.jurisdiction, b.is_group, name_key(b.name)))
-    return render_template("admin/bodies.html", bodies=rows)
+    typed = (request.args.get("q") or "").strip()[:100]
+    rows = body_admin.body_rows(typed)
+    page = fetch_page(
+        lambda limit, offset: rows[offset : offset + limit], *requested_page(request.args), len(rows)
+    )
+    return render_template("admin/bodies.html", page=page, search=typed)
 
 
 def _page(body: Body, form: BodyForm, member_form: MemberForm | None):

@@ -168,3 +168,12 @@ class ReviewSettingsForm(BaseForm):
         validators=[InputRequired(), NumberRange(min=1, max=60)],
     )
     submit = SubmitField(_l("Save"))
+
+
+class UserFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    role = SelectField(_l("Role"), validators=[Optional()])
+    body = SelectField(_l("Body"), coerce=int, validators=[Optional()])
+    who = StringField(_l("Name or email"), validators=[Optional(), Length(max=254)])

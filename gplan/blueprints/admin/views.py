@@ -2,22 +2,24 @@
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
 from gplan.accounts import admin as user_admin
 from gplan.accounts import users as accounts
+from gplan.accounts.listing import UserFilter, users_page
 from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
-from gplan.blueprints.admin.forms import ActionForm, UserEditForm, UserForm
+from gplan.blueprints.admin.forms import ActionForm, UserEditForm, UserFilterForm, UserForm
 from gplan.blueprints.decorators import roles_required
-from gplan.collation import by_name, name_key
+from gplan.collation import by_name
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.mail.vocabulary import ACCOUNT_MAIL_KINDS, MailKind
 from gplan.models import Body, User
+from gplan.paging import requested_page
 from gplan.plans import queries as plan_queries
 from gplan.templating import format_date
 from gplan.validation import InputError
@@ -52,8 +54,15 @@ def _chosen_body(form) -> Body | None:
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def users():
-    rows = db.session.scalars(select(User))
-    return render_template("admin/users.html", users=sorted(rows, key=lambda u: (u.role, name_key(u.name))))
+    form = UserFilterForm(request.args)
+    form.role.choices = [("", gettext("Every role")), *((role.value, str(role.title)) for role in Role)]
+    form.body.choices = [(0, gettext("Every body")), *_body_choices()[1:]]
+    filters = UserFilter()
+    if form.validate():
+        filters = UserFilter(role=form.role.data or None, body_id=form.body.data or None, who=form.who.data)
+    args = {name: request.args[name] for name in form.data if request.args.get(name)}
+    page = users_page(filters, *requested_page(request.args))
+    return render_template("admin/users.html", form=form, page=page, args=args)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

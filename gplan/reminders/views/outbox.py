@@ -10,7 +10,7 @@ from gplan.mail.delivery import deliver_pending, requeue
 from gplan.mail.outbox import content_visible, outbox_page, reminders_of
 from gplan.mail.vocabulary import MailState
 from gplan.models import MailMessage
-from gplan.paging import requested_page
+from gplan.paging import requested_keyset
 from gplan.reminders.views import bp
 
 
@@ -19,7 +19,7 @@ from gplan.reminders.views import bp
 def outbox():
     status = MailState.get(request.args.get("status"))
     search = (request.args.get("q") or "").strip()[:100]
-    listing = outbox_page(status, search, *requested_page(request.args))
+    listing = outbox_page(status, search, *requested_keyset(request.args))
     return render_template(
         "reminders/outbox.html",
         page=listing.page,
