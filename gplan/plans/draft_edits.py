@@ -10,7 +10,7 @@ from flask_babel import gettext
 
 from gplan.models import PlanDraft, User
 from gplan.plans.bodies import KEY_RE
-from gplan.plans.drafts import require_open, check_edit, require_admin, save_edit
+from gplan.plans.drafts import check_edit, require_admin, require_open, save_edit
 from gplan.validation import InputError
 
 ROLES = ("assignees", "lead", "coordinating")

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import gettext
 
 from gplan.models import PlanDraft, User
-from gplan.plans.drafts import require_open, require_admin, save_edit
+from gplan.plans.drafts import require_admin, require_open, save_edit
 from gplan.validation import InputError
 
 # The keys whose values are wording (the rest are keys, refs, numbers and days). Not the issuer:
