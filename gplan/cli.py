@@ -72,7 +72,10 @@ def list_command() -> None:
     """List the plans in this installation."""
     from gplan.plans.queries import all_plans
 
-    for plan in all_plans():
+    plans = all_plans()
+    if not plans:
+        click.echo("No plans: `flask plan import FILE` loads one.")
+    for plan in plans:
         click.echo(f"{plan.id:4}  {plan.code}  {plan.period_label}  {plan.title}")
 
 

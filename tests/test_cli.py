@@ -33,7 +33,7 @@ def test_import_for_another_period_starts_a_draft_published_with_its_own_number(
     assert draft.source_plan is not None and draft.source_plan.period_start == 2016
     assert not {"code", "title", "issued_on"} & set(draft.header)
     assert (
-        f"{draft.id:4}  2021–2025  from 3002/KH-UBND  (no number yet)"
+        f"{draft.id:4}  2021–2025  from 3002/KH-UBND 2016–2020  (no number yet)"
         in runner.invoke(args=["plan", "draft", "list"]).output
     )
 
@@ -56,6 +56,14 @@ def test_import_for_another_period_starts_a_draft_published_with_its_own_number(
     listing = runner.invoke(args=["plan", "list"]).output
     assert "2016–2020" in listing and "98/KH-UBND  2021–2025" in listing
     assert f"{draft.id:4}  2021–2025" not in runner.invoke(args=["plan", "draft", "list"]).output
+
+
+def test_empty_lists_say_how_to_fill_them(app, monkeypatch):
+    runner = app.test_cli_runner()
+    drafts = runner.invoke(args=["plan", "draft", "list"]).output
+    assert "No drafts: `flask plan import FILE --period YYYY-YYYY` starts one." in drafts
+    monkeypatch.setattr("gplan.plans.queries.all_plans", list)  # a new installation
+    assert "No plans: `flask plan import FILE` loads one." in runner.invoke(args=["plan", "list"]).output
 
 
 def test_a_draft_for_the_files_own_period_or_an_unknown_draft_is_refused(app):

@@ -55,9 +55,13 @@ def start_draft(file: str, period: tuple[int, int]) -> None:
 @draft_cli.command("list")
 def list_command() -> None:
     """List the drafts not yet published, with the address to finish each."""
-    for draft in drafts.unpublished():
+    unpublished = drafts.unpublished()
+    if not unpublished:
+        click.echo("No drafts: `flask plan import FILE --period YYYY-YYYY` starts one.")
+    for draft in unpublished:
         header = draft.header
-        source = draft.source_plan.code if draft.source_plan else "-"
+        old_period = f"{draft.old_period_start}–{draft.old_period_end}"
+        source = f"{draft.source_plan.code} {old_period}" if draft.source_plan else f"a file for {old_period}"
         click.echo(
             f"{draft.id:4}  {draft.period_label}  from {source}  "
             f"{header.get('code') or '(no number yet)'}  {header.get('title') or '(no title yet)'}  "

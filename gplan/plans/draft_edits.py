@@ -9,9 +9,8 @@ from typing import Any
 from flask_babel import gettext
 
 from gplan.models import PlanDraft, User
-from gplan.ops import audit
 from gplan.plans.bodies import KEY_RE
-from gplan.plans.drafts import _require_open, _touch, check_edit, require_admin
+from gplan.plans.drafts import check_edit, require_admin, require_open, save_edit
 from gplan.validation import InputError
 
 ROLES = ("assignees", "lead", "coordinating")
@@ -81,7 +80,7 @@ def edit_duty(
     schedule (docs/plan-format.md). A body or due day that does not exist is refused, naming
     it. The caller commits."""
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     content = copy.deepcopy(draft.content)
     item = duty(content, ref)
     text = (text or "").strip()
@@ -106,14 +105,7 @@ def edit_duty(
         return
     item.update(new)
     check_edit(draft, content, "schedule")
-    _touch(draft, content)
-    audit.record(
-        audit.DRAFT_CHANGED,
-        actor=actor,
-        subject=draft,
-        summary=f"{ref}: " + ", ".join(changes),
-        details={"duty": ref, "changes": changes},
-    )
+    save_edit(actor, draft, content, f"{ref}: " + ", ".join(changes), {"duty": ref, "changes": changes})
 
 
 def without_bodies(content: dict[str, Any], keys: set[str]) -> dict[str, Any]:
@@ -142,7 +134,7 @@ def remove_body(actor: User, draft: PlanDraft, key: str) -> None:
     in a reform. Refused for the plan's coordinator and while a duty or activity would be left
     with nobody, naming them. The caller commits."""
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     if key not in body_keys(draft.content):
         raise InputError(gettext("There is no such body in the draft."), "key")
     if draft.header.get("coordinator") == key:
@@ -154,10 +146,7 @@ def remove_body(actor: User, draft: PlanDraft, key: str) -> None:
         raise InputError(
             gettext("Give these to another body first: %(refs)s.", refs=", ".join(orphans)), "key"
         )
-    _touch(draft, content)
-    audit.record(
-        audit.DRAFT_CHANGED, actor=actor, subject=draft, summary=f"- {key}", details={"body_removed": key}
-    )
+    save_edit(actor, draft, content, f"- {key}", {"body_removed": key})
 
 
 def add_body(
@@ -174,7 +163,7 @@ def add_body(
     """Add a body to the new plan (a merged province's department), or a member unit to one of
     its groups (a commune); give it duties with :func:`edit_duty`. The caller commits."""
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     key = (key or "").strip().lower()
     if not KEY_RE.match(key) or len(key) > 80:
         raise InputError(
@@ -200,14 +189,7 @@ def add_body(
             entry["ref"] = ref.strip()
         content["bodies"].append(entry)
     check_edit(draft, content, "key")
-    _touch(draft, content)
-    audit.record(
-        audit.DRAFT_CHANGED,
-        actor=actor,
-        subject=draft,
-        summary=f"+ {key}: {name}",
-        details={"body_added": entry, "group": group or None},
-    )
+    save_edit(actor, draft, content, f"+ {key}: {name}", {"body_added": entry, "group": group or None})
 
 
 def target(content: dict[str, Any], ref: str) -> dict[str, Any]:
@@ -224,7 +206,7 @@ def edit_owner(actor: User, draft: PlanDraft, ref: str, owner: str | None) -> No
     replaces the file's inference: the target's "inferred" mark and its note go. The caller
     commits."""
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     content = copy.deepcopy(draft.content)
     item = target(content, ref)
     owner = (owner or "").strip().lower() or None
@@ -245,11 +227,4 @@ def edit_owner(actor: User, draft: PlanDraft, ref: str, owner: str | None) -> No
     else:
         item.pop("owner", None)
     check_edit(draft, content, "owner")
-    _touch(draft, content)
-    audit.record(
-        audit.DRAFT_CHANGED,
-        actor=actor,
-        subject=draft,
-        summary=f"{ref}: " + ", ".join(changes),
-        details={"target": ref, "changes": changes},
-    )
+    save_edit(actor, draft, content, f"{ref}: " + ", ".join(changes), {"target": ref, "changes": changes})

@@ -12,8 +12,7 @@ from typing import Any
 from flask_babel import gettext
 
 from gplan.models import PlanDraft, User
-from gplan.ops import audit
-from gplan.plans.drafts import _require_open, _touch, require_admin
+from gplan.plans.drafts import require_admin, require_open, save_edit
 from gplan.validation import InputError
 
 # The keys whose values are wording (the rest are keys, refs, numbers and days). Not the issuer:
@@ -121,7 +120,7 @@ def edit_text(actor: User, draft: PlanDraft, dotted: str, text: str) -> None:
     """Replace the wording at ``dotted``. An English gloss may be emptied, other texts not. The
     caller commits."""
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     content = copy.deepcopy(draft.content)
     node, last = _parse_path(content, dotted)
     text = (text or "").strip()
@@ -136,11 +135,4 @@ def edit_text(actor: User, draft: PlanDraft, dotted: str, text: str) -> None:
         node[last] = text
     else:
         del node[last]
-    _touch(draft, content)
-    audit.record(
-        audit.DRAFT_CHANGED,
-        actor=actor,
-        subject=draft,
-        summary=where,
-        details={"text": dotted, "from": old, "to": text},
-    )
+    save_edit(actor, draft, content, where, {"text": dotted, "from": old, "to": text})

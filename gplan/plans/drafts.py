@@ -47,13 +47,18 @@ def require_admin(actor: User | None) -> None:
     require(actor is None or actor.role == Role.ADMIN)
 
 
-def _touch(draft: PlanDraft, content: dict[str, Any]) -> None:
+def save_edit(
+    actor: User | None, draft: PlanDraft, content: dict[str, Any], summary: str, details: dict[str, Any]
+) -> None:
+    """Keep ``content`` as the draft's and audit the edit (``details`` is what the audit log
+    describes in the reader's language, gplan.ops.audit_text)."""
     # A new dict, so that the JSON column sees the change.
     draft.content = content
     draft.updated_at = utcnow()
+    audit.record(audit.DRAFT_CHANGED, actor=actor, subject=draft, summary=summary, details=details)
 
 
-def _require_open(draft: PlanDraft) -> None:
+def require_open(draft: PlanDraft) -> None:
     if draft.is_published:
         message = gettext("This draft is published already: roll the plan over again to change it.")
         raise DraftConflict(message)
@@ -164,7 +169,7 @@ def edit_header(
     """Set the new document's number, title and date of issue (each may stay empty until
     publishing). The caller commits."""
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     content = copy.deepcopy(draft.content)
     header = content["plan"]
     values = {
@@ -186,14 +191,7 @@ def edit_header(
         else:
             header.pop(name, None)
     if changes:
-        _touch(draft, content)
-        audit.record(
-            audit.DRAFT_CHANGED,
-            actor=actor,
-            subject=draft,
-            summary="plan: " + ", ".join(changes),
-            details={"plan": changes},
-        )
+        save_edit(actor, draft, content, "plan: " + ", ".join(changes), {"plan": changes})
 
 
 def check(draft: PlanDraft, content: dict[str, Any] | None = None) -> PlanFile:
@@ -251,7 +249,7 @@ def publish(actor: User | None, draft: PlanDraft) -> ImportResult:
     from gplan.plans.draft_texts import flagged_texts  # it builds on this module
 
     require_admin(actor)
-    _require_open(draft)
+    require_open(draft)
     header = draft.header
     missing = {
         "code": gettext("Give the new plan's document number."),
