@@ -1,7 +1,7 @@
 """indexes for one body's list read a page at a time: by deadline, by completion, by start
 
-Revision ID: 0018_list_indexes
-Revises: 0020_search_notes
+Revision ID: 0019_list_indexes
+Revises: 0018_search_notes
 Create Date: 2026-12-01 14:30:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-01 14:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0018_list_indexes"
-down_revision = "0020_search_notes"
+revision = "0019_list_indexes"
+down_revision = "0018_search_notes"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """the search index holds every note written on a task: its history's notes, its thread's comments
 and its submissions' narratives
 
-Revision ID: 0020_search_notes
+Revision ID: 0018_search_notes
 Revises: 0017_task_closing
 Create Date: 2026-12-01 15:00:00
 
@@ -9,7 +9,7 @@ Create Date: 2026-12-01 15:00:00
 
 from alembic import op
 
-revision = "0020_search_notes"
+revision = "0018_search_notes"
 down_revision = "0017_task_closing"
 branch_labels = None
 depends_on = None
