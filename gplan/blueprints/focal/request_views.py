@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from gplan.accounts.access import can_ask_extension, can_comment, can_decide_extension, can_view_task, require
 from gplan.blueprints.focal import bp
 from gplan.blueprints.focal.request_forms import APPROVE, CommentForm, DecisionForm, ExtensionRequestForm
-from gplan.blueprints.focal.task_page import progress_form, render_task
+from gplan.blueprints.focal.task_page import progress_form, render_task, task_or_404
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.mail.delivery import deliver_pending
@@ -20,7 +20,7 @@ from gplan.validation import InputError
 
 
 def _task(task_id: int) -> Task:
-    task = db.session.get(Task, task_id) or abort(404)
+    task = task_or_404(task_id)
     require(can_view_task(current_user, task))
     return task
 

@@ -1,7 +1,7 @@
 """Review on the task page: a focal point submits, a coordinator accepts, returns or reopens.
 Each calls gplan.tasks.review; a refused form comes back filled with what was typed."""
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from gplan.accounts.access import can_view_task, require
 from gplan.blueprints.focal import bp
 from gplan.blueprints.focal.review_forms import DecisionForm, ReopenForm, submission_form, version_of
-from gplan.blueprints.focal.task_page import progress_form, render_task
+from gplan.blueprints.focal.task_page import progress_form, render_task, task_or_404
 from gplan.extensions import db
 from gplan.forms import show_input_error
 from gplan.models import Task
@@ -19,7 +19,7 @@ from gplan.validation import InputError
 
 
 def _task(task_id: int) -> Task:
-    task = db.session.get(Task, task_id) or abort(404)
+    task = task_or_404(task_id)
     require(can_view_task(current_user, task))
     return task
 

@@ -1,14 +1,16 @@
 """The task page's forms, built for who is looking and where the task stands, and the page
 itself: the progress view and the review views render it the same way."""
 
-from flask import render_template
+from flask import abort, render_template
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from gplan.accounts.access import can_change_task
 from gplan.blueprints.focal.forms import ProgressForm
 from gplan.blueprints.focal.review_forms import DecisionForm, ReopenForm, submission_form
 from gplan.blueprints.focal.thread import thread_context
+from gplan.extensions import db
 from gplan.models import Task
 from gplan.tasks import review
 from gplan.tasks.progress import next_progress_choices
@@ -18,6 +20,13 @@ from gplan.timeutil import local_today
 SUBMITTABLE = (TaskProgress.NOT_STARTED, TaskProgress.IN_PROGRESS, TaskProgress.RETURNED)
 # The forms of the extension requests and the comment thread (gplan.blueprints.focal.thread).
 THREAD_FORMS = ("request_form", "decision_form", "comment_form")
+
+
+def task_or_404(task_id: int) -> Task:
+    """The task of a task page, with the plan, duty and body every such page shows read in the
+    same statement."""
+    options = (joinedload(Task.plan), joinedload(Task.responsibility), joinedload(Task.body))
+    return db.session.get(Task, task_id, options=options) or abort(404)
 
 
 def progress_form(task: Task) -> ProgressForm | None:

@@ -14,9 +14,9 @@ from flask_login import current_user, login_required
 from gplan.accounts.access import can_change_task, can_view_body, can_view_task, require
 from gplan.blueprints.focal import bp
 from gplan.blueprints.focal.filters import task_filter_from_args
-from gplan.blueprints.focal.task_page import progress_form, render_task
+from gplan.blueprints.focal.task_page import progress_form, render_task, task_or_404
 from gplan.extensions import db
-from gplan.models import Body, Task
+from gplan.models import Body
 from gplan.paging import requested_page
 from gplan.plans import queries as plan_queries
 from gplan.tasks import evidence as evidence_files
@@ -69,7 +69,7 @@ def tasks(plan_id: int):
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"])
 @login_required
 def task(task_id: int):
-    task = db.session.get(Task, task_id) or abort(404)
+    task = task_or_404(task_id)
     require(can_view_task(current_user, task))
     if request.method == "POST":
         require(can_change_task(current_user, task))
@@ -99,7 +99,7 @@ def task(task_id: int):
 @bp.route("/tasks/<int:task_id>/evidence")
 @login_required
 def evidence(task_id: int):
-    task = db.session.get(Task, task_id) or abort(404)
+    task = task_or_404(task_id)
     require(can_view_task(current_user, task))
     if not task.evidence_file:
         abort(404)
