@@ -55,6 +55,12 @@ def start_session_clock() -> None:
     session["login_at"] = session["seen_at"] = now
 
 
+# The idle clock is moved on at most once a minute: a page then costs no new session cookie
+# (signing it, and sending it back) on every request, and an idle timeout in minutes loses
+# less than a minute of its length.
+SEEN_AT_STEP = 60
+
+
 def _enforce_session_timeouts():
     if not current_user.is_authenticated:
         return None
@@ -71,7 +77,8 @@ def _enforce_session_timeouts():
         session.clear()
         flash(gettext("Your session has ended. Please sign in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    session["seen_at"] = now
+    if now - seen_at >= SEEN_AT_STEP:
+        session["seen_at"] = now
     return None
 
 

@@ -60,6 +60,21 @@ def test_idle_session_ends(client):
         assert client.get("/plans").status_code == 302
 
 
+def test_the_idle_clock_moves_once_a_minute_not_with_every_page(client):
+    with time_machine.travel(START, tick=False) as clock:
+        login(client, focal_email("dolisa"))
+        client.get("/plans")  # the first page after signing in keeps its form token
+        clock.shift(timedelta(seconds=30))
+        assert "Set-Cookie" not in client.get("/plans").headers  # nothing new to say
+        clock.shift(timedelta(seconds=31))
+        assert "session=" in client.get("/plans").headers.get("Set-Cookie", "")
+        # Idle from the last move of the clock: 120 minutes later the session has ended.
+        clock.shift(timedelta(minutes=119, seconds=59))
+        assert client.get("/plans").status_code == 200
+        clock.shift(timedelta(minutes=121))
+        assert client.get("/plans").status_code == 302
+
+
 def test_absolute_session_limit(client):
     with time_machine.travel(START, tick=False) as clock:
         login(client, focal_email("dolisa"))
