@@ -149,3 +149,120 @@ def tally_sum(where: list[ColumnElement[bool]]) -> Any:
             continue
         return select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions)
     return None
+
+
+# ---- the triggers: DDL built once from the constant column names above, never from input (the
+# "nosec B608" marks) ------------------------------------------------------------------------
+
+_EXPRESSIONS = {
+    "on_time": "coalesce({r}.completed_on <= coalesce({r}.extended_due_on, {r}.due_on), false)",
+    "deadline": "coalesce({r}.extended_due_on, {r}.due_on)",
+}
+
+
+def _row_key(row: str, key: tuple[str, ...] = KEY) -> list[str]:
+    """The key of one row of the task table (``NEW``, ``OLD`` or a transition table's alias)."""
+    return [_EXPRESSIONS.get(column, "{r}." + column).format(r=row) for column in key]
+
+
+def _conflict(table: str, key: tuple[str, ...]) -> str:
+    return f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET tasks = {table}.tasks + excluded.tasks"  # nosec B608
+
+
+def _sqlite_change(row: str, sign: str) -> str:
+    statements = []
+    for table, key in TALLIES.items():
+        values = _row_key(row, key)
+        statements.append(
+            f"INSERT INTO {table} ({', '.join(key)}, tasks) VALUES ({', '.join(values)}, {sign}1) "  # nosec B608
+            f"{_conflict(table, key)};"
+        )
+        if sign == "-":
+            match = " AND ".join(f"{c} = {v}" for c, v in zip(key, values, strict=True))
+            statements.append(f"DELETE FROM {table} WHERE {match} AND tasks = 0;")  # nosec B608
+    return "\n  ".join(statements)
+
+
+_WATCHED = "plan_id, body_id, responsibility_id, year, progress, completed_on, due_on, extended_due_on"
+_CHANGED = " OR ".join(
+    f"{old} IS NOT {new}" for old, new in zip(_row_key("OLD"), _row_key("NEW"), strict=True)
+)
+
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER task_tally_insert AFTER INSERT ON task BEGIN\n  {_sqlite_change('NEW', '+')}\nEND",
+    f"CREATE TRIGGER task_tally_delete AFTER DELETE ON task BEGIN\n  {_sqlite_change('OLD', '-')}\nEND",
+    f"CREATE TRIGGER task_tally_update AFTER UPDATE OF {_WATCHED} ON task WHEN {_CHANGED} BEGIN\n"
+    f"  {_sqlite_change('OLD', '-')}\n  {_sqlite_change('NEW', '+')}\nEND",
+]
+
+
+def _pg_rows(table: str, sign: str, key: tuple[str, ...]) -> str:
+    named = ", ".join(f"{value} AS {column}" for value, column in zip(_row_key("r", key), key, strict=True))
+    return f"SELECT {named}, {sign}1 AS tasks FROM {table} r"  # nosec B608
+
+
+def _pg_add(table: str, key: tuple[str, ...], sources: list[tuple[str, str]]) -> str:
+    """Rows added (+1) and removed (-1) by the statement, summed per key; a key whose sum is
+    zero (a note edited, a task moved and back) is left alone. Keys are written in order, so
+    two transactions touching the same keys lock them in the same order."""
+    columns = ", ".join(key)
+    rows = " UNION ALL ".join(_pg_rows(source, sign, key) for source, sign in sources)
+    return (
+        f"INSERT INTO {table} ({columns}, tasks)\n"  # nosec B608
+        f"      SELECT {columns}, sum(tasks) FROM ({rows}) AS moved\n"
+        f"      GROUP BY {columns} HAVING sum(tasks) <> 0 ORDER BY {columns}\n"
+        f"      {_conflict(table, key)};"
+    )
+
+
+def _pg_emptied(table: str, key: tuple[str, ...]) -> str:
+    """Rows left counting nothing are removed (only where this statement took tasks away: rows
+    it holds locked), so the tally is what a rebuild would write."""
+    pairs = f"({', '.join(f't.{c}' for c in key)}) = ({', '.join(f'o.{c}' for c in key)})"
+    return f"DELETE FROM {table} t USING ({_pg_rows('old_rows', '-', key)}) o WHERE t.tasks = 0 AND {pairs};"  # nosec B608
+
+
+def _pg_each(sources: list[tuple[str, str]]) -> str:
+    return "\n    ".join(_pg_add(table, key, sources) for table, key in TALLIES.items())
+
+
+_PG_EMPTIED = "\n    ".join(_pg_emptied(table, key) for table, key in TALLIES.items())
+_PG_FUNCTION = f"""CREATE FUNCTION task_tally_count() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {_pg_each([("new_rows", "+")])}
+  ELSIF TG_OP = 'DELETE' THEN
+    {_pg_each([("old_rows", "-")])}
+  ELSE
+    {_pg_each([("new_rows", "+"), ("old_rows", "-")])}
+  END IF;
+  IF TG_OP <> 'INSERT' THEN
+    {_PG_EMPTIED}
+  END IF;
+  RETURN NULL;
+END $$"""
+
+POSTGRESQL_TRIGGERS = [
+    _PG_FUNCTION,
+    "CREATE TRIGGER task_tally_insert AFTER INSERT ON task REFERENCING NEW TABLE AS new_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION task_tally_count()",
+    "CREATE TRIGGER task_tally_update AFTER UPDATE ON task REFERENCING OLD TABLE AS old_rows "
+    "NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION task_tally_count()",
+    "CREATE TRIGGER task_tally_delete AFTER DELETE ON task REFERENCING OLD TABLE AS old_rows "
+    "FOR EACH STATEMENT EXECUTE FUNCTION task_tally_count()",
+]
+
+
+TRIGGERS = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRESQL_TRIGGERS}
+
+
+def _ddl(statement: str, dialect: str) -> DDL:
+    return DDL(statement).execute_if(dialect=dialect)  # type: ignore[no-untyped-call]
+
+
+for _dialect, _statements in TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(Model.metadata, "after_create", _ddl(_statement, _dialect))
+event.listen(
+    Model.metadata, "after_drop", _ddl("DROP FUNCTION IF EXISTS task_tally_count() CASCADE", "postgresql")
+)

@@ -150,7 +150,9 @@ def task_status(today: date, progress: TaskProgress, completed_on: date | None, 
     return TaskStatus.IN_PROGRESS if progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
 
 
-def status_case(today: date | ColumnElement[date], progress: Any, on_time: Any, deadline: Any) -> Case[TaskStatus]:
+def status_case(
+    today: date | ColumnElement[date], progress: Any, on_time: Any, deadline: Any
+) -> Case[TaskStatus]:
     """The reporting status as SQL over the columns it reads: the progress, whether it was done
     no later than its deadline (after any extension), and that deadline. The task table
     (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""

@@ -28,7 +28,7 @@ from gplan.tasks import statements
 from gplan.tasks.rows import rows_statement, task_rows
 from gplan.tasks.search import Search
 from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, page_ids, page_spans, section_case, tallied_counts
-from gplan.tasks.statements import bound, day_params, limit_param
+from gplan.tasks.statements import day_params, limit_param
 from gplan.tasks.vocabulary import TaskProgress
 
 # How a list is ordered: by deadline (after any extension), or section by section.
@@ -139,6 +139,10 @@ class TaskQuery:
                 f.section,
             )
 
+    def bound(self, name: str) -> Any:
+        """The parameter ``name`` of :attr:`params`, as SQL."""
+        return statements.bound(name, self.params[name])
+
     def built(self, kind: tuple[object, ...], build: Callable[[], T]) -> T:
         """What ``build`` makes (a statement, or anything made of this query's conditions),
         built once per ``kind`` and filter shape for every later query (see
@@ -154,7 +158,7 @@ class TaskQuery:
         f = self.filters
         where: list[ColumnElement[bool]] = []
         if self._allowed is not None:
-            where.append(Task.body_id.in_(bound("f_allowed")))
+            where.append(Task.body_id.in_(self.bound("f_allowed")))
         for column, value, name in (
             (Task.plan_id, f.plan_id, "f_plan"),
             (Task.body_id, f.body_id, "f_body"),
@@ -162,25 +166,25 @@ class TaskQuery:
             (Task.responsibility_id, f.responsibility_id, "f_responsibility"),
         ):
             if value is not None:
-                where.append(column == bound(name))
+                where.append(column == self.bound(name))
         for theme, value, name in (
             (responsibility_objective.c.objective_id, f.objective_id, "f_objective"),
             (responsibility_activity.c.activity_id, f.activity_id, "f_activity"),
         ):
             if value is not None:
-                serving = select(theme.table.c.responsibility_id).where(theme == bound(name))
+                serving = select(theme.table.c.responsibility_id).where(theme == self.bound(name))
                 where.append(Task.responsibility_id.in_(serving))
         if f.unlinked in UNLINKED_CHOICES:
             link = responsibility_objective if f.unlinked == "objective" else responsibility_activity
             where.append(Task.responsibility_id.not_in(select(link.c.responsibility_id)))
         if f.due_after is not None:
-            where.append(Task.deadline >= bound("f_due_after"))
+            where.append(Task.deadline >= self.bound("f_due_after"))
         if f.due_before is not None:
-            where.append(Task.deadline <= bound("f_due_before"))
+            where.append(Task.deadline <= self.bound("f_due_before"))
         if statuses and f.statuses:
-            where.append(status_expression(bound("today")).in_(bound("f_statuses")))
+            where.append(status_expression(self.bound("today")).in_(self.bound("f_statuses")))
         if section and f.section is not None:
-            where.append(self.section_expression() == bound("f_section"))
+            where.append(self.section_expression() == self.bound("f_section"))
         if search and f.search is not None:
             found = self.found()
             where.append(found.anywhere() if found else false())
@@ -231,7 +235,9 @@ class TaskQuery:
     def _grouped(self) -> Any:
         # Grouped by name through a subquery: PostgreSQL cannot match a GROUP BY expression
         # whose date parameters are bound twice.
-        rows = select(self.section_expression().label("key")).where(*self.conditions(section=False)).subquery()
+        rows = (
+            select(self.section_expression().label("key")).where(*self.conditions(section=False)).subquery()
+        )
         return select(rows.c.key, func.count()).group_by(rows.c.key)
 
     def section_counts(self) -> dict[str, int]:
@@ -287,7 +293,13 @@ class TaskQuery:
             where, ordering = task_search.few(
                 self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
             )
-        return select(Task.id).where(*where).order_by(*ordering).limit(limit_param("lim")).offset(limit_param("off"))
+        return (
+            select(Task.id)
+            .where(*where)
+            .order_by(*ordering)
+            .limit(limit_param("lim"))
+            .offset(limit_param("off"))
+        )
 
     def _page(
         self,
@@ -310,7 +322,7 @@ class TaskQuery:
                 ids: Callable[[], Any] = lambda: page_ids(self, tuple(spanned))  # noqa: E731
             else:
                 params.update(lim=limit, off=offset)
-                kind, ids = ("page", order), lambda: self._ids(order, total)  # noqa: E731
+                kind, ids = ("page", order), lambda: self._ids(order, total)
             section = self.section_expression() if order == BY_SECTION else None
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
             statement = self.built(kind, lambda: rows_statement(ids(), self._ordering(order), section))

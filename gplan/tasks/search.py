@@ -248,8 +248,9 @@ def count(
     where: list[Any], found: Matches, statuses: tuple[str, ...], today: date, params: dict[str, Any]
 ) -> int | None:
     """How many tasks matching ``where`` (run with ``params``) and ``statuses`` the search
-    finds, without reading every one: those it finds by duty or body summed from the task tally, plus those only their
-    notes bring in. None when ``where`` names a column the tally lacks (count the tasks then)."""
+    finds, without reading every one: those it finds by duty or body summed from the task
+    tally, plus those only their notes bring in. None when ``where`` names a column the tally
+    lacks (count the tasks then)."""
     by_duty_or_body = found.by_duty_or_body()
     tallied = _tallied([*where, by_duty_or_body], statuses, today, params)
     if tallied is None:

@@ -20,7 +20,7 @@ from gplan.extensions import db
 from gplan.models import Task
 from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
 from gplan.models.task import FINISHED
-from gplan.tasks.statements import bound, limit_param
+from gplan.tasks.statements import limit_param
 from gplan.tasks.vocabulary import TaskProgress
 
 if TYPE_CHECKING:
@@ -49,15 +49,15 @@ def section_case(
     ``deadline``, ``year``) as a CASE giving ``out[section]``. Without ``completed_on``, a task
     of an earlier year done this year counts as done before; without ``starts_on``, a window
     open now counts by its deadline (the tally's view: see :func:`tallied_counts`)."""
-    today, done = bound("today"), columns.progress == TaskProgress.DONE
-    open_now = columns.deadline <= bound("soon")
+    today, done = query.bound("today"), columns.progress == TaskProgress.DONE
+    open_now = columns.deadline <= query.bound("soon")
     if starts_on is not None:
         open_now = or_(open_now, and_(starts_on.is_not(None), starts_on <= today))
     branches = [(columns.progress == TaskProgress.CLOSED, out[CLOSED_SECTION])]
     if query.filters.year is None:
-        recent = columns.year >= bound("this_year")
+        recent = columns.year >= query.bound("this_year")
         if completed_on is not None:
-            recent = or_(recent, completed_on.between(bound("year_start"), bound("year_end")))
+            recent = or_(recent, completed_on.between(query.bound("year_start"), query.bound("year_end")))
         branches += [(and_(done, recent), out[DONE_SECTION]), (done, out[DONE_BEFORE])]
     branches += [
         (done, out[DONE_SECTION]),
@@ -65,7 +65,7 @@ def section_case(
         (open_now, out[DUE_SOON_SECTION]),
     ]
     if query.filters.year is None:
-        branches.append((columns.deadline > bound("year_end"), out[LATER_YEARS]))
+        branches.append((columns.deadline > query.bound("year_end"), out[LATER_YEARS]))
     return case(*branches, else_=out[LATER_SECTION])
 
 
@@ -98,7 +98,7 @@ def _tallied(query: TaskQuery) -> Any:
     parts = [
         select(section_case(query, names, model).label("key"), model.tasks.label("tasks")).where(*on_model)
     ]
-    today, this_year = bound("today"), (bound("year_start"), bound("year_end"))
+    today, this_year = query.bound("today"), (query.bound("year_start"), query.bound("year_end"))
     # Windows open now, which the tally puts under "later" by their deadline (read by their
     # start: few tasks have one).
     windows = [
@@ -106,7 +106,7 @@ def _tallied(query: TaskQuery) -> Any:
         Task.progress.not_in(FINISHED),
         Task.starts_on.is_not(None),
         Task.starts_on <= today,
-        Task.deadline > bound("soon"),
+        Task.deadline > query.bound("soon"),
     ]
     later: Any = literal(LATER_SECTION)
     if query.filters.year is None:
@@ -120,7 +120,7 @@ def _tallied(query: TaskQuery) -> Any:
             Task.progress == TaskProgress.DONE,
             func.coalesce(Task.completed_on, Task.due_on).between(*this_year),
             Task.completed_on.between(*this_year),
-            Task.year < bound("this_year"),
+            Task.year < query.bound("this_year"),
         ]
         parts += _moved(late, literal(DONE_BEFORE), DONE_SECTION)
     rows = union_all(*parts).subquery()
@@ -138,15 +138,19 @@ def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
     """``section`` as plain conditions on the columns (what :func:`section_case` says of it,
     spelled so that a planner can read it from an index and guess its size), and its order:
     the whole list's order, which within one section is this."""
-    today, year_chosen = bound("today"), query.filters.year is not None
-    this_year = (bound("year_start"), bound("year_end"))
+    today, year_chosen = query.bound("today"), query.filters.year is not None
+    this_year = (query.bound("year_start"), query.bound("year_end"))
     done = Task.progress == TaskProgress.DONE
     if section == CLOSED_SECTION:
         return [Task.progress == TaskProgress.CLOSED], [Task.deadline, Task.id]
     if section == DONE_SECTION:
-        recent = [] if year_chosen else [or_(Task.year >= bound("this_year"), Task.completed_on.between(*this_year))]
+        recent = (
+            []
+            if year_chosen
+            else [or_(Task.year >= query.bound("this_year"), Task.completed_on.between(*this_year))]
+        )
         return [done, *recent], [func.coalesce(Task.completed_on, Task.due_on).desc(), Task.id]
-    soon = bound("soon")
+    soon = query.bound("soon")
     if section == OVERDUE_SECTION:
         where = [Task.deadline < today]
     elif section == DUE_SOON_SECTION:

@@ -4,14 +4,13 @@ A list page asks three or four statements of some depth (the section counts summ
 tally, a page of ids read section by section, the rows). Building them as SQLAlchemy
 expressions and working out their cache key cost more than running them on a small plan, and
 they only differ from one request to the next in their values (the body, the year, today...).
-So :class:`gplan.tasks.query.TaskQuery` writes every value as a named :func:`bound` parameter
-without a value, builds a statement once per *shape* (which filters are present, not their
-values: see ``TaskQuery.shape``) and executes it with ``TaskQuery.params``. SQLAlchemy keeps a
+So :class:`gplan.tasks.query.TaskQuery` writes every value as a named :func:`bound` parameter,
+builds a statement once per *shape* (which filters are present, not their values: see
+``TaskQuery.shape``) and executes it with ``TaskQuery.params``, which holds every name. SQLAlchemy keeps a
 statement's cache key with the statement, so a statement built once is keyed once too.
 
 The SQL is the same as when it was built per request (values are bound parameters either
-way), so the databases plan it as before. A parameter left without a value is an error when
-the statement runs, never a value from another request.
+way), so the databases plan it as before.
 """
 
 from __future__ import annotations
@@ -54,9 +53,10 @@ LIMIT = 1000
 _BUILT: dict[tuple[object, ...], Any] = {}
 
 
-def bound(name: str) -> BindParameter[Any]:
-    """The parameter ``name`` (one of ``_TYPES``), given its value when the statement runs."""
-    return bindparam(name, type_=_TYPES[name], expanding=name in _EXPANDING)
+def bound(name: str, value: Any) -> BindParameter[Any]:
+    """The parameter ``name`` (one of ``_TYPES``) with ``value``: the value a statement built
+    for one query runs with, unless given another when it runs (as every list does)."""
+    return bindparam(name, value, type_=_TYPES[name], expanding=name in _EXPANDING)
 
 
 def limit_param(name: str) -> BindParameter[int]:
