@@ -323,13 +323,17 @@ class TaskQuery:
             else:
                 params.update(lim=limit, off=offset)
                 kind, ids = ("page", order), lambda: self._ids(order, total)
-            section = self.section_expression() if order == BY_SECTION else None
+            sectioned = order == BY_SECTION
+
+            def build() -> Any:
+                section = self.section_expression() if sectioned else None
+                return rows_statement(ids(), self._ordering(order), section)
+
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
-            statement = self.built(kind, lambda: rows_statement(ids(), self._ordering(order), section))
             return task_rows(
-                statement,
+                self.built(kind, build),
                 params,
-                sectioned=section is not None,
+                sectioned=sectioned,
                 with_duty_bodies=load == CARDS,
                 with_history=load == HISTORY,
             )

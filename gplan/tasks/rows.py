@@ -192,7 +192,7 @@ def _bodies(ids: set[int]) -> dict[int, Body]:
 def _duty_links(ids: set[int]) -> list[tuple[int, str, int]]:
     """(duty, role, body) of the duties' lead and coordinating bodies, in each duty's order (as
     :attr:`Responsibility.leads` and ``.coordinating``), for the focal point's cards."""
-    return list(db.session.execute(_DUTY_LINKS, {"ids": sorted(ids)}).tuples())
+    return list(db.session.connection().execute(_DUTY_LINKS, {"ids": sorted(ids)}).tuples())
 
 
 def _attach_history(rows: list[TaskRow]) -> None:
