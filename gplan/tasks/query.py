@@ -28,7 +28,7 @@ from gplan.tasks import statements
 from gplan.tasks.rows import rows_statement, task_rows
 from gplan.tasks.search import Search
 from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, page_ids, page_spans, section_case, tallied_counts
-from gplan.tasks.statements import day_params, limit_param
+from gplan.tasks.statements import UNLINKED_CHOICES, limit_param
 from gplan.tasks.vocabulary import TaskProgress
 
 # How a list is ordered: by deadline (after any extension), or section by section.
@@ -36,7 +36,6 @@ BY_DEADLINE, BY_SECTION = "deadline", "section"
 # What a list loads with its tasks: the duty and the body (one query), the duty's lead and
 # coordinating bodies for the focal point's cards (one more), or the history (one more).
 ROWS, CARDS, HISTORY = "rows", "cards", "history"
-UNLINKED_CHOICES = ("objective", "activity")
 T = TypeVar("T")
 
 
@@ -109,35 +108,10 @@ class TaskQuery:
         self._sections: dict[tuple[object, ...], Any] = {}
         allowed = visible_body_ids(viewer)
         self._allowed = None if allowed is None else sorted(allowed)
-        f = filters
-        # The values of the statements' bound parameters (gplan.tasks.statements): every
-        # statement of the query is executed with them.
-        self.params: dict[str, Any] = {
-            "f_allowed": self._allowed,
-            "f_plan": f.plan_id,
-            "f_body": f.body_id,
-            "f_year": f.year,
-            "f_responsibility": f.responsibility_id,
-            "f_objective": f.objective_id,
-            "f_activity": f.activity_id,
-            "f_due_after": f.due_after,
-            "f_due_before": f.due_before,
-            "f_statuses": list(f.statuses),
-            "f_section": f.section,
-            **day_params(today, due_soon_days),
-        }
-        # What the statements' SQL depends on: which filters are present, not their values.
-        # A search names ids found in the index: its statements are built for it alone.
-        self.shape: tuple[object, ...] | None = None
-        if f.search is None:
-            self.shape = (
-                self._allowed is None,
-                *(value is None for value in (f.plan_id, f.body_id, f.year, f.responsibility_id)),
-                *(value is None for value in (f.objective_id, f.activity_id, f.due_after, f.due_before)),
-                f.unlinked if f.unlinked in UNLINKED_CHOICES else None,
-                bool(f.statuses),
-                f.section,
-            )
+        # What every statement of the query runs with, and what their SQL depends on (which
+        # filters are present, not their values; None for a search): gplan.tasks.statements.
+        self.params = statements.params_of(filters, self._allowed, today, due_soon_days)
+        self.shape = statements.shape_of(filters, self._allowed)
 
     def bound(self, name: str) -> Any:
         """The parameter ``name`` of :attr:`params`, as SQL."""
@@ -313,25 +287,25 @@ class TaskQuery:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
-            params = dict(self.params)
+            sectioned, params = order == BY_SECTION, dict(self.params)
+            spans: dict[str, int] | None = None
             if counts is not None and self.filters.search is None:
                 # A section at a time, from the section's own index (gplan.tasks.sections).
-                spanned = page_spans(counts, self.listed_sections(), limit, offset)
-                params.update(spanned)
-                kind: tuple[object, ...] = ("page", order, tuple(spanned))
-                ids: Callable[[], Any] = lambda: page_ids(self, tuple(spanned))  # noqa: E731
+                spans = page_spans(counts, self.listed_sections(), limit, offset)
+                params.update(spans)
             else:
                 params.update(lim=limit, off=offset)
-                kind, ids = ("page", order), lambda: self._ids(order, total)
-            sectioned = order == BY_SECTION
 
             def build() -> Any:
-                section = self.section_expression() if sectioned else None
-                return rows_statement(ids(), self._ordering(order), section)
+                ids = self._ids(order, total) if spans is None else page_ids(self, tuple(spans))
+                return rows_statement(
+                    ids, self._ordering(order), self.section_expression() if sectioned else None
+                )
 
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
+            statement = self.built(("page", order, *(spans or ())), build)
             return task_rows(
-                self.built(kind, build),
+                statement,
                 params,
                 sectioned=sectioned,
                 with_duty_bodies=load == CARDS,

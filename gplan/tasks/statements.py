@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import BindParameter, Date, Integer, String, bindparam
 from sqlalchemy.types import TypeEngine
@@ -25,7 +25,11 @@ from sqlalchemy.types import TypeEngine
 from gplan.models.types import Vocabulary
 from gplan.tasks.vocabulary import TaskStatus
 
+if TYPE_CHECKING:
+    from gplan.tasks.query import TaskFilters
+
 T = TypeVar("T")
+UNLINKED_CHOICES = ("objective", "activity")
 
 # Every value a list's statements bind, with its type; the expanding ones are lists.
 _TYPES: dict[str, TypeEngine[Any]] = {
@@ -62,6 +66,45 @@ def bound(name: str, value: Any) -> BindParameter[Any]:
 def limit_param(name: str) -> BindParameter[int]:
     """A page's LIMIT or OFFSET as a parameter, so that a page's statement serves every page."""
     return bindparam(name, type_=Integer())
+
+
+def params_of(
+    filters: TaskFilters, allowed: list[int] | None, today: date, due_soon_days: int
+) -> dict[str, Any]:
+    """The value of every parameter a list's statements name: the filters', the bodies the
+    viewer may see (``allowed``; None for all) and the days the sections are told by."""
+    f = filters
+    return {
+        "f_allowed": allowed,
+        "f_plan": f.plan_id,
+        "f_body": f.body_id,
+        "f_year": f.year,
+        "f_responsibility": f.responsibility_id,
+        "f_objective": f.objective_id,
+        "f_activity": f.activity_id,
+        "f_due_after": f.due_after,
+        "f_due_before": f.due_before,
+        "f_statuses": list(f.statuses),
+        "f_section": f.section,
+        **day_params(today, due_soon_days),
+    }
+
+
+def shape_of(filters: TaskFilters, allowed: list[int] | None) -> tuple[object, ...] | None:
+    """What a list's SQL depends on: which filters are present, not their values (the section
+    and the unlinked choice, which pick conditions, by value). None for a search, whose
+    statements name the ids found in the index: they are built for it alone."""
+    f = filters
+    if f.search is not None:
+        return None
+    return (
+        allowed is None,
+        *(value is None for value in (f.plan_id, f.body_id, f.year, f.responsibility_id)),
+        *(value is None for value in (f.objective_id, f.activity_id, f.due_after, f.due_before)),
+        f.unlinked if f.unlinked in UNLINKED_CHOICES else None,
+        bool(f.statuses),
+        f.section,
+    )
 
 
 def day_params(today: date, due_soon_days: int) -> dict[str, Any]:
