@@ -4,14 +4,15 @@ itself: the progress view and the review views render it the same way."""
 from flask import abort, render_template
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gplan.accounts.access import can_change_task
 from gplan.blueprints.focal.forms import ProgressForm
 from gplan.blueprints.focal.review_forms import DecisionForm, ReopenForm, submission_form
 from gplan.blueprints.focal.thread import thread_context
 from gplan.extensions import db
-from gplan.models import Task
+from gplan.models import Body, Plan, Responsibility, Task
 from gplan.tasks import review
 from gplan.tasks.progress import next_progress_choices
 from gplan.tasks.vocabulary import TaskProgress
@@ -25,8 +26,24 @@ THREAD_FORMS = ("request_form", "decision_form", "comment_form")
 def task_or_404(task_id: int) -> Task:
     """The task of a task page, with the plan, duty and body every such page shows read in the
     same statement."""
-    options = (joinedload(Task.plan), joinedload(Task.responsibility), joinedload(Task.body))
-    return db.session.get(Task, task_id, options=options) or abort(404)
+    # Not an eager-load option on the task: it would stay on the instance, and a later
+    # SELECT … FOR UPDATE of the task would join them too, which PostgreSQL refuses.
+    statement = (
+        select(Task, Plan, Responsibility, Body)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(Responsibility, Responsibility.id == Task.responsibility_id)
+        .join(Body, Body.id == Task.body_id)
+        .where(Task.id == task_id)
+    )
+    row = db.session.execute(statement).first()
+    if row is None:
+        abort(404)
+    task, plan, duty, body = row
+    # Attached as loaded, not as changes: the session holds only weak references to them.
+    for name, value in (("plan", plan), ("responsibility", duty), ("body", body)):
+        set_committed_value(task, name, value)
+    found: Task = task
+    return found
 
 
 def progress_form(task: Task) -> ProgressForm | None:
