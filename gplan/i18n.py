@@ -67,6 +67,13 @@ def locale_name() -> str | None:
     return memo.code if memo is not None else None
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext`` through the request's catalogue, for strings Python code
+    translates once per row of a list."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
 def label(member: Any) -> Markup:
     """A vocabulary member's label in the request's language, translated once per request.
 
