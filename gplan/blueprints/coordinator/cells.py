@@ -43,8 +43,15 @@ def count_link(plan_id: int, count: int, args: dict) -> Markup:
 def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
     """Five table cells: each status's count (opening its tasks) and its share."""
     cells = []
+    # The five links differ only by their status, which ends them: the rest is encoded once.
+    base = tasks_href(plan_id, **args) if "status" not in args else None
     for status in TaskStatus:
-        link = count_link(plan_id, counts.count(status), {**args, "status": status})
+        count = counts.count(status)
+        if not count or base is None:
+            link = count_link(plan_id, count, {**args, "status": status})
+        else:
+            href = escape(f"{base}{'&' if '?' in base else '?'}{urlencode({'status': status})}")
+            link = f'<a href="{href}">{count}</a>'
         cells.append(
             f'<td class="n">{link} <span class="share">{share_text(counts.share(status))}</span></td>'
         )
