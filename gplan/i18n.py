@@ -88,29 +88,34 @@ def label(member: Any) -> Markup:
         return text
 
 
+@pass_eval_context
 def _template_gettext(eval_ctx: Any, string: str, /, **variables: Any) -> str:
     text = translations().ugettext(string)
+    # Markup only for the catalogue's own text: the variables are escaped by ``%``.
     if eval_ctx.autoescape:
-        text = Markup(text)  # nosec B704 (the catalogue's own text; the variables are escaped)
+        text = Markup(text)  # nosec B704
     return text % variables  # always a format string, as Jinja's new-style gettext
 
 
+@pass_eval_context
 def _template_ngettext(eval_ctx: Any, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
     text = translations().ungettext(singular, plural, num)
     if eval_ctx.autoescape:
-        text = Markup(text)  # nosec B704 (as above)
+        text = Markup(text)  # nosec B704
     return text % variables
 
 
+@pass_eval_context
 def _template_pgettext(eval_ctx: Any, context: str, string: str, /, **variables: Any) -> str:
     variables.setdefault("context", context)
     text = translations().upgettext(context, string)
     if eval_ctx.autoescape:
-        text = Markup(text)  # nosec B704 (as above)
+        text = Markup(text)  # nosec B704
     return text % variables
 
 
+@pass_eval_context
 def _template_npgettext(
     eval_ctx: Any, context: str, singular: str, plural: str, num: int, /, **variables: Any
 ) -> str:
@@ -118,7 +123,7 @@ def _template_npgettext(
     variables.setdefault("num", num)
     text = translations().unpgettext(context, singular, plural, num)
     if eval_ctx.autoescape:
-        text = Markup(text)  # nosec B704 (as above)
+        text = Markup(text)  # nosec B704
     return text % variables
 
 
@@ -138,5 +143,5 @@ def install_template_gettext(env: Any) -> None:
         "npgettext": _template_npgettext,
     }
     env.newstyle_gettext = True
-    env.globals.update({name: pass_eval_context(func) for name, func in callables.items()})
+    env.globals.update(callables)
     env.globals["_"] = env.globals["gettext"]

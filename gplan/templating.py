@@ -72,7 +72,8 @@ def deadline_text(task: Any) -> Markup:
         text += f"\n · {escape(gettext('extended to'))} {format_date(task.extended_due_on)}\n"
     else:
         text += "\n\n"
-    return Markup(f"\n{text}")  # nosec B704 (dates and escaped catalogue text)
+    # Only dates and escaped catalogue text.
+    return Markup(f"\n{text}")  # nosec B704
 
 
 def format_instant(value: datetime | None) -> str:

@@ -47,6 +47,7 @@ def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
     base = tasks_href(plan_id, **args) if "status" not in args else None
     for status in TaskStatus:
         count = counts.count(status)
+        link: str
         if not count or base is None:
             link = count_link(plan_id, count, {**args, "status": status})
         else:
