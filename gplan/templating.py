@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, url_for
 from markupsafe import Markup, escape
 
 from gplan.accounts.vocabulary import Role
@@ -74,6 +74,28 @@ def deadline_text(task: Any) -> Markup:
         text += "\n\n"
     # Only dates and escaped catalogue text.
     return Markup(f"\n{text}")  # nosec B704
+
+
+def page_url(page: Any, endpoint: str, args: dict, number: int, per_page: int | None = None) -> Markup:
+    """The address of page ``number`` of a list, keeping its filters (``args``) and its page size.
+
+    A list's pager and sections link to a dozen pages of the same filters: the address of
+    the filters is built once per request, and the page and its size (at its end, where
+    ``url_for`` would put them) are added to it."""
+    size = per_page or page.per_page
+    extra = {"page": number if number > 1 else None, "per_page": size if size != DEFAULT_PER_PAGE else None}
+    if "page" in args or "per_page" in args or any(name.startswith("_") for name in args):
+        return escape(url_for(endpoint, **{**args, **extra}))
+    key = (endpoint, *((name, tuple(v) if isinstance(v, list) else v) for name, v in args.items()))
+    cache = g.setdefault("_gplan_page_urls", {})
+    try:
+        base = cache.get(key)
+    except TypeError:  # a filter's value that is no key: the address is built whole
+        return escape(url_for(endpoint, **{**args, **extra}))
+    if base is None:
+        base = cache[key] = url_for(endpoint, **args)
+    query = "&".join(f"{name}={value}" for name, value in extra.items() if value is not None)
+    return escape(f"{base}{'&' if '?' in base else '?'}{query}" if query else base)
 
 
 def format_instant(value: datetime | None) -> str:
@@ -143,5 +165,6 @@ def register(app: Flask) -> None:
         simulated_today=simulated_today,
         locale_code=locale_code,
         DEFAULT_PER_PAGE=DEFAULT_PER_PAGE,
+        page_url=page_url,
         PER_PAGE_CHOICES=PER_PAGE_CHOICES,
     )
