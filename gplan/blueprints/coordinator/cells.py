@@ -39,6 +39,10 @@ def count_link(plan_id: int, count: int, args: dict) -> Markup:
     )
 
 
+# Each status's own part of a link's query, the same on every row.
+_STATUS_QUERY = {status: urlencode({"status": status}) for status in TaskStatus}
+
+
 @bp.app_template_global("status_cells")
 def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
     """Five table cells: each status's count (opening its tasks) and its share."""
@@ -51,7 +55,7 @@ def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
         if not count or base is None:
             link = count_link(plan_id, count, {**args, "status": status})
         else:
-            href = escape(f"{base}{'&' if '?' in base else '?'}{urlencode({'status': status})}")
+            href = escape(f"{base}{'&' if '?' in base else '?'}{_STATUS_QUERY[status]}")
             link = f'<a href="{href}">{count}</a>'
         cells.append(
             f'<td class="n">{link} <span class="share">{share_text(counts.share(status))}</span></td>'
