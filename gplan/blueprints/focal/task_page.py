@@ -11,7 +11,7 @@ from gplan.blueprints.focal.forms import ProgressForm
 from gplan.blueprints.focal.review_forms import DecisionForm, ReopenForm, submission_form
 from gplan.blueprints.focal.thread import thread_context
 from gplan.extensions import db
-from gplan.models import Responsibility, ResponsibilityBody, Task
+from gplan.models import Task
 from gplan.tasks import review
 from gplan.tasks.progress import next_progress_choices
 from gplan.tasks.vocabulary import TaskProgress
@@ -24,10 +24,8 @@ THREAD_FORMS = ("request_form", "decision_form", "comment_form")
 
 def task_or_404(task_id: int) -> Task:
     """The task of a task page, with the plan, duty and body every such page shows read in the
-    same statement, and the duty's lead and coordinating bodies with them (a page of one task:
-    a join costs less than a statement of its own)."""
-    roles = joinedload(Task.responsibility).joinedload(Responsibility.body_roles)
-    options = (joinedload(Task.plan), roles.joinedload(ResponsibilityBody.body), joinedload(Task.body))
+    same statement."""
+    options = (joinedload(Task.plan), joinedload(Task.responsibility), joinedload(Task.body))
     return db.session.get(Task, task_id, options=options) or abort(404)
 
 
