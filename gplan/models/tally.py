@@ -138,15 +138,16 @@ def on_tally(clause: Any, model: type[_Counted] = TaskTally) -> Any:
     return visitors.replacement_traverse(clause, {}, replace)  # type: ignore[call-overload]
 
 
-def tally_count(where: list[ColumnElement[bool]]) -> int | None:
-    """How many tasks match ``where`` (conditions over the task table), summed from the first
-    tally holding every column they name; None when none does (count the tasks then)."""
+def tally_sum(where: list[ColumnElement[bool]]) -> Any:
+    """The statement counting the tasks that match ``where`` (conditions over the task table),
+    summed from the first tally holding every column they name; None when none does (count
+    the tasks then)."""
     for model in (TaskBodyTally, TaskTally):
         try:
             conditions = [on_tally(condition, model) for condition in where]
         except KeyError:
             continue
-        return db.session.scalar(select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions))
+        return select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions)
     return None
 
 

@@ -150,7 +150,9 @@ def task_status(today: date, progress: TaskProgress, completed_on: date | None, 
     return TaskStatus.IN_PROGRESS if progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
 
 
-def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case[TaskStatus]:
+def status_case(
+    today: date | ColumnElement[date], progress: Any, on_time: Any, deadline: Any
+) -> Case[TaskStatus]:
     """The reporting status as SQL over the columns it reads: the progress, whether it was done
     no later than its deadline (after any extension), and that deadline. The task table
     (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""
@@ -170,7 +172,7 @@ def status_case(today: date, progress: Any, on_time: Any, deadline: Any) -> Case
     )
 
 
-def status_expression(today: date) -> Case[TaskStatus]:
+def status_expression(today: date | ColumnElement[date]) -> Case[TaskStatus]:
     """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
     values are read back as :class:`TaskStatus` members."""
     return status_case(today, Task.progress, Task.completed_on <= Task.deadline, Task.deadline)

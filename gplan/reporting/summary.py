@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import Column, ColumnElement, func, literal, select
+from sqlalchemy import Column, ColumnElement, Date, Integer, bindparam, func, literal, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import visitors
 
@@ -122,6 +123,29 @@ def _count(
     outerjoin: tuple[Any, Any] | None,
     year: int | None,
 ) -> dict[tuple[Any, ...], StatusCounts]:
+    return _counts(
+        db.session.execute(_statement(plan_id, today, source, keys, where, outerjoin, year or None))
+    )
+
+
+def _counts(rows: Iterable[Any]) -> dict[tuple[Any, ...], StatusCounts]:
+    result: dict[tuple[Any, ...], StatusCounts] = {}
+    for *key, status_name, count in rows:
+        result.setdefault(tuple(key), StatusCounts()).add(status_name, int(count))
+    return result
+
+
+def _statement(
+    plan_id: Any,
+    today: Any,
+    source: Any,
+    keys: list[Any],
+    where: list[Any],
+    outerjoin: tuple[Any, Any] | None,
+    year: Any,
+) -> Any:
+    """The statement of :func:`count_statuses`; ``plan_id``, ``today`` and ``year`` may be
+    bound parameters."""
     # The status is computed in a subquery and grouped by name, because PostgreSQL cannot
     # match a GROUP BY expression whose date parameter is bound twice.
     if source is not Task:
@@ -130,7 +154,7 @@ def _count(
     else:
         status, tasks = status_expression(today), literal(1)
     table = getattr(source, "__table__", source)
-    where = [table.c.plan_id == plan_id, *where] + ([table.c.year == year] if year else [])
+    where = [table.c.plan_id == plan_id, *where] + ([table.c.year == year] if year is not None else [])
     if outerjoin and source is TaskTally:
         with suppress(KeyError):  # a key naming more than body, duty and year: join every row
             table, keys, outerjoin = _per_status(status, tasks, where, outerjoin, keys)
@@ -143,11 +167,7 @@ def _count(
         inner = inner.outerjoin(*outerjoin)
     rows = inner.where(*where).subquery()
     grouped = [rows.c[f"k{i}"] for i in range(len(keys))] + [rows.c.status]
-    counted = select(*grouped, func.sum(rows.c.n)).group_by(*grouped).having(func.sum(rows.c.n) != 0)
-    result: dict[tuple[Any, ...], StatusCounts] = {}
-    for *key, status_name, count in db.session.execute(counted):
-        result.setdefault(tuple(key), StatusCounts()).add(status_name, int(count))
-    return result
+    return select(*grouped, func.sum(rows.c.n)).group_by(*grouped).having(func.sum(rows.c.n) != 0)
 
 
 def _per_status(
@@ -178,8 +198,25 @@ def status_totals(
     plan: Plan, today: date, year: int | None = None, body_ids: set[int] | None = None
 ) -> StatusCounts:
     """The plan's tasks (of ``body_ids`` unless None) in each reporting category."""
-    where = [] if body_ids is None else [Task.body_id.in_(sorted(body_ids))]
-    return count_statuses(plan, today, [], year=year, where=where).get((), StatusCounts())
+    params = {"plan_id": plan.id, "today": today, "year": year, "body_ids": sorted(body_ids or ())}
+    rows = db.session.execute(_totals(bool(year), body_ids is not None), params)
+    return _counts(rows).get((), StatusCounts())
+
+
+@cache
+def _totals(by_year: bool, by_body: bool) -> Any:
+    """:func:`status_totals`' statement, built once: its values are bound when it runs (most
+    pages ask for it, and building it cost more than running it)."""
+    where = [Task.body_id.in_(bindparam("body_ids", expanding=True))] if by_body else []
+    return _statement(
+        bindparam("plan_id", type_=Integer()),
+        bindparam("today", type_=Date()),
+        TaskBodyTally,
+        [],
+        [on_tally(condition, TaskBodyTally) for condition in where],
+        None,
+        bindparam("year", type_=Integer()) if by_year else None,
+    )
 
 
 @dataclass

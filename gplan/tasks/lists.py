@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from gplan.accounts.vocabulary import Role
 from gplan.extensions import db
@@ -36,6 +36,27 @@ class BodyContacts:
     last_mail: dict[int, LastMail] = field(default_factory=dict)
 
 
+# Built once: body_contacts' statements, given the bodies (and addresses) when they run.
+_PEOPLE = select(User.body_id, User.email).where(
+    User.body_id.in_(bindparam("bodies", expanding=True)),
+    User.role == Role.FOCAL_POINT,
+    User.is_enabled.is_(True),
+)
+_CONTACTS = select(Body.id, Body.contact_email).where(
+    Body.id.in_(bindparam("bodies", expanding=True)), Body.contact_email.is_not(None)
+)
+_LATEST = select(MailMessage).where(
+    MailMessage.id.in_(
+        select(func.max(MailMessage.id))
+        .where(
+            func.lower(MailMessage.recipient).in_(bindparam("owners", expanding=True)),
+            MailMessage.kind.not_in(ACCOUNT_MAIL_KINDS),
+        )
+        .group_by(func.lower(MailMessage.recipient))
+    )
+)
+
+
 def body_contacts(body_ids: set[int]) -> BodyContacts:
     """The bodies' focal points and contact addresses, and the last non-account mail queued to
     any of them (two queries, whatever the number of bodies)."""
@@ -43,14 +64,9 @@ def body_contacts(body_ids: set[int]) -> BodyContacts:
     if not body_ids:
         return result
     owners: dict[str, set[int]] = {}
-    people = db.session.execute(
-        select(User.body_id, User.email).where(
-            User.body_id.in_(body_ids), User.role == Role.FOCAL_POINT, User.is_enabled.is_(True)
-        )
-    )
-    contacts = db.session.execute(
-        select(Body.id, Body.contact_email).where(Body.id.in_(body_ids), Body.contact_email.is_not(None))
-    )
+    bodies = {"bodies": sorted(body_ids)}
+    people = db.session.execute(_PEOPLE, bodies)
+    contacts = db.session.execute(_CONTACTS, bodies)
     for body_id, email in [*people, *contacts]:
         result.emails.setdefault(body_id, [])
         if email not in result.emails[body_id]:
@@ -58,12 +74,7 @@ def body_contacts(body_ids: set[int]) -> BodyContacts:
         owners.setdefault(email.lower(), set()).add(body_id)
     if not owners:
         return result
-    latest = (
-        select(func.max(MailMessage.id))
-        .where(func.lower(MailMessage.recipient).in_(owners), MailMessage.kind.not_in(ACCOUNT_MAIL_KINDS))
-        .group_by(func.lower(MailMessage.recipient))
-    )
-    for message in db.session.scalars(select(MailMessage).where(MailMessage.id.in_(latest))):
+    for message in db.session.scalars(_LATEST, {"owners": list(owners)}):
         mail = LastMail(
             message.kind,
             message.recipient,

@@ -8,9 +8,10 @@ tasks, whatever the filters say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, case, false, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,13 +20,15 @@ from gplan.accounts.access import visible_body_ids
 from gplan.extensions import db
 from gplan.models import Responsibility, ResponsibilityBody, Task, TaskEvent, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
-from gplan.models.tally import tally_count
+from gplan.models.tally import tally_sum
 from gplan.models.task import status_expression
 from gplan.paging import Page, fetch_page
 from gplan.tasks import search as task_search
-from gplan.tasks.rows import task_rows
+from gplan.tasks import statements
+from gplan.tasks.rows import rows_statement, task_rows
 from gplan.tasks.search import Search
-from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, page_ids, section_case, tallied_counts
+from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, page_ids, page_spans, section_case, tallied_counts
+from gplan.tasks.statements import UNLINKED_CHOICES, limit_param
 from gplan.tasks.vocabulary import TaskProgress
 
 # How a list is ordered: by deadline (after any extension), or section by section.
@@ -33,7 +36,7 @@ BY_DEADLINE, BY_SECTION = "deadline", "section"
 # What a list loads with its tasks: the duty and the body (one query), the duty's lead and
 # coordinating bodies for the focal point's cards (one more), or the history (one more).
 ROWS, CARDS, HISTORY = "rows", "cards", "history"
-UNLINKED_CHOICES = ("objective", "activity")
+T = TypeVar("T")
 
 
 @dataclass
@@ -103,40 +106,59 @@ class TaskQuery:
         # A sectioned page names the section in its count, its ids, its rows and its order:
         # built once per query, not once per use.
         self._sections: dict[tuple[object, ...], Any] = {}
+        allowed = visible_body_ids(viewer)
+        self._allowed = None if allowed is None else sorted(allowed)
+        # What every statement of the query runs with, and what their SQL depends on (which
+        # filters are present, not their values; None for a search): gplan.tasks.statements.
+        self.params = statements.params_of(filters, self._allowed, today, due_soon_days)
+        self.shape = statements.shape_of(filters, self._allowed)
+
+    def bound(self, name: str) -> Any:
+        """The parameter ``name`` of :attr:`params`, as SQL."""
+        return statements.bound(name, self.params[name])
+
+    def built(self, kind: tuple[object, ...], build: Callable[[], T]) -> T:
+        """What ``build`` makes (a statement, or anything made of this query's conditions),
+        built once per ``kind`` and filter shape for every later query (see
+        gplan.tasks.statements), or afresh for a search."""
+        if self.shape is None:
+            return build()
+        return statements.built((*kind, *self.shape), build)
 
     # ---- what matches ------------------------------------------------------------------
 
     def conditions(self, *, section: bool = True, search: bool = True, statuses: bool = True) -> list[Any]:
         """The WHERE clauses: the viewer's scope first, then every filter."""
         f = self.filters
-        allowed = visible_body_ids(self.viewer)
-        where: list[ColumnElement[bool]] = [] if allowed is None else [Task.body_id.in_(sorted(allowed))]
-        for column, value in (
-            (Task.plan_id, f.plan_id),
-            (Task.body_id, f.body_id),
-            (Task.year, f.year),
-            (Task.responsibility_id, f.responsibility_id),
+        where: list[ColumnElement[bool]] = []
+        if self._allowed is not None:
+            where.append(Task.body_id.in_(self.bound("f_allowed")))
+        for column, value, name in (
+            (Task.plan_id, f.plan_id, "f_plan"),
+            (Task.body_id, f.body_id, "f_body"),
+            (Task.year, f.year, "f_year"),
+            (Task.responsibility_id, f.responsibility_id, "f_responsibility"),
         ):
             if value is not None:
-                where.append(column == value)
-        for theme, value in (
-            (responsibility_objective.c.objective_id, f.objective_id),
-            (responsibility_activity.c.activity_id, f.activity_id),
+                where.append(column == self.bound(name))
+        for theme, value, name in (
+            (responsibility_objective.c.objective_id, f.objective_id, "f_objective"),
+            (responsibility_activity.c.activity_id, f.activity_id, "f_activity"),
         ):
             if value is not None:
-                serving = select(theme.table.c.responsibility_id).where(theme == value)
+                serving = select(theme.table.c.responsibility_id).where(theme == self.bound(name))
                 where.append(Task.responsibility_id.in_(serving))
         if f.unlinked in UNLINKED_CHOICES:
             link = responsibility_objective if f.unlinked == "objective" else responsibility_activity
             where.append(Task.responsibility_id.not_in(select(link.c.responsibility_id)))
         if f.due_after is not None:
-            where.append(Task.deadline >= f.due_after)
+            where.append(Task.deadline >= self.bound("f_due_after"))
         if f.due_before is not None:
-            where.append(Task.deadline <= f.due_before)
+            where.append(Task.deadline <= self.bound("f_due_before"))
         if statuses and f.statuses:
-            where.append(status_expression(self.today).in_(f.statuses))
+            where.append(status_expression(self.bound("today")).in_(self.bound("f_statuses")))
         if section and f.section is not None:
-            where.append(self.section_expression() == f.section)
+            where.append(self.section_expression() == self.bound("f_section"))
         if search and f.search is not None:
             found = self.found()
             where.append(found.anywhere() if found else false())
@@ -174,20 +196,23 @@ class TaskQuery:
         (plan, body, year, duty, objective, activity), else by counting the tasks."""
         if self.filters.search is not None and (found := self.found()) is not None:
             where = self.conditions(search=False, statuses=False)
-            counted = task_search.count(where, found, self.filters.statuses, self.today)
+            counted = task_search.count(where, found, self.filters.statuses, self.today, self.params)
             if counted is not None:
                 return counted
-        where = self.conditions()
-        tallied = tally_count(where)
-        if tallied is not None:
-            return tallied
-        return db.session.scalar(select(func.count()).select_from(Task).where(*where)) or 0
+        return db.session.scalar(self.built(("count",), self._count_statement), self.params) or 0
 
-    def _grouped(self, expression: Any, where: list[Any]) -> dict[str, int]:
+    def _count_statement(self) -> Any:
+        where = self.conditions()
+        tallied = tally_sum(where)
+        return tallied if tallied is not None else select(func.count()).select_from(Task).where(*where)
+
+    def _grouped(self) -> Any:
         # Grouped by name through a subquery: PostgreSQL cannot match a GROUP BY expression
         # whose date parameters are bound twice.
-        rows = select(expression.label("key")).where(*where).subquery()
-        return dict(db.session.execute(select(rows.c.key, func.count()).group_by(rows.c.key)).tuples().all())
+        rows = (
+            select(self.section_expression().label("key")).where(*self.conditions(section=False)).subquery()
+        )
+        return select(rows.c.key, func.count()).group_by(rows.c.key)
 
     def section_counts(self) -> dict[str, int]:
         """Tasks per section, the counted-only ones too, whatever section is chosen: from the
@@ -196,7 +221,8 @@ class TaskQuery:
         if tallied is not None:
             return tallied
         counts = dict.fromkeys(ALL_SECTIONS, 0)
-        counts.update(self._grouped(self.section_expression(), self.conditions(section=False)))
+        grouped = self.built(("grouped",), self._grouped)
+        counts.update(db.session.execute(grouped, self.params).tuples().all())
         return counts
 
     # ---- rows --------------------------------------------------------------------------
@@ -233,6 +259,22 @@ class TaskQuery:
             options = [duty, joinedload(Task.body)]
         return select(*columns).where(*where).order_by(*self._ordering(order)).options(*options)
 
+    def _ids(self, order: str, total: int) -> Any:
+        """The ids of a page in ``order`` (LIMIT and OFFSET bound as ``lim`` and ``off``)."""
+        where, ordering = self._where(order), self._ordering(order)
+        matched = self.found()
+        if matched is not None and total <= task_search.FEW:
+            where, ordering = task_search.few(
+                self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
+            )
+        return (
+            select(Task.id)
+            .where(*where)
+            .order_by(*ordering)
+            .limit(limit_param("lim"))
+            .offset(limit_param("off"))
+        )
+
     def _page(
         self,
         order: str,
@@ -245,22 +287,27 @@ class TaskQuery:
         # The page's ids first, then only their rows: skipping to a far page reads index
         # entries, not tasks with their duties and bodies.
         def fetch(limit: int, offset: int) -> Any:
+            sectioned, params = order == BY_SECTION, dict(self.params)
+            spans: dict[str, int] | None = None
             if counts is not None and self.filters.search is None:
                 # A section at a time, from the section's own index (gplan.tasks.sections).
-                ids = page_ids(self, counts, self.listed_sections(), limit, offset)
+                spans = page_spans(counts, self.listed_sections(), limit, offset)
+                params.update(spans)
             else:
-                where, ordering = self._where(order), self._ordering(order)
-                matched = self.found()
-                if matched is not None and total <= task_search.FEW:
-                    where, ordering = task_search.few(
-                        self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
-                    )
-                ids = select(Task.id).where(*where).order_by(*ordering).limit(limit).offset(offset)
+                params.update(lim=limit, off=offset)
+
+            def build() -> Any:
+                ids = self._ids(order, total) if spans is None else page_ids(self, tuple(spans))
+                return rows_statement(
+                    ids, self._ordering(order), self.section_expression() if sectioned else None
+                )
+
             # A list reads plain rows (gplan.tasks.rows), not full tasks.
+            statement = self.built(("page", order, *(spans or ())), build)
             return task_rows(
-                ids,
-                self._ordering(order),
-                section=self.section_expression() if order == BY_SECTION else None,
+                statement,
+                params,
+                sectioned=sectioned,
                 with_duty_bodies=load == CARDS,
                 with_history=load == HISTORY,
             )
@@ -286,4 +333,4 @@ class TaskQuery:
 
     def all(self, *, load: str = ROWS) -> list[Task]:
         """Every matching task, earliest deadline first, for exports."""
-        return list(db.session.scalars(self._rows(BY_DEADLINE, load, self._where(BY_DEADLINE))))
+        return list(db.session.scalars(self._rows(BY_DEADLINE, load, self._where(BY_DEADLINE)), self.params))

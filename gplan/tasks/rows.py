@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from gplan.extensions import db
@@ -158,6 +158,24 @@ class TaskRow:
         return max(0, (today - self.deadline).days)
 
 
+# Built once: what a list reads besides its rows, for the ids bound as ``ids``.
+_BODIES = select(Body).where(Body.id.in_(bindparam("ids", expanding=True)))
+_DUTY_LINKS = (
+    select(ResponsibilityBody.responsibility_id, ResponsibilityBody.role, ResponsibilityBody.body_id)
+    .where(
+        ResponsibilityBody.responsibility_id.in_(bindparam("ids", expanding=True)),
+        ResponsibilityBody.role.in_((LEAD, COORDINATING)),
+    )
+    .order_by(ResponsibilityBody.position)
+)
+_HISTORY = (
+    select(TaskEvent)
+    .where(TaskEvent.task_id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(TaskEvent.user))
+    .order_by(TaskEvent.task_id, TaskEvent.id.desc())
+)
+
+
 def _bodies(ids: set[int]) -> dict[int, Body]:
     """The bodies, from the session when it holds them, else in one query."""
     found: dict[int, Body] = {}
@@ -167,58 +185,49 @@ def _bodies(ids: set[int]) -> dict[int, Body]:
             found[body_id] = body
     missing = ids - found.keys()
     if missing:
-        found.update({b.id: b for b in db.session.scalars(select(Body).where(Body.id.in_(missing)))})
+        found.update({b.id: b for b in db.session.scalars(_BODIES, {"ids": sorted(missing)})})
     return found
 
 
 def _duty_links(ids: set[int]) -> list[tuple[int, str, int]]:
     """(duty, role, body) of the duties' lead and coordinating bodies, in each duty's order (as
     :attr:`Responsibility.leads` and ``.coordinating``), for the focal point's cards."""
-    statement = (
-        select(ResponsibilityBody.responsibility_id, ResponsibilityBody.role, ResponsibilityBody.body_id)
-        .where(
-            ResponsibilityBody.responsibility_id.in_(ids),
-            ResponsibilityBody.role.in_((LEAD, COORDINATING)),
-        )
-        .order_by(ResponsibilityBody.position)
-    )
-    return list(db.session.execute(statement).tuples())
+    return list(db.session.connection().execute(_DUTY_LINKS, {"ids": sorted(ids)}).tuples())
 
 
 def _attach_history(rows: list[TaskRow]) -> None:
     """Every row's history, newest first, with who made each change (one query)."""
     by_task = {row.id: row for row in rows}
-    statement = (
-        select(TaskEvent)
-        .where(TaskEvent.task_id.in_(by_task))
-        .options(joinedload(TaskEvent.user))
-        .order_by(TaskEvent.task_id, TaskEvent.id.desc())
-    )
-    for event in db.session.scalars(statement):
+    for event in db.session.scalars(_HISTORY, {"ids": list(by_task)}):
         by_task[event.task_id].events.append(event)
 
 
-def task_rows(
-    ids: Select[Any],
-    ordering: list[Any],
-    *,
-    section: Any = None,
-    with_duty_bodies: bool = False,
-    with_history: bool = False,
-) -> list[Any]:
-    """The tasks whose ids ``ids`` selects, in ``ordering``, as :class:`TaskRow`; with
-    ``section`` (an SQL expression), as (row, section) pairs. ``with_duty_bodies`` adds the
-    duties' lead and coordinating bodies, ``with_history`` every row's history."""
+def rows_statement(ids: Any, ordering: list[Any], section: Any = None) -> Select[Any]:
+    """The statement reading the tasks whose ids ``ids`` selects, in ``ordering``, as
+    :func:`task_rows` reads them; with ``section`` (an SQL expression), each with its section."""
     duty_columns = (Responsibility.ref, Responsibility.text, Responsibility.ad_hoc)
     extra = [section] if section is not None else []
-    statement = (
+    return (
         select(*(getattr(Task, name) for name in COLUMNS), *duty_columns, *extra)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
         .where(Task.id.in_(ids))
         .order_by(*ordering)
     )
+
+
+def task_rows(
+    statement: Select[Any],
+    params: dict[str, Any],
+    *,
+    sectioned: bool = False,
+    with_duty_bodies: bool = False,
+    with_history: bool = False,
+) -> list[Any]:
+    """The tasks :func:`rows_statement` reads, run with ``params``, as :class:`TaskRow`; when
+    ``sectioned``, as (row, section) pairs. ``with_duty_bodies`` adds the duties' lead and
+    coordinating bodies, ``with_history`` every row's history."""
     # On the session's connection: plain rows, without the ORM's result machinery.
-    found = db.session.connection().execute(statement).all()
+    found = db.session.connection().execute(statement, params).all()
     width = len(COLUMNS)
     links = _duty_links({row[2] for row in found}) if with_duty_bodies and found else []
     bodies = _bodies({row[3] for row in found} | {body_id for _duty, _role, body_id in links})
@@ -235,7 +244,7 @@ def task_rows(
             duty = DutyCard(*named, roles[LEAD], roles[COORDINATING]) if with_duty_bodies else DutyRef(*named)
             duties[row[2]] = duty
         task = TaskRow(row, duty, bodies[row[3]])
-        result.append((task, row[width + 3]) if section is not None else task)
+        result.append((task, row[width + 3]) if sectioned else task)
     if with_history and result:
-        _attach_history([item[0] if section is not None else item for item in result])
+        _attach_history([item[0] if sectioned else item for item in result])
     return result

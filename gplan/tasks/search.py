@@ -230,7 +230,7 @@ def few(
     return [*narrowed, or_(Task.id.in_(notes), found.by_duty_or_body())], ordering
 
 
-def _tallied(where: list[Any], statuses: tuple[str, ...], today: date) -> int | None:
+def _tallied(where: list[Any], statuses: tuple[str, ...], today: date, params: dict[str, Any]) -> int | None:
     """The tasks matching ``where`` (over the task table) and in ``statuses`` on ``today``,
     summed from the first tally holding every column named; None when none does."""
     for model in (TaskBodyTally, TaskTally):
@@ -240,16 +240,19 @@ def _tallied(where: list[Any], statuses: tuple[str, ...], today: date) -> int | 
             continue
         if statuses:
             conditions.append(status_case(today, model.progress, model.on_time, model.deadline).in_(statuses))
-        return db.session.scalar(select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions))
+        return db.session.scalar(select(func.coalesce(func.sum(model.tasks), 0)).where(*conditions), params)
     return None
 
 
-def count(where: list[Any], found: Matches, statuses: tuple[str, ...], today: date) -> int | None:
-    """How many tasks matching ``where`` and ``statuses`` the search finds, without reading
-    every one: those it finds by duty or body summed from the task tally, plus those only their
-    notes bring in. None when ``where`` names a column the tally lacks (count the tasks then)."""
+def count(
+    where: list[Any], found: Matches, statuses: tuple[str, ...], today: date, params: dict[str, Any]
+) -> int | None:
+    """How many tasks matching ``where`` (run with ``params``) and ``statuses`` the search
+    finds, without reading every one: those it finds by duty or body summed from the task
+    tally, plus those only their notes bring in. None when ``where`` names a column the tally
+    lacks (count the tasks then)."""
     by_duty_or_body = found.by_duty_or_body()
-    tallied = _tallied([*where, by_duty_or_body], statuses, today)
+    tallied = _tallied([*where, by_duty_or_body], statuses, today, params)
     if tallied is None:
         return None
     # Only tasks whose note holds a word can be found otherwise: read those by id, not the
@@ -263,4 +266,5 @@ def count(where: list[Any], found: Matches, statuses: tuple[str, ...], today: da
         only_by_note = [Task.id.in_(ids), *(_unindexed(clause) for clause in only_by_note)]
     else:
         only_by_note.append(Task.id.in_(found.any_note))
-    return tallied + (db.session.scalar(select(func.count()).select_from(Task).where(*only_by_note)) or 0)
+    counted = select(func.count()).select_from(Task).where(*only_by_note)
+    return tallied + (db.session.scalar(counted, params) or 0)

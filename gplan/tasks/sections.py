@@ -12,7 +12,6 @@ and not every task of the body.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, case, false, func, literal, or_, select, union_all
@@ -21,6 +20,7 @@ from gplan.extensions import db
 from gplan.models import Task
 from gplan.models.tally import TaskBodyTally, TaskTally, on_tally
 from gplan.models.task import FINISHED
+from gplan.tasks.statements import limit_param
 from gplan.tasks.vocabulary import TaskProgress
 
 if TYPE_CHECKING:
@@ -49,16 +49,15 @@ def section_case(
     ``deadline``, ``year``) as a CASE giving ``out[section]``. Without ``completed_on``, a task
     of an earlier year done this year counts as done before; without ``starts_on``, a window
     open now counts by its deadline (the tally's view: see :func:`tallied_counts`)."""
-    today, done = query.today, columns.progress == TaskProgress.DONE
-    soon = today + timedelta(days=query.due_soon_days)
-    open_now = columns.deadline <= soon
+    today, done = query.bound("today"), columns.progress == TaskProgress.DONE
+    open_now = columns.deadline <= query.bound("soon")
     if starts_on is not None:
         open_now = or_(open_now, and_(starts_on.is_not(None), starts_on <= today))
     branches = [(columns.progress == TaskProgress.CLOSED, out[CLOSED_SECTION])]
     if query.filters.year is None:
-        recent = columns.year >= today.year
+        recent = columns.year >= query.bound("this_year")
         if completed_on is not None:
-            recent = or_(recent, completed_on.between(date(today.year, 1, 1), date(today.year, 12, 31)))
+            recent = or_(recent, completed_on.between(query.bound("year_start"), query.bound("year_end")))
         branches += [(and_(done, recent), out[DONE_SECTION]), (done, out[DONE_BEFORE])]
     branches += [
         (done, out[DONE_SECTION]),
@@ -66,7 +65,7 @@ def section_case(
         (open_now, out[DUE_SOON_SECTION]),
     ]
     if query.filters.year is None:
-        branches.append((columns.deadline > date(today.year, 12, 31), out[LATER_YEARS]))
+        branches.append((columns.deadline > query.bound("year_end"), out[LATER_YEARS]))
     return case(*branches, else_=out[LATER_SECTION])
 
 
@@ -76,6 +75,16 @@ def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
     no tally holds (a status, a search: count the tasks then)."""
     if query.filters.search is not None or query.filters.statuses:
         return None
+    summed = query.built(("tallied",), lambda: _tallied(query))
+    if summed is None:
+        return None
+    counts = dict.fromkeys(ALL_SECTIONS, 0)
+    counts.update({key: int(tasks) for key, tasks in db.session.execute(summed, query.params).tuples()})
+    return counts
+
+
+def _tallied(query: TaskQuery) -> Any:
+    """The statement of :func:`tallied_counts`, or None."""
     where = query.conditions(section=False)
     for model in (TaskBodyTally, TaskTally):
         try:
@@ -89,7 +98,7 @@ def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
     parts = [
         select(section_case(query, names, model).label("key"), model.tasks.label("tasks")).where(*on_model)
     ]
-    today = query.today
+    today, this_year = query.bound("today"), (query.bound("year_start"), query.bound("year_end"))
     # Windows open now, which the tally puts under "later" by their deadline (read by their
     # start: few tasks have one).
     windows = [
@@ -97,29 +106,25 @@ def tallied_counts(query: TaskQuery) -> dict[str, int] | None:
         Task.progress.not_in(FINISHED),
         Task.starts_on.is_not(None),
         Task.starts_on <= today,
-        Task.deadline > today + timedelta(days=query.due_soon_days),
+        Task.deadline > query.bound("soon"),
     ]
     later: Any = literal(LATER_SECTION)
     if query.filters.year is None:
-        later = case((Task.deadline > date(today.year, 12, 31), LATER_YEARS), else_=LATER_SECTION)
+        later = case((Task.deadline > this_year[1], LATER_YEARS), else_=LATER_SECTION)
     parts += _moved(windows, later, DUE_SOON_SECTION)
     if query.filters.year is None:
         # Tasks of earlier years done this year, which the tally puts under "done before" (read
         # by their completion; a completion date set is what the index's coalesce holds).
-        this_year = (date(today.year, 1, 1), date(today.year, 12, 31))
         late = [
             *where,
             Task.progress == TaskProgress.DONE,
             func.coalesce(Task.completed_on, Task.due_on).between(*this_year),
             Task.completed_on.between(*this_year),
-            Task.year < today.year,
+            Task.year < query.bound("this_year"),
         ]
         parts += _moved(late, literal(DONE_BEFORE), DONE_SECTION)
     rows = union_all(*parts).subquery()
-    summed = select(rows.c.key, func.sum(rows.c.tasks)).group_by(rows.c.key)
-    counts = dict.fromkeys(ALL_SECTIONS, 0)
-    counts.update({key: int(tasks) for key, tasks in db.session.execute(summed).tuples()})
-    return counts
+    return select(rows.c.key, func.sum(rows.c.tasks)).group_by(rows.c.key)
 
 
 def _moved(where: list[Any], source: Any, to: str) -> list[Any]:
@@ -133,15 +138,19 @@ def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
     """``section`` as plain conditions on the columns (what :func:`section_case` says of it,
     spelled so that a planner can read it from an index and guess its size), and its order:
     the whole list's order, which within one section is this."""
-    today, year_chosen = query.today, query.filters.year is not None
-    this_year = (date(today.year, 1, 1), date(today.year, 12, 31))
+    today, year_chosen = query.bound("today"), query.filters.year is not None
+    this_year = (query.bound("year_start"), query.bound("year_end"))
     done = Task.progress == TaskProgress.DONE
     if section == CLOSED_SECTION:
         return [Task.progress == TaskProgress.CLOSED], [Task.deadline, Task.id]
     if section == DONE_SECTION:
-        recent = [] if year_chosen else [or_(Task.year >= today.year, Task.completed_on.between(*this_year))]
+        recent = (
+            []
+            if year_chosen
+            else [or_(Task.year >= query.bound("this_year"), Task.completed_on.between(*this_year))]
+        )
         return [done, *recent], [func.coalesce(Task.completed_on, Task.due_on).desc(), Task.id]
-    soon = today + timedelta(days=query.due_soon_days)
+    soon = query.bound("soon")
     if section == OVERDUE_SECTION:
         where = [Task.deadline < today]
     elif section == DUE_SOON_SECTION:
@@ -154,27 +163,36 @@ def _within(query: TaskQuery, section: str) -> tuple[list[Any], list[Any]]:
     return [Task.progress.not_in(FINISHED), *where], [Task.deadline, Task.id]
 
 
-def page_ids(
-    query: TaskQuery, counts: dict[str, int], listed: tuple[str, ...], limit: int, offset: int
-) -> Any:
-    """The ids of the tasks at ``offset`` to ``offset + limit`` of the sectioned list, read
-    section by section (``counts`` tells which sections the page spans), as one subquery."""
-    parts, start = [], 0
-    where = query.conditions(section=False)
+def page_spans(counts: dict[str, int], listed: tuple[str, ...], limit: int, offset: int) -> dict[str, int]:
+    """Which sections the tasks at ``offset`` to ``offset + limit`` of the sectioned list span
+    (``counts`` holds their sizes): each section's LIMIT and OFFSET as the parameters
+    ``lim_<section>`` and ``off_<section>``, in the list's order."""
+    spans, start = {}, 0
     for section in listed:
         first, last = max(offset, start), min(offset + limit, start + counts[section])
         if first < last:
-            bounds, ordering = _within(query, section)
-            read = (
-                select(Task.id)
-                .where(*where, *bounds)
-                .order_by(*ordering)
-                .limit(last - first)
-                .offset(first - start)
-                .subquery()
-            )
-            parts.append(select(read.c.id))
+            spans[f"lim_{section}"], spans[f"off_{section}"] = last - first, first - start
         start += counts[section]
+    return spans
+
+
+def page_ids(query: TaskQuery, spans: tuple[str, ...]) -> Any:
+    """The ids of a page of the sectioned list, read section by section as one subquery;
+    ``spans`` names the parameters of :func:`page_spans`."""
+    parts = []
+    where = query.conditions(section=False)
+    for name in spans[::2]:
+        section = name.removeprefix("lim_")
+        bounds, ordering = _within(query, section)
+        read = (
+            select(Task.id)
+            .where(*where, *bounds)
+            .order_by(*ordering)
+            .limit(limit_param(f"lim_{section}"))
+            .offset(limit_param(f"off_{section}"))
+            .subquery()
+        )
+        parts.append(select(read.c.id))
     if not parts:
         return select(Task.id).where(false())
     return parts[0] if len(parts) == 1 else union_all(*parts)
