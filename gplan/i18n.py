@@ -5,6 +5,7 @@ from typing import Any
 from flask import current_app, g, has_app_context, has_request_context, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 
@@ -66,6 +67,13 @@ def locale_name() -> str | None:
     return memo.code if memo is not None else None
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext`` through the request's catalogue, for strings Python code
+    translates once per row of a list."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
 def label(member: Any) -> Markup:
     """A vocabulary member's label in the request's language, translated once per request.
 
@@ -80,13 +88,60 @@ def label(member: Any) -> Markup:
         return text
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx: Any, string: str, /, **variables: Any) -> str:
+    text = translations().ugettext(string)
+    # Markup only for the catalogue's own text: the variables are escaped by ``%``.
+    if eval_ctx.autoescape:
+        text = Markup(text)  # nosec B704
+    return text % variables  # always a format string, as Jinja's new-style gettext
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx: Any, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # nosec B704
+    return text % variables
+
+
+@pass_eval_context
+def _template_pgettext(eval_ctx: Any, context: str, string: str, /, **variables: Any) -> str:
+    variables.setdefault("context", context)
+    text = translations().upgettext(context, string)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # nosec B704
+    return text % variables
+
+
+@pass_eval_context
+def _template_npgettext(
+    eval_ctx: Any, context: str, singular: str, plural: str, num: int, /, **variables: Any
+) -> str:
+    variables.setdefault("context", context)
+    variables.setdefault("num", num)
+    text = translations().unpgettext(context, singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)  # nosec B704
+    return text % variables
+
+
 def install_template_gettext(env: Any) -> None:
-    """Templates' ``_``/``gettext``/``ngettext`` through the request's catalogue (the same
-    new-style callables Flask-Babel installs, without its lookup for every string)."""
-    env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
+    """Templates' ``_``/``gettext``/``ngettext`` through the request's catalogue, without
+    Flask-Babel's lookup for every string.
+
+    They behave as Jinja's new-style callables (escaped variables, always a format string)
+    but take the evaluation context, not the template context: Jinja copies the whole
+    template context (``Context.derived``) for every call of a context-taking function made
+    where a ``{% set %}`` variable is in scope, which on a list page was a tenth of its time.
+    ``_`` is ``gettext`` itself rather than Jinja's alias that looks it up again."""
+    callables = {
+        "gettext": _template_gettext,
+        "ngettext": _template_ngettext,
+        "pgettext": _template_pgettext,
+        "npgettext": _template_npgettext,
+    }
+    env.newstyle_gettext = True
+    env.globals.update(callables)
+    env.globals["_"] = env.globals["gettext"]

@@ -9,12 +9,13 @@ import hashlib
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, current_app
-from flask_babel import gettext
+from flask import Flask, current_app, g, url_for
+from markupsafe import Markup, escape
 
 from gplan.accounts.vocabulary import Role
-from gplan.i18n import install_template_gettext, label, locale_name
+from gplan.i18n import gettext, install_template_gettext, label, locale_name
 from gplan.mail.vocabulary import MailKind, MailState
 from gplan.paging import DEFAULT_PER_PAGE, PER_PAGE_CHOICES
 from gplan.reminders.vocabulary import DigestSection, ReminderKind
@@ -54,6 +55,47 @@ def shorten(text: str | None, width: int = 60) -> str:
 
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def deadline_text(task: Any) -> Markup:
+    """What macros.html's ``deadline`` writes (the same text and line breaks): the due date or
+    the window, the report date when it differs, and an extension. A filter, not a macro: list
+    rows write it once each, and a macro call costs Jinja more than the text."""
+    if task.is_window:
+        text = f"{format_date(task.starts_on)} – {format_date(task.ends_on)}"
+        if task.due_on != task.ends_on:
+            text += f" · {escape(gettext('report by'))} {format_date(task.due_on)}"
+        text += "\n"
+    else:
+        text = format_date(task.due_on)
+    if task.extended_due_on:
+        text += f"\n · {escape(gettext('extended to'))} {format_date(task.extended_due_on)}\n"
+    else:
+        text += "\n\n"
+    # Only dates and escaped catalogue text.
+    return Markup(f"\n{text}")  # nosec B704
+
+
+def page_url(page: Any, endpoint: str, args: dict, number: int, per_page: int | None = None) -> Markup:
+    """The address of page ``number`` of a list, keeping its filters (``args``) and its page size.
+
+    A list's pager and sections link to a dozen pages of the same filters: the address of
+    the filters is built once per request, and the page and its size (at its end, where
+    ``url_for`` would put them) are added to it."""
+    size = per_page or page.per_page
+    extra = {"page": number if number > 1 else None, "per_page": size if size != DEFAULT_PER_PAGE else None}
+    if "page" in args or "per_page" in args or any(name.startswith("_") for name in args):
+        return escape(url_for(endpoint, **{**args, **extra}))
+    key = (endpoint, *((name, tuple(v) if isinstance(v, list) else v) for name, v in args.items()))
+    cache = g.setdefault("_gplan_page_urls", {})
+    try:
+        base = cache.get(key)
+    except TypeError:  # a filter's value that is no key: the address is built whole
+        return escape(url_for(endpoint, **{**args, **extra}))
+    if base is None:
+        base = cache[key] = url_for(endpoint, **args)
+    query = "&".join(f"{name}={value}" for name, value in extra.items() if value is not None)
+    return escape(f"{base}{'&' if '?' in base else '?'}{query}" if query else base)
 
 
 def format_instant(value: datetime | None) -> str:
@@ -111,6 +153,7 @@ def register(app: Flask) -> None:
     install_template_gettext(app.jinja_env)
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["ddmmyyyy"] = format_date
+    app.jinja_env.filters["deadline"] = deadline_text
     app.jinja_env.filters["localtime"] = format_instant
     app.jinja_env.tests["web_link"] = is_web_link  # only http(s) evidence links become links
     app.jinja_env.filters["shorten"] = shorten
@@ -122,5 +165,6 @@ def register(app: Flask) -> None:
         simulated_today=simulated_today,
         locale_code=locale_code,
         DEFAULT_PER_PAGE=DEFAULT_PER_PAGE,
+        page_url=page_url,
         PER_PAGE_CHOICES=PER_PAGE_CHOICES,
     )

@@ -84,7 +84,9 @@ def _take_turns(task: Task) -> None:
     writers already take turns), and the task read again as the previous step left it, so the
     second of two coordinators deciding at once is told it was decided (never a deadlock)."""
     db.session.flush()  # what this transaction already changed is kept, not read over
-    db.session.refresh(task, with_for_update=True)
+    # Only the task's row: the page's loader may have joined its plan, duty and body, and
+    # PostgreSQL locks no row on the nullable side of an outer join.
+    db.session.refresh(task, with_for_update={"of": Task})
 
 
 def _check_version(task: Task, expected_version: int | None) -> None:

@@ -39,12 +39,24 @@ def count_link(plan_id: int, count: int, args: dict) -> Markup:
     )
 
 
+# Each status's own part of a link's query, the same on every row.
+_STATUS_QUERY = {status: urlencode({"status": status}) for status in TaskStatus}
+
+
 @bp.app_template_global("status_cells")
 def status_cells(plan_id: int, counts: StatusCounts, args: dict) -> Markup:
     """Five table cells: each status's count (opening its tasks) and its share."""
     cells = []
+    # The five links differ only by their status, which ends them: the rest is encoded once.
+    base = tasks_href(plan_id, **args) if "status" not in args else None
     for status in TaskStatus:
-        link = count_link(plan_id, counts.count(status), {**args, "status": status})
+        count = counts.count(status)
+        link: str
+        if not count or base is None:
+            link = count_link(plan_id, count, {**args, "status": status})
+        else:
+            href = escape(f"{base}{'&' if '?' in base else '?'}{_STATUS_QUERY[status]}")
+            link = f'<a href="{href}">{count}</a>'
         cells.append(
             f'<td class="n">{link} <span class="share">{share_text(counts.share(status))}</span></td>'
         )

@@ -1,9 +1,9 @@
 """The task list's filter form, filled from the query string."""
 
-from flask_babel import gettext
 from werkzeug.datastructures import MultiDict
 
 from gplan.blueprints.focal.forms import TaskFilterForm
+from gplan.i18n import gettext, label
 from gplan.models import Body, Plan
 from gplan.tasks import search as task_search
 from gplan.tasks.query import TaskFilters
@@ -31,7 +31,7 @@ def task_filter_from_args(plan: Plan, body: Body, args: MultiDict) -> tuple[Task
     form.activity.choices = [(0, gettext("All activities"), {})] + [
         (a.id, *_titled(a.number, a.title, a.title_en)) for a in plan.activities
     ]
-    form.status.choices = [("", gettext("Any status")), *((s.value, str(s.title)) for s in TaskStatus)]
+    form.status.choices = [("", gettext("Any status")), *((s.value, str(label(s))) for s in TaskStatus)]
     filters = TaskFilters(plan_id=plan.id, body_id=body.id)
     if form.validate():
         filters.year = form.year.data or None
