@@ -54,7 +54,7 @@ def init_api(app: Flask) -> None:
 
     app.config.setdefault("API_MAX_BODY_BYTES", API_MAX_BODY_BYTES)
     if isinstance(app.json, DefaultJSONProvider):
-        app.json.ensure_ascii = False  # Vietnamese letters as UTF-8, not one \uXXXX each
+        app.json.ensure_ascii = False  # Vietnamese letters go out as UTF-8, not as escapes
     app.config.update(
         API_TITLE="gplan",
         API_VERSION="v1",

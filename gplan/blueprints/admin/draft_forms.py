@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from gplan.blueprints.admin.forms import NewBodyForm
 from gplan.forms import BaseForm, LocalDateField
 
 
@@ -75,15 +76,7 @@ class TargetOwnerForm(BaseForm):
     submit = SubmitField(_l("Save the owner"))
 
 
-class DraftBodyForm(BaseForm):
-    key = StringField(
-        _l("Key"),
-        validators=[DataRequired(), Length(max=80)],
-        description=_l("Lower-case letters, digits and hyphens, e.g. district-thanh-ha; it stays."),
-    )
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
-    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
+class DraftBodyForm(NewBodyForm):
     group = SelectField(_l("Member unit of"), validators=[Optional()])
     ref = StringField(
         _l("Section IV paragraph"),

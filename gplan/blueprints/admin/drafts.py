@@ -1,9 +1,13 @@
 """Administration: a plan draft written in the browser (number, date, title, texts, duties,
 bodies) and published when ready."""
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from gplan.accounts.vocabulary import Role
 from gplan.blueprints.admin import bp
@@ -36,6 +40,18 @@ def _header_form(draft: PlanDraft, formdata=None) -> DraftHeaderForm:
     if formdata is None:
         form.issued_on.data = parse_local_date(header.get("issued_on") or "")
     return form
+
+
+def _saved(form, edit: Callable[[], object], back: str) -> Response | None:
+    """Make a draft edit and go ``back``; None, with the refusal shown on ``form``, if refused."""
+    try:
+        edit()
+    except InputError as error:
+        show_input_error(form, error)
+        return None
+    db.session.commit()
+    flash(gettext("Saved."), "success")
+    return redirect(back)
 
 
 def _body_form(draft: PlanDraft, formdata=None) -> DraftBodyForm:
@@ -97,14 +113,9 @@ def draft_text(draft_id: int, path: str):
         abort(404)
     form = DraftTextForm(data={"text": text.text})
     if form.validate_on_submit():
-        try:
-            texts.edit_text(current_user, found, path, form.text.data or "")
-        except InputError as error:
-            show_input_error(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Saved."), "success")
-            return redirect(url_for(".draft", draft_id=found.id))
+        edit = partial(texts.edit_text, current_user, found, path, form.text.data or "")
+        if saved := _saved(form, edit, url_for(".draft", draft_id=found.id)):
+            return saved
     status = 422 if form.errors else 200
     return render_template("admin/drafts/text.html", draft=found, text=text, form=form), status
 
@@ -124,16 +135,17 @@ def draft_duty(draft_id: int, ref: str):
     if form.validate_on_submit():
         schedule = {name: form[name].data for name in draft_edits.SCHEDULE_FIELDS}
         roles = {role: form[role].data or "" for role in draft_edits.ROLES}
-        try:
-            draft_edits.edit_duty(
-                current_user, found, ref, text=form.text.data or "", schedule=schedule, **roles
-            )
-        except InputError as error:
-            show_input_error(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Saved."), "success")
-            return redirect(url_for(".draft", draft_id=found.id) + "#duties")
+        edit = partial(
+            draft_edits.edit_duty,
+            current_user,
+            found,
+            ref,
+            text=form.text.data or "",
+            schedule=schedule,
+            **roles,
+        )
+        if saved := _saved(form, edit, url_for(".draft", draft_id=found.id) + "#duties"):
+            return saved
     status = 422 if form.errors else 200
     keys = draft_edits.body_keys(found.content)
     return render_template("admin/drafts/duty.html", draft=found, item=item, form=form, keys=keys), status
@@ -156,14 +168,9 @@ def draft_target(draft_id: int, ref: str):
     form = TargetOwnerForm(data={"owner": item.get("owner", "")})
     form.owner.choices = _owner_choices(found)
     if form.validate_on_submit():
-        try:
-            draft_edits.edit_owner(current_user, found, ref, form.owner.data)
-        except InputError as error:
-            show_input_error(form, error)
-        else:
-            db.session.commit()
-            flash(gettext("Saved."), "success")
-            return redirect(url_for(".draft", draft_id=found.id) + "#targets")
+        edit = partial(draft_edits.edit_owner, current_user, found, ref, form.owner.data)
+        if saved := _saved(form, edit, url_for(".draft", draft_id=found.id) + "#targets"):
+            return saved
     status = 422 if form.errors else 200
     return render_template("admin/drafts/target.html", draft=found, item=item, form=form), status
 

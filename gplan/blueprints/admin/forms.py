@@ -58,7 +58,9 @@ class BodyForm(BaseForm):
     submit = SubmitField(_l("Save"))
 
 
-class MemberForm(BaseForm):
+class NewBodyForm(BaseForm):
+    """The key and names of a body being added, here or in a plan draft."""
+
     key = StringField(
         _l("Key"),
         validators=[DataRequired(), Length(max=80)],
@@ -67,6 +69,9 @@ class MemberForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
     short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=120)])
+
+
+class MemberForm(NewBodyForm):
     contact_email = EmailField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)])
     submit = SubmitField(_l("Add member unit"))
 
