@@ -11,7 +11,7 @@ import time_machine
 
 from gplan.templating import format_date
 from gplan.timeutil import LOCAL_TZ
-from tests.helpers import COORDINATOR_EMAIL, body, focal_email, login, submit, task_of
+from tests.helpers import COORDINATOR_EMAIL, body, count_statements, focal_email, login, submit, task_of
 
 MID_2018 = datetime(2018, 6, 1, 9, 0, tzinfo=LOCAL_TZ)
 
@@ -50,3 +50,23 @@ def test_an_extension_and_a_progress_change_read_the_same_on_both_pages(app, cli
     assert extension in body_page and progress in body_page
     assert body_page.index(extension) < body_page.index(progress)  # newest first
     assert "None" not in body_page
+
+
+def test_a_task_page_reads_only_the_threads_that_have_something(app, client, seed):
+    """Most tasks have no history, submission, request or comment yet: their page asks the
+    database for none of them; once one has something, the page reads and shows it."""
+    task = task_of("health", "IV.7.a", "2018:annual_report")
+    url = f"/tasks/{task.id}"
+    with time_machine.travel(MID_2018, tick=False):
+        login(client, COORDINATOR_EMAIL)
+        count_statements(client, url)  # warm up, as a later visit would find it
+        empty = count_statements(client, url)
+        assert "Chưa có thay đổi nào." in client.get(url).get_data(as_text=True)
+        said = "Sở Y tế gửi số liệu trước ngày 10/12"
+        assert submit(client, f"{url}/comments", {"text": said}, page=url).status_code == 302
+        assert count_statements(client, url) == empty + 2  # the comments and their authors
+        assert said in client.get(url).get_data(as_text=True)
+        data = {"progress": "in_progress", "note": "Đang tổng hợp", "evidence_url": ""}
+        assert submit(client, url, data).status_code == 302
+        assert count_statements(client, url) == empty + 3  # and the history
+        assert "Đang tổng hợp" in _history(client.get(url).get_data(as_text=True), task.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -27,6 +27,9 @@ from gplan.models.body import Body
 from gplan.models.plan import Plan, Responsibility
 from gplan.models.types import UTCDateTime, Vocabulary
 from gplan.tasks.vocabulary import SubmissionState, TaskEventKind, TaskProgress, TaskStatus
+
+if TYPE_CHECKING:
+    from gplan.models.request import ExtensionRequest, TaskComment
 
 # No longer open: done, or closed when its body was retired.
 FINISHED = (TaskProgress.DONE, TaskProgress.CLOSED)
@@ -80,6 +83,15 @@ class Task(Model):
         order_by="TaskSubmission.id.desc()",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+
+    # Read only where a page's loader set them (gplan.blueprints.focal.task_page: empty, as loaded,
+    # for a task without any); the domain reads them through requests_of and comments_of.
+    extension_requests: Mapped[list[ExtensionRequest]] = relationship(
+        viewonly=True, order_by="[ExtensionRequest.asked_at.desc(), ExtensionRequest.id.desc()]"
+    )
+    comments: Mapped[list[TaskComment]] = relationship(
+        viewonly=True, order_by="[TaskComment.at, TaskComment.id]"
     )
 
     __mapper_args__ = {"version_id_col": version}

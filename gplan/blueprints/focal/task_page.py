@@ -1,10 +1,12 @@
 """The task page's forms, built for who is looking and where the task stands, and the page
 itself: the progress view and the review views render it the same way."""
 
-from flask import abort, render_template
+from typing import Any
+
+from flask import abort, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from gplan.accounts.access import can_change_task
@@ -12,7 +14,16 @@ from gplan.blueprints.focal.forms import ProgressForm
 from gplan.blueprints.focal.review_forms import DecisionForm, ReopenForm, submission_form
 from gplan.blueprints.focal.thread import thread_context
 from gplan.extensions import db
-from gplan.models import Body, Plan, Responsibility, Task
+from gplan.models import (
+    Body,
+    ExtensionRequest,
+    Plan,
+    Responsibility,
+    Task,
+    TaskComment,
+    TaskEvent,
+    TaskSubmission,
+)
 from gplan.tasks import review
 from gplan.tasks.progress import next_progress_choices
 from gplan.tasks.vocabulary import TaskProgress
@@ -21,15 +32,23 @@ from gplan.timeutil import local_today
 SUBMITTABLE = (TaskProgress.NOT_STARTED, TaskProgress.IN_PROGRESS, TaskProgress.RETURNED)
 # The forms of the extension requests and the comment thread (gplan.blueprints.focal.thread).
 THREAD_FORMS = ("request_form", "decision_form", "comment_form")
+# The task's collections the page shows, by the column that ties each to its task.
+THREADS: dict[str, Any] = {
+    "submissions": TaskSubmission.task_id,
+    "events": TaskEvent.task_id,
+    "extension_requests": ExtensionRequest.task_id,
+    "comments": TaskComment.task_id,
+}
+_THREAD_FOUND = [exists().where(column == Task.id).label(name) for name, column in THREADS.items()]
 
 
 def task_or_404(task_id: int) -> Task:
     """The task of a task page, with the plan, duty and body every such page shows read in the
-    same statement."""
+    same statement, and, when showing the page, which of its threads have anything in them."""
     # Not an eager-load option on the task: it would stay on the instance, and a later
     # SELECT … FOR UPDATE of the task would join them too, which PostgreSQL refuses.
     statement = (
-        select(Task, Plan, Responsibility, Body)
+        select(Task, Plan, Responsibility, Body, *_THREAD_FOUND)
         .join(Plan, Plan.id == Task.plan_id)
         .join(Responsibility, Responsibility.id == Task.responsibility_id)
         .join(Body, Body.id == Task.body_id)
@@ -38,12 +57,18 @@ def task_or_404(task_id: int) -> Task:
     row = db.session.execute(statement).first()
     if row is None:
         abort(404)
-    task, plan, duty, body = row
-    # Attached as loaded, not as changes: the session holds only weak references to them.
-    for name, value in (("plan", plan), ("responsibility", duty), ("body", body)):
+    task, plan, duty, body, *found = row
+    loaded = {"plan": plan, "responsibility": duty, "body": body}
+    # Most tasks have no submission, request, comment or history yet: the page asks the
+    # database for none of them. Only when reading, since a change would have to add to them.
+    if request.method == "GET":
+        loaded |= {name: [] for name, there in zip(THREADS, found, strict=True) if not there}
+    # Attached as loaded, not as changes: the session holds only weak references to them. A
+    # commit or rollback expires them, and they are read again.
+    for name, value in loaded.items():
         set_committed_value(task, name, value)
-    found: Task = task
-    return found
+    found_task: Task = task
+    return found_task
 
 
 def progress_form(task: Task) -> ProgressForm | None:
