@@ -54,13 +54,17 @@ def test_an_extension_and_a_progress_change_read_the_same_on_both_pages(app, cli
 
 def test_a_task_page_reads_only_the_threads_that_have_something(app, client, seed):
     """Most tasks have no history, submission, request or comment yet: their page asks the
-    database for none of them; once one has something, the page reads and shows it."""
+    database for none of them, and for the duty's bodies at once; once a thread has something,
+    the page reads and shows it."""
     task = task_of("health", "IV.7.a", "2018:annual_report")
     url = f"/tasks/{task.id}"
     with time_machine.travel(MID_2018, tick=False):
         login(client, COORDINATOR_EMAIL)
         count_statements(client, url)  # warm up, as a later visit would find it
         empty = count_statements(client, url)
+        # The user; the task with its plan, duty, body and whether each thread has anything;
+        # the duty's lead and coordinating bodies, however many; the report's recipient.
+        assert empty <= 4
         assert "Chưa có thay đổi nào." in client.get(url).get_data(as_text=True)
         said = "Sở Y tế gửi số liệu trước ngày 10/12"
         assert submit(client, f"{url}/comments", {"text": said}, page=url).status_code == 302

@@ -6,7 +6,7 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from gplan.accounts.access import can_change_task
@@ -19,6 +19,7 @@ from gplan.models import (
     ExtensionRequest,
     Plan,
     Responsibility,
+    ResponsibilityBody,
     Task,
     TaskComment,
     TaskEvent,
@@ -40,21 +41,29 @@ THREADS: dict[str, Any] = {
     "comments": TaskComment.task_id,
 }
 _THREAD_FOUND = [exists().where(column == Task.id).label(name) for name, column in THREADS.items()]
+# Built once: SQLAlchemy keeps a statement's cache key with it (see gplan.tasks.statements).
+# Not an eager-load option on the task: it would stay on the instance, and a later
+# SELECT … FOR UPDATE of the task would join them too, which PostgreSQL refuses.
+_TASK = (
+    select(Task, Plan, Responsibility, Body, *_THREAD_FOUND)
+    .join(Plan, Plan.id == Task.plan_id)
+    .join(Responsibility, Responsibility.id == Task.responsibility_id)
+    .join(Body, Body.id == Task.body_id)
+    .where(Task.id == bindparam("task_id"))
+)
+_DUTY_BODIES = (
+    select(ResponsibilityBody, Body)
+    .join(Body, Body.id == ResponsibilityBody.body_id)
+    .where(ResponsibilityBody.responsibility_id == bindparam("duty_id"))
+    .order_by(ResponsibilityBody.position)
+)
 
 
 def task_or_404(task_id: int) -> Task:
     """The task of a task page, with the plan, duty and body every such page shows read in the
-    same statement, and, when showing the page, which of its threads have anything in them."""
-    # Not an eager-load option on the task: it would stay on the instance, and a later
-    # SELECT … FOR UPDATE of the task would join them too, which PostgreSQL refuses.
-    statement = (
-        select(Task, Plan, Responsibility, Body, *_THREAD_FOUND)
-        .join(Plan, Plan.id == Task.plan_id)
-        .join(Responsibility, Responsibility.id == Task.responsibility_id)
-        .join(Body, Body.id == Task.body_id)
-        .where(Task.id == task_id)
-    )
-    row = db.session.execute(statement).first()
+    same statement, the duty's lead and coordinating bodies in one more, and, when showing the
+    page, which of its threads have anything in them."""
+    row = db.session.execute(_TASK, {"task_id": task_id}).first()
     if row is None:
         abort(404)
     task, plan, duty, body, *found = row
@@ -67,6 +76,11 @@ def task_or_404(task_id: int) -> Task:
     # commit or rollback expires them, and they are read again.
     for name, value in loaded.items():
         set_committed_value(task, name, value)
+    roles = []
+    for role, role_body in db.session.execute(_DUTY_BODIES, {"duty_id": duty.id}).tuples():
+        set_committed_value(role, "body", role_body)
+        roles.append(role)
+    set_committed_value(duty, "body_roles", roles)
     found_task: Task = task
     return found_task
 
