@@ -17,7 +17,8 @@ from sqlalchemy import select
 from gplan.accounts.tokens import create_token
 from gplan.extensions import db
 from gplan.models import Body, MailMessage, Objective, PlanDraft, Target, TargetValue
-from gplan.plans.drafts import edit_header, start_rollover
+from gplan.plans.draft_start import start_rollover
+from gplan.plans.drafts import edit_header
 from gplan.tasks import evidence
 from gplan.tasks.admin import add_ad_hoc_task
 from gplan.tasks.comments import add_comment

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import time_machine
 from flask_babel import force_locale
 
-from gplan.api.schemas import TaskSchema
+from gplan.api.task_schemas import TaskSchema
 from gplan.extensions import db
 from gplan.i18n import label, translations
 from gplan.memory import freeze_loaded_app

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from gplan.extensions import db
 from gplan.models import AuditEntry, Plan, PlanDraft, Task
 from gplan.plans.admin import plan_workbook
-from gplan.plans.drafts import start_rollover
+from gplan.plans.draft_start import start_rollover
 from tests.helpers import ADMIN_EMAIL, body, focal_email, login, submit, user
 
 

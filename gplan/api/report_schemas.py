@@ -6,7 +6,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields
 
-from gplan.api.schemas import BodyRefSchema, ObjectiveRefSchema
+from gplan.api.progress_schemas import ObjectiveRefSchema
+from gplan.api.schemas import BodyRefSchema
 from gplan.reporting.vocabulary import BodyReportStatus, ProvinceReportKind, TargetStatus
 from gplan.reporting.word_report import target_text
 from gplan.tasks.vocabulary import TaskStatus

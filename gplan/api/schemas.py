@@ -1,5 +1,8 @@
-"""The API's resources as marshmallow schemas (what it answers); the OpenAPI document is generated
-from them and from :mod:`.inputs`."""
+"""The API's resources as marshmallow schemas (what it answers): the references every answer
+shares, plans and their duties, and the envelopes of lists and pages. Tasks are in
+:mod:`.task_schemas`, targets and progress in :mod:`.progress_schemas`, reports and drafts in
+:mod:`.report_schemas` and :mod:`.draft_schemas`; the OpenAPI document is generated from them and
+from :mod:`.inputs`."""
 
 from __future__ import annotations
 
@@ -8,9 +11,6 @@ from marshmallow import fields
 
 from gplan.accounts.vocabulary import Role
 from gplan.plans.queries import participants
-from gplan.reporting.vocabulary import Comparator, Horizon
-from gplan.tasks.vocabulary import ExtensionState, SubmissionState, TaskEventKind, TaskProgress, TaskStatus
-from gplan.timeutil import local_today
 
 
 class Computed(fields.List):
@@ -124,50 +124,7 @@ class ResponsibilitySchema(ma.Schema):
     activities = Computed(fields.Integer(), lambda r: [a.number for a in r.activities])
 
 
-# ---- tasks ------------------------------------------------------------------------------
-
-
-class ResponsibilityRefSchema(ma.Schema):
-    id = fields.Integer()
-    ref = fields.String()
-    text = fields.String()
-    ad_hoc = fields.Boolean()
-
-
-class TaskSchema(ma.Schema):
-    id = fields.Integer()
-    plan_id = fields.Integer()
-    responsibility = fields.Nested(ResponsibilityRefSchema)
-    body = fields.Nested(BodyRefSchema)
-    occurrence = fields.String()
-    year = fields.Integer()
-    starts_on = fields.Date(allow_none=True, metadata={"description": "Start of a window task."})
-    ends_on = fields.Date(allow_none=True, metadata={"description": "End of a window task."})
-    due_on = fields.Date(metadata={"description": "The original due date."})
-    extended_due_on = fields.Date(allow_none=True)
-    deadline = fields.Date(
-        metadata={"description": "The due date after any extension; on time is measured by it."}
-    )
-    progress = fields.String(metadata={"enum": TaskProgress.values()})
-    status = fields.Function(
-        lambda task: task.status_on(local_today()),
-        metadata={"type": "string", "enum": TaskStatus.values(), "description": "Reporting status today."},
-    )
-    completed_on = fields.Date(allow_none=True)
-    completed_at = fields.DateTime(allow_none=True)
-    note = fields.String(allow_none=True)
-    evidence_url = fields.String(allow_none=True)
-    evidence_name = fields.String(allow_none=True)
-    updated_at = fields.DateTime(allow_none=True)
-    version = fields.Integer(metadata={"description": "Send it back with a change to detect conflicts."})
-    closed_on = fields.Date(
-        allow_none=True,
-        metadata={"description": "Closed (progress closed) from this day: its body was retired."},
-    )
-    closed_reason = fields.String(allow_none=True, metadata={"description": "Why it was closed."})
-    closed_as_duplicate = fields.Boolean(
-        metadata={"description": "Closed because the retired body's successor had the same task already."}
-    )
+# ---- lists and pages -------------------------------------------------------------------
 
 
 class PageSchema(ma.Schema):
@@ -175,132 +132,6 @@ class PageSchema(ma.Schema):
     per_page = fields.Integer()
     total = fields.Integer(metadata={"description": "How many match, on every page."})
     pages = fields.Integer(metadata={"description": "At least 1: no match is one page holding nothing."})
-
-
-class TaskPageSchema(PageSchema):
-    items = fields.List(fields.Nested(TaskSchema))
-
-
-class TaskEventSchema(ma.Schema):
-    id = fields.Integer()
-    at = fields.DateTime()
-    kind = fields.String(metadata={"enum": TaskEventKind.values()})
-    user = fields.Nested(UserRefSchema, allow_none=True)
-    from_progress = fields.String(allow_none=True)
-    to_progress = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    details = fields.Dict(allow_none=True)
-
-
-class TaskHistorySchema(ma.Schema):
-    items = fields.List(fields.Nested(TaskEventSchema))
-
-
-class SubmissionFigureSchema(ma.Schema):
-    target_value = fields.Integer(attribute="target_value_id")
-    value = fields.String(metadata={"description": "As a plain decimal, e.g. 112.5."})
-
-
-class SubmissionSchema(ma.Schema):
-    id = fields.Integer()
-    task_id = fields.Integer()
-    state = fields.String(metadata={"enum": SubmissionState.values()})
-    submitted_by = fields.Nested(UserRefSchema, allow_none=True)
-    submitted_at = fields.DateTime()
-    submitted_on = fields.Date(metadata={"description": "On time is measured by it once accepted."})
-    narrative = fields.String()
-    evidence_url = fields.String(allow_none=True)
-    evidence_name = fields.String(allow_none=True)
-    figures = fields.List(fields.Nested(SubmissionFigureSchema), allow_none=True)
-    decided_by = fields.Nested(UserRefSchema, allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    reason = fields.String(allow_none=True, metadata={"description": "Why it was returned."})
-
-
-class SubmissionListSchema(ma.Schema):
-    items = fields.List(fields.Nested(SubmissionSchema))
-
-
-# ---- targets ----------------------------------------------------------------------------
-
-
-class ActualSchema(ma.Schema):
-    year = fields.Integer()
-    value = fields.Float(allow_none=True)
-    value_women = fields.Float(allow_none=True)
-    value_men = fields.Float(allow_none=True)
-    source = fields.String(allow_none=True)
-    note = fields.String(allow_none=True)
-    entered_at = fields.DateTime()
-    entered_by = fields.Nested(UserRefSchema, allow_none=True)
-    version = fields.Integer(metadata={"description": "Send it back with a correction to detect conflicts."})
-
-
-class TargetValueSchema(ma.Schema):
-    id = fields.Integer()
-    key = fields.String()
-    label = fields.String()
-    label_en = fields.String(allow_none=True)
-    comparator = fields.String(metadata={"enum": Comparator.values()})
-    value = fields.Float()
-    unit = fields.String()
-    horizon_kind = fields.String(metadata={"enum": Horizon.values()})
-    horizon_label = fields.String(allow_none=True)
-    baseline = fields.Float(allow_none=True)
-    baseline_year = fields.Integer(allow_none=True)
-    actuals = fields.List(fields.Nested(ActualSchema), metadata={"description": "Figures by year."})
-
-
-class ObjectiveRefSchema(ma.Schema):
-    id = fields.Integer()
-    number = fields.Integer()
-    ref = fields.String()
-    title = fields.String()
-
-
-class TargetSchema(ma.Schema):
-    id = fields.Integer()
-    objective = fields.Nested(ObjectiveRefSchema)
-    number = fields.Integer()
-    ref = fields.String()
-    text = fields.String()
-    text_en = fields.String(allow_none=True)
-    owner_body = fields.Nested(BodyRefSchema, allow_none=True)
-    values = fields.List(fields.Nested(TargetValueSchema))
-
-
-# ---- progress summaries -----------------------------------------------------------------
-
-
-CountsSchema = ma.Schema.from_dict(
-    {**{status.value: fields.Integer() for status in TaskStatus}, "total": fields.Integer()},
-    name="CountsSchema",
-)
-
-
-class BodyProgressSchema(ma.Schema):
-    body = fields.Nested(BodyRefSchema)
-    counts = fields.Nested(CountsSchema)
-
-
-class YearProgressSchema(ma.Schema):
-    year = fields.Integer()
-    counts = fields.Nested(CountsSchema)
-
-
-class ProgressByBodySchema(ma.Schema):
-    plan_id = fields.Integer()
-    as_of = fields.Date(metadata={"description": "Statuses are those of this day (today)."})
-    year = fields.Integer(allow_none=True)
-    items = fields.List(fields.Nested(BodyProgressSchema))
-    total = fields.Nested(CountsSchema)
-
-
-class ProgressByYearSchema(ma.Schema):
-    plan_id = fields.Integer()
-    as_of = fields.Date()
-    items = fields.List(fields.Nested(YearProgressSchema))
-    total = fields.Nested(CountsSchema)
 
 
 def listing(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
@@ -316,39 +147,3 @@ class BodyPageSchema(PageSchema):
 
 
 ResponsibilityListSchema = listing(ResponsibilitySchema, "ResponsibilityListSchema")
-TargetListSchema = listing(TargetSchema, "TargetListSchema")
-
-
-# ---- extension requests and comments ----------------------------------------------------
-
-
-class ExtensionRequestSchema(ma.Schema):
-    id = fields.Integer()
-    task_id = fields.Integer()
-    state = fields.String(metadata={"enum": ExtensionState.values()})
-    asked_by = fields.Nested(UserRefSchema, allow_none=True)
-    asked_at = fields.DateTime()
-    deadline_then = fields.Date(metadata={"description": "The task's deadline when it was asked."})
-    asked_for = fields.Date()
-    reason = fields.String()
-    decided_by = fields.Nested(UserRefSchema, allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
-    granted_on = fields.Date(allow_none=True, metadata={"description": "The deadline approved."})
-    decision_note = fields.String(allow_none=True)
-    version = fields.Integer(metadata={"description": "Send it back with a decision to detect conflicts."})
-
-
-class ExtensionRequestPageSchema(PageSchema):
-    items = fields.List(fields.Nested(ExtensionRequestSchema))
-
-
-class CommentSchema(ma.Schema):
-    id = fields.Integer()
-    task_id = fields.Integer()
-    author = fields.Nested(UserRefSchema, allow_none=True)
-    at = fields.DateTime()
-    text = fields.String()
-
-
-ExtensionRequestListSchema = listing(ExtensionRequestSchema, "ExtensionRequestListSchema")
-CommentListSchema = listing(CommentSchema, "CommentListSchema")

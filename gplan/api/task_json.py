@@ -2,7 +2,7 @@
 
 Dumping 200 tasks through marshmallow cost more than reading them, and the standard library's
 encoder then took as long as building the objects. This writes the same object, field for
-field, as :class:`gplan.api.schemas.TaskPageSchema` (which still documents the answer in the
+field, as :class:`gplan.api.task_schemas.TaskPageSchema` (which still documents the answer in the
 OpenAPI document; tests/test_list_rows.py checks both agree), encoded by orjson: dates and
 instants as ISO 8601 (as ``date.isoformat()`` writes them), UTF-8, keys sorted as Flask sorts
 them.

@@ -7,17 +7,8 @@ from gplan.models.body import Body
 from gplan.models.body_report import BodyReport, ProvinceReport
 from gplan.models.draft import PlanDraft
 from gplan.models.outbox import MailMessage
-from gplan.models.plan import (
-    Activity,
-    Objective,
-    Plan,
-    PlanBody,
-    Responsibility,
-    ResponsibilityBody,
-    SolutionGroup,
-    Target,
-    TargetValue,
-)
+from gplan.models.plan import Plan, PlanBody, Responsibility, ResponsibilityBody
+from gplan.models.plan_sections import Activity, Objective, SolutionGroup, Target, TargetValue
 from gplan.models.plan_upload import PlanUpload
 from gplan.models.reminder import (
     CalendarFeed,

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import Model, db
-from gplan.models.plan import TargetValue
+from gplan.models.plan_sections import TargetValue
 from gplan.models.types import UTCDateTime
 
 

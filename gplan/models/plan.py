@@ -1,16 +1,16 @@
-"""The plan as data: objectives and targets, activities, solutions, responsibilities."""
+"""The plan as data: the plan, the bodies taking part and its duties (Section IV's
+responsibilities). What the plan sets out before them, its objectives and targets, activities and
+solutions, is in :mod:`gplan.models.plan_sections`."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
     Column,
     ForeignKey,
-    Numeric,
     String,
     Table,
     Text,
@@ -22,8 +22,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import Model, db
 from gplan.models.body import Body
-from gplan.models.types import UTCDateTime, Vocabulary
-from gplan.reporting.vocabulary import Comparator, Horizon
+from gplan.models.types import UTCDateTime
+
+if TYPE_CHECKING:
+    # For the annotations only: plan_sections imports this module. The mapper finds these
+    # classes by name, once gplan.models has imported both.
+    from gplan.models.plan_sections import Activity, Objective, SolutionGroup
 
 LEAD = "lead"
 COORDINATING = "coordinating"
@@ -136,110 +140,6 @@ class PlanBody(Model):
 
     plan: Mapped[Plan] = relationship(back_populates="participants")
     body: Mapped[Body] = relationship()
-
-
-class Objective(Model):
-    __tablename__ = "objective"
-    __table_args__ = (UniqueConstraint("plan_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    ref: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(Text)
-    title_en: Mapped[str | None] = mapped_column(Text)
-
-    plan: Mapped[Plan] = relationship(back_populates="objectives")
-    targets: Mapped[list[Target]] = relationship(
-        back_populates="objective",
-        order_by="Target.number",
-        cascade="all, delete-orphan",
-    )
-
-
-class Target(Model):
-    """A numbered target (chỉ tiêu); it may hold several measurable values."""
-
-    __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("objective_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    objective_id: Mapped[int] = mapped_column(ForeignKey("objective.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    ref: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
-    text_en: Mapped[str | None] = mapped_column(Text)
-    owner_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"))
-
-    objective: Mapped[Objective] = relationship(back_populates="targets")
-    owner_body: Mapped[Body | None] = relationship()
-    values: Mapped[list[TargetValue]] = relationship(
-        back_populates="target",
-        order_by="TargetValue.position",
-        cascade="all, delete-orphan",
-    )
-
-
-class TargetValue(Model):
-    """One measurable value of a target: comparator, value, unit and horizon."""
-
-    __tablename__ = "target_value"
-    __table_args__ = (UniqueConstraint("target_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("target.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(80))
-    position: Mapped[int] = mapped_column(default=0)
-    label: Mapped[str] = mapped_column(String(500))
-    label_en: Mapped[str | None] = mapped_column(String(500))
-    comparator: Mapped[Comparator] = mapped_column(Vocabulary(Comparator, 2))
-    value: Mapped[Decimal] = mapped_column(Numeric(14, 4))
-    unit: Mapped[str] = mapped_column(String(80))
-    horizon_kind: Mapped[Horizon] = mapped_column(Vocabulary(Horizon))
-    horizon_label: Mapped[str | None] = mapped_column(String(120))
-    baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 4))
-    baseline_year: Mapped[int | None]
-
-    target: Mapped[Target] = relationship(back_populates="values")
-
-
-class Activity(Model):
-    """A Section II activity (nội dung hoạt động) with its lead and coordinating bodies."""
-
-    __tablename__ = "activity"
-    __table_args__ = (UniqueConstraint("plan_id", "number"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    number: Mapped[int]
-    ref: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(Text)
-    title_en: Mapped[str | None] = mapped_column(Text)
-    goal: Mapped[str | None] = mapped_column(Text)
-    contents: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
-    lead_keys: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
-    coordinating_keys: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
-
-    plan: Mapped[Plan] = relationship(back_populates="activities")
-
-
-class SolutionGroup(Model):
-    """A group of Section III solutions, general or serving one objective."""
-
-    __tablename__ = "solution_group"
-    __table_args__ = (UniqueConstraint("plan_id", "key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(20))
-    position: Mapped[int] = mapped_column(default=0)
-    ref: Mapped[str] = mapped_column(String(40))
-    title: Mapped[str] = mapped_column(Text)
-    objective_id: Mapped[int | None] = mapped_column(ForeignKey("objective.id", ondelete="SET NULL"))
-    items: Mapped[list[Any]] = mapped_column(JSON, default=list[Any])
-
-    plan: Mapped[Plan] = relationship(back_populates="solution_groups")
-    objective: Mapped[Objective | None] = relationship()
 
 
 class ResponsibilityBody(Model):

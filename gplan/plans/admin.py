@@ -38,7 +38,7 @@ def decode_upload(data: bytes, filename: str) -> str:
 def import_text(actor: User, text: str, filename: str) -> ImportResult:
     """Check and import a plan file's text for the period it states, as `flask plan import`
     does, keeping the text for a later roll-over (another period is a draft:
-    :func:`gplan.plans.drafts.draft_from_file`). Raises :class:`PlanFileError` listing every
+    :func:`gplan.plans.draft_start.draft_from_file`). Raises :class:`PlanFileError` listing every
     problem. The caller commits."""
     try:
         result = import_plan(parse_plan_text(text, filename), source=filename)

@@ -1,5 +1,6 @@
 """`flask plan draft …`, and the draft `flask plan import FILE --period` starts: the command
-line's way to the same drafts the admin pages write (gplan/plans/drafts.py)."""
+line's way to the same drafts the admin pages write (gplan/plans/drafts.py, draft_start.py,
+draft_publish.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from flask_babel import force_locale
 
 from gplan.extensions import db
 from gplan.models import PlanDraft
-from gplan.plans import drafts
+from gplan.plans import draft_publish, draft_start, drafts
 from gplan.plans.admin import decode_upload
 from gplan.plans.file import PlanFileError, unreadable
 from gplan.public_address import external_url
@@ -40,7 +41,7 @@ def start_draft(file: str, period: tuple[int, int]) -> None:
     except OSError as error:
         raise unreadable(file, error) from None
     try:
-        draft = drafts.draft_from_file(None, file, text, period)
+        draft = draft_start.draft_from_file(None, file, text, period)
     except InputError as error:
         click.echo(f"Cannot start a draft from {file}:", err=True)
         _refused(error)
@@ -78,7 +79,7 @@ def publish_command(draft_id: int) -> None:
         raise click.BadParameter(f"no draft with the id {draft_id}", param_hint="DRAFT_ID")
     try:
         with force_locale("en"):  # the command line speaks English, like its other messages
-            result = drafts.publish(None, draft)
+            result = draft_publish.publish(None, draft)
     except InputError as error:
         click.echo(f"Cannot publish draft {draft_id}:", err=True)
         _refused(error)

@@ -1,6 +1,6 @@
 """Plan drafts: a roll-over written and published through the API, with the admin pages' steps
-(gplan.plans.drafts), their refusals (422 with the same messages) and their audit entries.
-Administrators only."""
+(gplan.plans.drafts, draft_start, draft_publish), their refusals (422 with the same messages) and
+their audit entries. Administrators only."""
 
 from datetime import date
 
@@ -23,7 +23,7 @@ from gplan.api.resources.plans import get_plan
 from gplan.extensions import db
 from gplan.models import PlanDraft
 from gplan.paging import paginate
-from gplan.plans import drafts
+from gplan.plans import draft_publish, draft_start, drafts
 from gplan.plans.file import PlanFileError
 
 bp = resource_blueprint(
@@ -75,7 +75,7 @@ def start(body: dict):
     drafts.require_admin(api_user())
     plan = get_plan(body["plan"])
     try:
-        new = drafts.start_rollover(api_user(), plan, (body["period_start"], body["period_end"]))
+        new = draft_start.start_rollover(api_user(), plan, (body["period_start"], body["period_end"]))
     except PlanFileError as error:
         message = gettext(
             "Cannot import %(file)s: nothing was changed. Correct these problems and upload it again:",
@@ -116,7 +116,7 @@ def publish(draft_id: int):
     and period."""
     found = _draft(draft_id)
     try:
-        result = drafts.publish(api_user(), found)
+        result = draft_publish.publish(api_user(), found)
     except drafts.DraftConflict as error:
         _conflict(error)
     except PlanFileError as error:

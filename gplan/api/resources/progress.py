@@ -4,8 +4,8 @@ from gplan.accounts.access import visible_body_ids
 from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import ProgressQuerySchema
+from gplan.api.progress_schemas import ProgressByBodySchema, ProgressByYearSchema
 from gplan.api.resources.plans import get_plan
-from gplan.api.schemas import ProgressByBodySchema, ProgressByYearSchema
 from gplan.reporting.body_year import progress_by_body, progress_by_year
 from gplan.timeutil import local_today
 

@@ -15,7 +15,7 @@ from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import CommentInputSchema, ExtensionAskSchema, ExtensionDecisionSchema, PageQuerySchema
 from gplan.api.resources.plans import get_plan
 from gplan.api.resources.tasks import viewable_task
-from gplan.api.schemas import (
+from gplan.api.task_schemas import (
     CommentListSchema,
     CommentSchema,
     ExtensionRequestListSchema,

@@ -6,7 +6,7 @@ from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import ReviewDecisionInputSchema, ReviewReasonInputSchema, SubmissionInputSchema
 from gplan.api.resources.tasks import viewable_task
-from gplan.api.schemas import SubmissionListSchema, TaskSchema
+from gplan.api.task_schemas import SubmissionListSchema, TaskSchema
 from gplan.extensions import db
 from gplan.tasks import review
 

@@ -10,8 +10,8 @@ from gplan.accounts.access import can_view_target, require
 from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import ActualInputSchema
+from gplan.api.progress_schemas import ActualSchema, TargetListSchema, TargetSchema
 from gplan.api.resources.plans import get_plan
-from gplan.api.schemas import ActualSchema, TargetListSchema, TargetSchema
 from gplan.extensions import db
 from gplan.models import Objective, Target, TargetActual, TargetValue
 from gplan.reporting.actuals import FigureConflict, record_actual

@@ -9,8 +9,8 @@ from gplan.accounts.access import can_change_task, can_view_body, can_view_task,
 from gplan.api.auth import api_user
 from gplan.api.blueprint import documented_errors, resource_blueprint
 from gplan.api.inputs import ProgressChangeSchema, TaskQuerySchema
-from gplan.api.schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
 from gplan.api.task_json import task_page_response
+from gplan.api.task_schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
 from gplan.extensions import db
 from gplan.models import Body, Plan, Task
 from gplan.tasks import search as task_search

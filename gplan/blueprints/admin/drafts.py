@@ -24,7 +24,7 @@ from gplan.extensions import db
 from gplan.forms import parse_local_date, show_input_error
 from gplan.models import PlanDraft
 from gplan.paging import fetch_page, requested_page
-from gplan.plans import draft_edits, drafts
+from gplan.plans import draft_edits, draft_publish, drafts
 from gplan.plans import draft_texts as texts
 from gplan.plans.file import PlanFileError
 from gplan.validation import InputError
@@ -216,7 +216,7 @@ def publish_draft(draft_id: int):
     form = _header_form(found)
     if ActionForm().validate_on_submit():
         try:
-            result = drafts.publish(current_user, found)
+            result = draft_publish.publish(current_user, found)
         except InputError as error:
             show_input_error(form, error)
         except PlanFileError as error:

@@ -13,7 +13,7 @@ from gplan.extensions import db
 from gplan.forms import BaseForm, show_input_error
 from gplan.models import Plan
 from gplan.plans import admin as plan_admin
-from gplan.plans import drafts
+from gplan.plans import draft_start, drafts
 from gplan.plans import queries as plan_queries
 from gplan.plans.file import PlanFileError
 from gplan.tasks.review_settings import set_review
@@ -66,7 +66,7 @@ def import_plan():
             if form.period is None:
                 return _imported(plan_admin.import_text(current_user, text, name))
             # Another period is a new document: a draft, published when the admin has written it.
-            new = drafts.draft_from_file(current_user, name, text, form.period)
+            new = draft_start.draft_from_file(current_user, name, text, form.period)
             db.session.commit()
             return redirect(url_for(".draft", draft_id=new.id))
         except PlanFileError as error:
@@ -90,7 +90,7 @@ def roll_over(plan_id: int):
         try:
             upload = _read(form.file.data) if form.file.data and form.file.data.filename else None
             # A draft, not a re-dated copy: it reaches nobody until the admin publishes it.
-            new = drafts.start_rollover(current_user, plan, form.period, upload)
+            new = draft_start.start_rollover(current_user, plan, form.period, upload)
             db.session.commit()
             return redirect(url_for(".draft", draft_id=new.id))
         except PlanFileError as error:
