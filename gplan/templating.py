@@ -6,6 +6,7 @@ their own.
 """
 
 import hashlib
+import time
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -129,13 +130,27 @@ def _content_hash(path: Path, _modified: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
 
 
+# When each static file's version was last looked at, and what it was: every page names four
+# static files, and asking the disk for each of them on every page costs more than the rest of
+# building their addresses.
+_CHECKED: dict[tuple[str, str], tuple[float, str | None]] = {}
+CHECK_EVERY_SECONDS = 2.0
+
+
 def _static_version(folder: str, filename: str) -> str | None:
-    """A short hash of a static file's content, computed again only when the file changes."""
+    """A short hash of a static file's content, computed again only when the file changes
+    (looked at once every couple of seconds at most)."""
+    now = time.monotonic()
+    checked = _CHECKED.get((folder, filename))
+    if checked is not None and now - checked[0] < CHECK_EVERY_SECONDS:
+        return checked[1]
     path = Path(folder) / filename
     try:
-        return _content_hash(path, path.stat().st_mtime_ns)
+        version: str | None = _content_hash(path, path.stat().st_mtime_ns)
     except OSError:
-        return None
+        version = None
+    _CHECKED[folder, filename] = (now, version)
+    return version
 
 
 def _versioned_static(endpoint: str, values: dict) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.models import Body, Plan, PlanBody, Responsibility, ResponsibilityBody
+from gplan.models.lookup import by_id
 from gplan.models.plan import ASSIGNEE
 
 
@@ -27,7 +28,7 @@ def default_plan(today: date) -> Plan | None:
 
 
 def get_plan_or_404(plan_id: int) -> Plan:
-    return db.session.get(Plan, plan_id) or abort(404)
+    return by_id(Plan, plan_id) or abort(404)
 
 
 def participants(plan: Plan) -> list[PlanBody]:

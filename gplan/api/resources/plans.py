@@ -19,6 +19,7 @@ from gplan.api.schemas import (
 from gplan.collation import name_key
 from gplan.extensions import db
 from gplan.models import Body, Plan, Responsibility, ResponsibilityBody
+from gplan.models.lookup import by_id
 from gplan.paging import Page, fetch_page
 from gplan.plans import queries as plan_queries
 
@@ -26,7 +27,7 @@ bp = resource_blueprint("Plans", __name__, "Plans, the bodies taking part and th
 
 
 def get_plan(plan_id: int) -> Plan:
-    return db.session.get(Plan, plan_id) or abort(404)
+    return by_id(Plan, plan_id) or abort(404)
 
 
 @bp.get("/plans")
@@ -113,4 +114,4 @@ def bodies(page: int, per_page: int) -> Page[Body]:
 @documented_errors(bp, 401, 404)
 def body(body_id: int):
     """One body."""
-    return db.session.get(Body, body_id) or abort(404)
+    return by_id(Body, body_id) or abort(404)

@@ -13,6 +13,7 @@ from gplan.api.task_json import task_page_response
 from gplan.api.task_schemas import TaskHistorySchema, TaskPageSchema, TaskSchema
 from gplan.extensions import db
 from gplan.models import Body, Plan, Task
+from gplan.models.lookup import by_id
 from gplan.tasks import search as task_search
 from gplan.tasks.progress import record_progress
 from gplan.tasks.query import TaskFilters, TaskQuery
@@ -23,7 +24,7 @@ bp = resource_blueprint("Tasks", __name__, "Dated tasks of the bodies, their his
 
 
 def viewable_task(task_id: int) -> Task:
-    task = db.session.get(Task, task_id) or abort(404)
+    task = by_id(Task, task_id) or abort(404)
     require(can_view_task(api_user(), task))
     return task
 
@@ -44,10 +45,10 @@ def tasks(
     search = task_search.parse(q)
     if search is not None and search.problem:
         raise InputError(search.problem, "q")
-    if plan is not None and db.session.get(Plan, plan) is None:
+    if plan is not None and by_id(Plan, plan) is None:
         api_abort(404, message=gettext("There is no plan %(id)d.", id=plan))
     if body is not None:
-        chosen = db.session.get(Body, body)
+        chosen = by_id(Body, body)
         if chosen is None:
             api_abort(404, message=gettext("There is no body %(id)d.", id=body))
         assert chosen is not None  # api_abort raised (flask_smorest is untyped, so mypy cannot tell)

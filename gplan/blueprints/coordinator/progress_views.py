@@ -15,6 +15,7 @@ from gplan.blueprints.coordinator.args import (
 )
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Responsibility
+from gplan.models.lookup import by_id
 from gplan.paging import requested_page
 from gplan.plans.queries import get_plan_or_404
 from gplan.reporting import duties, summary
@@ -122,7 +123,7 @@ def overdue(plan_id: int):
 @coordinator_pages
 def body(plan_id: int, body_id: int):
     plan = get_plan_or_404(plan_id)
-    body = db.session.get(Body, body_id) or abort(404)
+    body = by_id(Body, body_id) or abort(404)
     year, today = chosen_year(plan), local_today()
     by_year = summary.body_years(plan, body, today)
     if not by_year and body not in summary.ordered_bodies(plan, ()):

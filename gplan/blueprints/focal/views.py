@@ -17,6 +17,7 @@ from gplan.blueprints.focal.filters import task_filter_from_args
 from gplan.blueprints.focal.task_page import progress_form, render_task, task_or_404
 from gplan.extensions import db
 from gplan.models import Body
+from gplan.models.lookup import by_id
 from gplan.paging import requested_page
 from gplan.plans import queries as plan_queries
 from gplan.tasks import evidence as evidence_files
@@ -34,7 +35,7 @@ def _chosen_body(plan) -> Body | None:
         return current_user.body
     if "body" not in request.args:
         return None
-    body = db.session.get(Body, request.args.get("body", type=int) or 0)
+    body = by_id(Body, request.args.get("body", type=int) or 0)
     if body is None or not plan_queries.body_in_plan(plan, body):
         abort(404)
     return body

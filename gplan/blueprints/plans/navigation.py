@@ -9,8 +9,8 @@ from __future__ import annotations
 from flask import g, request, session
 
 from gplan.blueprints.plans import bp
-from gplan.extensions import db
 from gplan.models import Plan
+from gplan.models.lookup import by_id
 from gplan.plans.queries import default_plan
 from gplan.timeutil import local_today
 
@@ -41,7 +41,7 @@ SECTIONS = {
 def remembered_plan() -> Plan | None:
     """The plan last opened in this session, else the plan of today's period."""
     plan_id = session.get(SESSION_KEY)
-    plan = db.session.get(Plan, plan_id) if isinstance(plan_id, int) else None
+    plan = by_id(Plan, plan_id) if isinstance(plan_id, int) else None
     return plan or default_plan(local_today())
 
 
