@@ -146,3 +146,26 @@ def test_every_fault_is_explained_in_vietnamese():
         p.where.startswith("responsibilities[2] (") and p.where.endswith("› schedule › year")
         for p in problems
     )
+
+
+def test_a_placeholder_only_coordinates():
+    """ "related-bodies" names no body in particular (``placeholder: true``): it may coordinate,
+    but given tasks or made a group, the file is refused, in Vietnamese too."""
+    related = next(i for i, b in enumerate(GOOD["bodies"]) if b["key"] == "related-bodies")
+
+    def mutate(data):
+        data["responsibilities"][3]["assignees"] = ["related-bodies"]
+        data["responsibilities"][4]["lead"] = ["related-bodies"]
+
+    ref3, ref4 = GOOD["responsibilities"][3]["ref"], GOOD["responsibilities"][4]["ref"]
+    problems = problems_of(changed(mutate))
+    placeholder = "'related-bodies' is a placeholder: it can only be coordinating"
+    assert f"responsibilities ({ref3}) › assignees: {placeholder}" in problems
+    assert f"responsibilities ({ref4}) › lead: {placeholder}" in problems
+
+    def grouped(data):
+        data["bodies"][related]["group"] = True
+
+    with force_locale("vi"):
+        whats = {problem.what for problem in problems_of(changed(grouped))}
+    assert "cách gọi chung chỉ được ghi là cơ quan phối hợp: không có 'group', không có 'ref'" in whats

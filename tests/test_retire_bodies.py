@@ -2,21 +2,28 @@
 closed with the reason, and kept, shown closed, neither overdue nor reminded; done tasks kept
 for the reports; no new tasks."""
 
+import csv
+import io
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 
+import pytest
+import time_machine
+from docx import Document
 from sqlalchemy import func, select
 
 from gplan.extensions import db
 from gplan.models import AuditEntry, Task
+from gplan.plans.retire import retire_body
 from gplan.reminders.planner import due_reminders
 from gplan.reporting import summary
 from gplan.tasks.progress import record_progress
 from gplan.tasks.sync import sync_tasks
 from gplan.tasks.vocabulary import TaskEventKind, TaskStatus
-from gplan.timeutil import local_today
-from tests.coordinator_support import python_counts
+from gplan.timeutil import LOCAL_TZ, local_today
+from gplan.validation import InputError
+from tests.coordinator_support import first_number, python_counts, row_of, table_rows
 from tests.helpers import (
     ADMIN_EMAIL,
     COORDINATOR_EMAIL,
@@ -28,6 +35,12 @@ from tests.helpers import (
     task_of,
     user,
 )
+from tests.test_task_tally import counted_rows, tally_rows
+
+
+def assert_tally_equals_tasks(plan_id: int) -> None:
+    db.session.expire_all()
+    assert tally_rows(plan_id) == counted_rows(plan_id)
 
 
 def _count(key: str) -> int:
@@ -117,6 +130,7 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(app, client, 
     before = client.get(url).get_data(as_text=True)
     assert f"{len(open_ids)} nhiệm vụ chưa hoàn thành." in before
     assert f"Không có cơ quan kế nhiệm: 0 sẽ được chuyển, {len(open_ids)} sẽ được đóng kèm lý do." in before
+    assert f"Trong số sẽ được đóng, {len(open_ids)} nhiệm vụ đã quá hạn vào ngày" in before
     form = {"on": "01/07/2025", "reason": "Giải thể cấp huyện", "successor": 0}
     done = submit(client, url, form, follow_redirects=True).get_data(as_text=True)
     assert (
@@ -136,13 +150,14 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(app, client, 
     assert "0 moved, " + str(len(open_ids)) + " closed" in entry.summary
 
     # The coordinator sees them closed, with the day and the reason, on the task page and in
-    # the retired body's list; none is overdue any more, and none is reminded.
+    # the retired body's list (all past their deadline by then: closed when overdue); none is
+    # overdue-listed any more, and none is reminded.
     page = coordinator.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert "Đã đóng" in page and "đóng từ 01/07/2025: Giải thể cấp huyện" in page
+    assert "Đã đóng khi quá hạn" in page and "đóng từ 01/07/2025: Giải thể cấp huyện" in page
     assert "Đang triển khai" in page  # what the body had written stays
     api = coordinator.get(f"/api/v1/tasks/{task.id}").get_json()
     assert (api["status"], api["closed_on"], api["closed_reason"]) == (
-        "closed",
+        "closed_late",
         "2025-07-01",
         "Giải thể cấp huyện",
     )
@@ -167,7 +182,7 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(app, client, 
     counts = summary.overview(plan(seed), today).total
     python = sum(python_counts(seed.plan_id, today).values(), Counter())
     assert {s: counts.count(s) for s in TaskStatus} == {s: python[s] for s in TaskStatus}
-    assert counts.count(TaskStatus.CLOSED) == len(open_ids)
+    assert counts.count(TaskStatus.CLOSED_LATE) == len(open_ids) and not counts.count(TaskStatus.CLOSED)
 
     # The body's focal point sees them closed and can no longer change them.
     focal = app.test_client()
@@ -201,3 +216,118 @@ def _overdue_total(client, seed) -> int:
     """What the coordinator's overdue list counts."""
     page = client.get(f"/p/{seed.plan_id}/progress/overdue").get_data(as_text=True)
     return int(re.search(r"<strong>(\d+) nhiệm vụ quá hạn</strong>", page).group(1))
+
+
+# ---- closed when overdue -------------------------------------------------------------------
+
+
+def test_a_task_overdue_when_its_body_was_retired_stays_not_done_in_history(app, client, seed):
+    """Tứ Kỳ did eight of its nine 2016 tasks and never the last (IV.15.g); it is merged on
+    01/06/2018. The 2016 task and the others already past their deadline that day are closed
+    when overdue: still not done, so 2016 stays at 8 of 9 rather than becoming complete. The
+    2018 reports, not yet due then, are closed within their deadline and leave completion."""
+    tu_ky, name = body("district-tu-ky"), "Ủy ban nhân dân huyện Tứ Kỳ"
+    focal = user(focal_email("district-tu-ky"))
+    tasks_2016 = db.session.scalars(select(Task).where(Task.body_id == tu_ky.id, Task.year == 2016)).all()
+    never_done = task_of("district-tu-ky", "IV.15.g", "2016")
+    with time_machine.travel(datetime(2016, 1, 20, 9, tzinfo=LOCAL_TZ), tick=False):
+        for task in tasks_2016:
+            if task.id != never_done.id:
+                record_progress(task, focal, "done", "Đã hoàn thành")
+    db.session.commit()
+    not_yet_due = task_of("district-tu-ky", "IV.15.b", "2018:annual_report")  # due 10/12/2018
+    overdue_2018 = task_of("district-tu-ky", "IV.0", "2018")  # due 31/01/2018
+
+    with time_machine.travel(datetime(2018, 6, 1, 9, tzinfo=LOCAL_TZ), tick=False):
+        login(client, ADMIN_EMAIL)
+        url = f"/admin/bodies/{tu_ky.id}/retire"
+        preview = client.get(url).get_data(as_text=True)
+        # Past their deadline on the day: 2016's IV.15.g, all seven of 2017, 2018's IV.0.
+        assert "Trong số sẽ được đóng, 9 nhiệm vụ đã quá hạn vào ngày 01/06/2018" in preview
+        form = {"on": "01/06/2018", "reason": "Sáp nhập theo Nghị quyết 18", "successor": 0}
+        assert submit(client, url, form).status_code == 302
+
+    with time_machine.travel(datetime(2018, 11, 20, 9, tzinfo=LOCAL_TZ), tick=False):
+        coordinator = app.test_client()
+        login(coordinator, COORDINATOR_EMAIL)
+        pages = {
+            t: coordinator.get(f"/tasks/{t.id}").get_data(as_text=True) for t in (never_done, not_yet_due)
+        }
+        years = coordinator.get(f"/p/{seed.plan_id}/progress/bodies/{tu_ky.id}").get_data(as_text=True)
+        listed = coordinator.get(f"/p/{seed.plan_id}/tasks?body={tu_ky.id}&year=2018").get_data(as_text=True)
+        overview = coordinator.get(f"/p/{seed.plan_id}/progress?year=2016").get_data(as_text=True)
+        heatmap = coordinator.get(f"/p/{seed.plan_id}/progress/years").get_data(as_text=True)
+        export = coordinator.get(f"/p/{seed.plan_id}/export/overview.csv?year=2016")
+        report = coordinator.get(f"/p/{seed.plan_id}/report/2016").get_data(as_text=True)
+        word = coordinator.get(f"/p/{seed.plan_id}/province-report/annual/2016.docx")
+        api = coordinator.get(f"/api/v1/tasks/{never_done.id}").get_json()
+        spec = coordinator.get("/api/v1/openapi.json").get_json()
+
+    assert '<span class="badge tone-overdue">Đã đóng khi quá hạn</span>' in pages[never_done]
+    assert "đóng từ 01/06/2018: Sáp nhập theo Nghị quyết 18" in pages[never_done]
+    assert '<span class="badge tone-idle">Đã đóng khi còn hạn</span>' in pages[not_yet_due]
+    assert api["status"] == "closed_late"
+    closed_section = listed[listed.index('id="h-closed"') :]  # the body's list: both, last
+    assert "Đã đóng khi quá hạn</span>" in closed_section and "Đã đóng khi còn hạn</span>" in closed_section
+    assert "closed_late" in str(spec)
+
+    header = next(r for r in table_rows(years) if r and r[0] == "Năm")
+    closed_late, closed = header.index("Đã đóng khi quá hạn"), header.index("Đã đóng khi còn hạn")
+    y2016, y2018 = row_of(years, "2016"), row_of(years, "2018")
+    assert (first_number(y2016[closed_late]), first_number(y2016[closed])) == (1, 0)
+    assert y2016[-1].endswith("89%")  # 8 of 9, not 8 of 8
+    assert (first_number(y2018[closed_late]), first_number(y2018[closed])) == (1, 6)
+    assert y2018[-1].endswith("0%")  # the overdue one asked and not done; the six not yet due left out
+
+    # The overview of 2016, its heatmap cell and its export say 8 of 9, naming the ninth.
+    shown = row_of(overview, name)
+    assert shown[1:3] == ["9", "8 89%"] and "1 11%" in shown and shown[-1].endswith("89%")
+    assert "89% 8/9" in row_of(heatmap, name)
+    assert "2016: 8/9 đã hoàn thành, 0 quá hạn, 1 đã đóng khi quá hạn" in heatmap
+    rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
+    exported = dict(zip(rows[0], next(r for r in rows if r[1] == name), strict=True))
+    assert (exported["Đã đóng khi quá hạn"], exported["Đã đóng khi còn hạn"]) == ("1", "0")
+    assert exported["Tỷ lệ hoàn thành (%)"] == "88.9"
+    # The printed report and the province's Word report say it, and list it with what is late.
+    assert "1 nhiệm vụ đã được đóng khi đã quá hạn, do cơ quan ngừng hoạt động" in report
+    section = report[report.index("Ủy ban nhân dân huyện Tứ Kỳ</h3>") :].split("</section>")[0]
+    late = section.split("<h4>Nhiệm vụ quá hạn</h4>")[1]
+    assert '<span class="ref">IV.15.g</span>' in late
+    assert 'Đã đóng khi quá hạn, <span class="closed-note">đóng từ 01/06/2018' in late
+    paragraphs = [p.text for p in Document(io.BytesIO(word.data)).paragraphs]
+    assert any("1 nhiệm vụ đã được đóng khi đã quá hạn" in p for p in paragraphs)
+
+    # Closed tasks stay out of the overdue list and the reminders, and the tally holds what
+    # counting the tasks gives.
+    assert overdue_2018.id not in _reminded(overdue_2018.deadline)
+    with time_machine.travel(datetime(2018, 11, 20, 9, tzinfo=LOCAL_TZ), tick=False):
+        assert _overdue_of(coordinator, seed, tu_ky) == 0
+    assert_tally_equals_tasks(seed.plan_id)
+
+
+# ---- the plan's placeholder is no successor ----------------------------------------------------
+
+
+def test_the_plans_placeholder_is_never_offered_or_taken_as_successor(app, client, seed):
+    """The plan's "Các sở, ban, ngành, đơn vị liên quan" (``placeholder: true`` in the file)
+    names no body that could take work over: the page does not offer it, and retiring refuses
+    it, whoever asks; the women's committee, named only as coordinating too, is a real body."""
+    related, tu_ky = body("related-bodies"), body("district-tu-ky")
+    assert related.is_placeholder and not body("women-committee").is_placeholder
+    login(client, ADMIN_EMAIL)
+    url = f"/admin/bodies/{tu_ky.id}/retire"
+    page = client.get(url).get_data(as_text=True)
+    choices = re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]*)</option>', page)
+    offered = {int(value) for value, _ in choices}
+    assert related.id not in offered and "Các sở, ban, ngành, đơn vị liên quan" not in page
+    assert body("health").id in offered and body("women-committee").id in offered
+    forged = {"on": "01/06/2018", "reason": "Sáp nhập", "successor": related.id}
+    assert submit(client, url, forged).status_code == 422
+    db.session.expire_all()
+    assert body("district-tu-ky").retired_on is None
+
+    with pytest.raises(InputError) as refused:
+        retire_body(user(ADMIN_EMAIL), tu_ky, date(2018, 6, 1), "Sáp nhập", related)
+    assert refused.value.field == "successor"
+    assert "là cách gọi chung, không phải một cơ quan cụ thể" in refused.value.message
+    assert tu_ky.retired_on is None

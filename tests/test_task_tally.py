@@ -1,5 +1,6 @@
 """The coordinator's figures come from the task tally: after many random changes — ticks and
-undos, extensions, ad-hoc tasks, retired bodies' tasks closed or moved, re-imports and
+undos, extensions, ad-hoc tasks, retired bodies' tasks moved or closed (before their deadline
+or after it, when overdue), re-imports and
 re-dating, deletions of tasks and duties, bulk statements — they still equal counting the tasks
 one by one, on every day one looks."""
 
@@ -100,6 +101,8 @@ def assert_figures_match(plan: Plan) -> None:
             TaskFilters(plan_id=plan.id, objective_id=plan.objectives[0].id),
             TaskFilters(plan_id=plan.id, statuses=(TaskStatus.OVERDUE,)),
             TaskFilters(plan_id=plan.id, statuses=(TaskStatus.CLOSED,)),
+            TaskFilters(plan_id=plan.id, statuses=(TaskStatus.CLOSED_LATE,)),
+            TaskFilters(plan_id=plan.id, year=2017, statuses=(TaskStatus.CLOSED_LATE, TaskStatus.OVERDUE)),
         ):
             counted = db.session.scalar(
                 select(func.count()).select_from(Task).where(*TaskQuery(viewer, filters, today).conditions())
@@ -108,7 +111,17 @@ def assert_figures_match(plan: Plan) -> None:
         totals = summary.status_totals(plan, today)
         python = python_counts(plan.id, today).values()
         assert totals.overdue == sum(c[TaskStatus.OVERDUE] for c in python)
-        assert totals.count(TaskStatus.CLOSED) == sum(c[TaskStatus.CLOSED] for c in python)
+        for closed in (TaskStatus.CLOSED, TaskStatus.CLOSED_LATE):
+            assert totals.count(closed) == sum(c[closed] for c in python)
+        assert totals.completion == _summed(python).completion
+
+
+def _summed(counters) -> summary.StatusCounts:
+    counts = summary.StatusCounts()
+    for counter in counters:
+        for status, n in counter.items():
+            counts.add(status, n)
+    return counts
 
 
 def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
@@ -166,7 +179,8 @@ def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
 
     def retire_one(with_successor: bool) -> None:
         """A body retired: its open tasks closed (or moved, and the successor's duplicates
-        closed), each one leaving the open categories for the closed one."""
+        closed), each one leaving the open categories for a closed one: closed when overdue if
+        its deadline had passed on the day (a day within the period, so both happen)."""
         serving = [b for b in bodies if b.retired_on is None and not b.is_group]
         retired, successor = rng.sample(serving, 2)
         if not with_successor:
@@ -196,6 +210,10 @@ def test_the_figures_equal_counting_the_tasks_after_random_changes(app, seed):
         assert_figures_match(plan)
 
     assert {TaskProgress.SUBMITTED, TaskProgress.RETURNED, TaskProgress.CLOSED} <= seen
+    statuses = {
+        t.status_on(DAYS[-1]) for t in db.session.scalars(select(Task).where(Task.plan_id == plan.id))
+    }
+    assert {TaskStatus.CLOSED, TaskStatus.CLOSED_LATE} <= statuses
 
     # Re-import the same file: nothing moves; then re-date every duty and sync.
     import_plan(read_plan_file(PLAN_FILE), PLAN_FILE.name)

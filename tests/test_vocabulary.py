@@ -43,8 +43,11 @@ WORDS = {
 
 
 STORED = {
-    TaskProgress: ["not_started", "in_progress", "done"],
-    TaskStatus: ["done_on_time", "done_late", "in_progress", "overdue", "not_started"],
+    TaskProgress: ["not_started", "in_progress", "done", "closed"],
+    TaskStatus: [
+        *("done_on_time", "done_late", "in_progress", "overdue", "not_started"),
+        *("closed", "closed_late"),
+    ],
     TaskEventKind: ["progress", "extension", "assigned"],
     ReminderKind: ["due_soon", "due_today", "overdue", "window", "escalation", "nudge"],
     MailState: ["pending", "sending", "sent", "held", "failed"],
@@ -144,7 +147,8 @@ def test_the_code_compares_with_the_vocabularies_not_with_strings():
 
 def test_each_status_is_shown_with_its_label_and_class(app, client, seed):
     """Health's tasks on the coordinator's drill-down are in every status but closed, a retired
-    district's are closed: each badge carries its status's class, the legend and the bars every
+    district's are closed (those due before its retirement when overdue, the later ones within
+    their deadline): each badge carries its status's class, the legend and the bars every
     status's."""
     health_year_of_work(app)
     health_submissions(seed.plan_id)
@@ -160,7 +164,7 @@ def test_each_status_is_shown_with_its_label_and_class(app, client, seed):
     with app.test_request_context(), force_locale("vi"):
         titles = {status: str(status.title) for status in TaskStatus}
     for status, title in titles.items():
-        page = pages["district-tu-ky" if status == TaskStatus.CLOSED else "health"]
+        page = pages["district-tu-ky" if status in (TaskStatus.CLOSED, TaskStatus.CLOSED_LATE) else "health"]
         assert f'<span class="badge {status.css_class}">{title}</span>' in page, f"no badge for {status.name}"
         assert f'<li class="task {status.css_class}">' in page
         assert f'<span class="swatch {status.css_class}"></span>{title}' in overview

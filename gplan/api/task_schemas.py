@@ -48,7 +48,10 @@ class TaskSchema(ma.Schema):
     version = fields.Integer(metadata={"description": "Send it back with a change to detect conflicts."})
     closed_on = fields.Date(
         allow_none=True,
-        metadata={"description": "Closed (progress closed) from this day: its body was retired."},
+        metadata={
+            "description": "Closed (progress closed) from this day: its body was retired. Status "
+            "closed if that was no later than the deadline, else closed_late (counted as not done)."
+        },
     )
     closed_reason = fields.String(allow_none=True, metadata={"description": "Why it was closed."})
     closed_as_duplicate = fields.Boolean(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from gplan.extensions import Model
@@ -27,6 +27,9 @@ class Body(Model):
     name_en: Mapped[str | None] = mapped_column(String(300))
     short_name: Mapped[str | None] = mapped_column(String(120))
     is_group: Mapped[bool] = mapped_column(default=False)
+    # Marked ``placeholder: true`` in the plan file: a name for no body in particular ("các sở,
+    # ban, ngành, đơn vị liên quan"), named only as coordinating; never a successor.
+    is_placeholder: Mapped[bool] = mapped_column(default=False, server_default=false())
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("body.id"), index=True)
     contact_email: Mapped[str | None] = mapped_column(String(254))
     # Abolished or merged away (gplan.plans.retire): it gets no new tasks from that day.

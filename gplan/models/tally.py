@@ -6,7 +6,7 @@ reporting status on any day is read from the same columns (``status_case`` in
 ``gplan.models.task``), so a tally row has one status on any day, like each of its tasks.
 
 The database keeps it, in the same transaction as every change to a task: triggers on the
-task table (``TRIGGERS`` below; created with the tables and by migrations 0010 and 0011) catch the ORM's
+task table (``TRIGGERS`` below; created with the tables and by migrations 0010, 0011 and 0020) catch the ORM's
 writes, bulk ``insert()/update()/delete()`` statements, cascades from a deleted plan or duty,
 and raw SQL alike. On PostgreSQL one statement-level trigger per change adds the signed counts
 of the statement's rows with ``INSERT … ON CONFLICT DO UPDATE`` in key order, so concurrent
@@ -29,7 +29,6 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     delete,
     event,
-    false,
     func,
     insert,
     select,
@@ -39,7 +38,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql import visitors
 
 from gplan.extensions import Model, db
-from gplan.models.task import Task
+from gplan.models.task import Task, on_time_expression
 from gplan.models.types import Vocabulary
 from gplan.tasks.vocabulary import TaskProgress
 
@@ -54,8 +53,9 @@ class _Counted:
     body_id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     progress: Mapped[TaskProgress] = mapped_column(Vocabulary(TaskProgress), primary_key=True)
-    # Done no later than the deadline after any extension (false while open); that deadline:
-    # together with the progress, all that the reporting status reads.
+    # Done, or closed when its body was retired, no later than the deadline after any extension
+    # (false while open); that deadline: together with the progress, all that the reporting
+    # status reads (a closed task is closed late when this is false).
     on_time: Mapped[bool] = mapped_column(primary_key=True)
     deadline: Mapped[date] = mapped_column(primary_key=True)
     tasks: Mapped[int]
@@ -94,7 +94,7 @@ MODELS: dict[str, type[TaskBodyTally] | type[TaskTally]] = {
 def task_key_columns(key: tuple[str, ...] = KEY) -> list[ColumnElement[Any]]:
     """A task's tally key as SQL over the task table (what the triggers compute per row)."""
     columns: dict[str, Any] = {
-        "on_time": func.coalesce(Task.completed_on <= Task.deadline, false()),
+        "on_time": on_time_expression(Task.completed_on, Task.closed_on, Task.deadline),
         "deadline": Task.deadline,
     }
     return [columns[name] if name in columns else getattr(Task, name) for name in key]
@@ -154,8 +154,10 @@ def tally_sum(where: list[ColumnElement[bool]]) -> Any:
 # ---- the triggers: DDL built once from the constant column names above, never from input (the
 # "nosec B608" marks) ------------------------------------------------------------------------
 
+# on_time_expression (gplan.models.task) in SQL text: done or closed no later than the deadline.
 _EXPRESSIONS = {
-    "on_time": "coalesce({r}.completed_on <= coalesce({r}.extended_due_on, {r}.due_on), false)",
+    "on_time": "coalesce(coalesce({r}.completed_on, {r}.closed_on)"
+    " <= coalesce({r}.extended_due_on, {r}.due_on), false)",
     "deadline": "coalesce({r}.extended_due_on, {r}.due_on)",
 }
 
@@ -183,7 +185,9 @@ def _sqlite_change(row: str, sign: str) -> str:
     return "\n  ".join(statements)
 
 
-_WATCHED = "plan_id, body_id, responsibility_id, year, progress, completed_on, due_on, extended_due_on"
+_WATCHED = (
+    "plan_id, body_id, responsibility_id, year, progress, completed_on, due_on, extended_due_on, closed_on"
+)
 _CHANGED = " OR ".join(
     f"{old} IS NOT {new}" for old, new in zip(_row_key("OLD"), _row_key("NEW"), strict=True)
 )

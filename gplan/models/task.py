@@ -138,21 +138,28 @@ class Task(Model):
         """The reporting category on ``today``. On time means done (with review: submitted in the
         submission that was accepted) no later than the deadline, the extended one where there
         is one. Submitted, returned and closed tasks are categories of their own, whatever the
-        date."""
-        return task_status(today, self.progress, self.completed_on, self.deadline)
+        date; a closed one says whether it was closed before its deadline or when overdue."""
+        return task_status(today, self.progress, self.completed_on, self.closed_on, self.deadline)
 
     def days_late(self, today: date) -> int:
         return max(0, (today - self.deadline).days)
 
 
-def task_status(today: date, progress: TaskProgress, completed_on: date | None, deadline: date) -> TaskStatus:
+def task_status(
+    today: date, progress: TaskProgress, completed_on: date | None, closed_on: date | None, deadline: date
+) -> TaskStatus:
     """The reporting category on ``today`` of a task with these dates and progress (the rule of
-    :meth:`Task.status_on`, shared with the plain rows lists read, ``gplan.tasks.rows``)."""
+    :meth:`Task.status_on`, shared with the plain rows lists read, ``gplan.tasks.rows``).
+
+    A finished task is judged by the day it was finished, done or closed (only one is ever set,
+    as :func:`on_time_expression` reads it): closed after its deadline, it was overdue then and
+    was never done, and says so for good."""
+    finished_on = completed_on or closed_on
+    on_time = finished_on is not None and finished_on <= deadline
     if progress == TaskProgress.DONE:
-        on_time = completed_on and completed_on <= deadline
         return TaskStatus.DONE_ON_TIME if on_time else TaskStatus.DONE_LATE
     if progress == TaskProgress.CLOSED:
-        return TaskStatus.CLOSED
+        return TaskStatus.CLOSED if on_time else TaskStatus.CLOSED_LATE
     if progress == TaskProgress.SUBMITTED:
         return TaskStatus.SUBMITTED
     if progress == TaskProgress.RETURNED:
@@ -162,12 +169,20 @@ def task_status(today: date, progress: TaskProgress, completed_on: date | None, 
     return TaskStatus.IN_PROGRESS if progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED
 
 
+def on_time_expression(completed_on: Any, closed_on: Any, deadline: Any) -> ColumnElement[bool]:
+    """Finished no later than ``deadline``: done (``completed_on``) or closed (``closed_on``)
+    by then; false while open. The tally keeps it per task (``gplan.models.tally``, whose
+    triggers spell the same rule in SQL text), and :func:`status_case` reads it."""
+    return func.coalesce(func.coalesce(completed_on, closed_on) <= deadline, false())
+
+
 def status_case(
     today: date | ColumnElement[date], progress: Any, on_time: Any, deadline: Any
 ) -> Case[TaskStatus]:
     """The reporting status as SQL over the columns it reads: the progress, whether it was done
-    no later than its deadline (after any extension), and that deadline. The task table
-    (:func:`status_expression`) and the task tally (``gplan.models.tally``) both use it."""
+    or closed no later than its deadline (after any extension: :func:`on_time_expression`), and
+    that deadline. The task table (:func:`status_expression`) and the task tally
+    (``gplan.models.tally``) both use it."""
 
     def status(member: TaskStatus) -> ColumnElement[TaskStatus]:
         return literal(member, Vocabulary(TaskStatus))
@@ -175,7 +190,8 @@ def status_case(
     return case(
         (and_(progress == TaskProgress.DONE, on_time), status(TaskStatus.DONE_ON_TIME)),
         (progress == TaskProgress.DONE, status(TaskStatus.DONE_LATE)),
-        (progress == TaskProgress.CLOSED, status(TaskStatus.CLOSED)),
+        (and_(progress == TaskProgress.CLOSED, on_time), status(TaskStatus.CLOSED)),
+        (progress == TaskProgress.CLOSED, status(TaskStatus.CLOSED_LATE)),
         (progress == TaskProgress.SUBMITTED, status(TaskStatus.SUBMITTED)),
         (progress == TaskProgress.RETURNED, status(TaskStatus.RETURNED)),
         (deadline < today, status(TaskStatus.OVERDUE)),
@@ -187,7 +203,8 @@ def status_case(
 def status_expression(today: date | ColumnElement[date]) -> Case[TaskStatus]:
     """The SQL twin of :meth:`Task.status_on`, for grouping and counting in the database; its
     values are read back as :class:`TaskStatus` members."""
-    return status_case(today, Task.progress, Task.completed_on <= Task.deadline, Task.deadline)
+    on_time = on_time_expression(Task.completed_on, Task.closed_on, Task.deadline)
+    return status_case(today, Task.progress, on_time, Task.deadline)
 
 
 class TaskEvent(Model):

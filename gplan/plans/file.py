@@ -166,7 +166,17 @@ def check_references(plan_file: PlanFile) -> list[Problem]:
                 )
                 problems.append(Problem(where, message))
 
+    placeholders = {b.key for b in plan_file.bodies if b.placeholder}
+
+    def check_real(where: str, keys: list[str]) -> None:
+        """A placeholder stands for no body in particular: it may coordinate, never hold work."""
+        for key in keys:
+            if key in placeholders:
+                message = gettext("'%(key)s' is a placeholder: it can only be coordinating", key=key)
+                problems.append(Problem(where, message))
+
     check_keys("plan › coordinator", [plan_file.plan.coordinator])
+    check_real("plan › coordinator", [plan_file.plan.coordinator])
     objective_numbers = [o.number for o in plan_file.objectives]
     activity_numbers = [a.number for a in plan_file.activities]
     for number in _duplicates(objective_numbers):
@@ -195,6 +205,8 @@ def check_references(plan_file: PlanFile) -> list[Problem]:
         where = f"responsibilities ({item.ref})"
         check_keys(f"{where} › assignees", item.assignees, allow_all=True)
         check_keys(f"{where} › lead", item.lead)
+        check_real(f"{where} › assignees", item.assignees)
+        check_real(f"{where} › lead", item.lead)
         check_keys(f"{where} › coordinating", item.coordinating)
         check_numbers(f"{where} › objectives", item.objectives, objective_numbers, objective=True)
         check_numbers(f"{where} › activities", item.activities, activity_numbers, objective=False)

@@ -105,6 +105,9 @@ def pydantic_message(kind: str, ctx: dict[str, Any]) -> str:
         # The plan schema's own checks (PydanticCustomError types):
         "period_order": lambda: gettext("the period ends before it starts"),
         "members_without_group": lambda: gettext("members are given but 'group: true' is missing"),
+        "placeholder_assigned": lambda: gettext(
+            "a placeholder is named only as coordinating: no 'group', no 'ref'"
+        ),
         "schedule_needs": lambda: gettext(
             "a '%(kind)s' schedule needs %(fields)s", kind=ctx.get("kind"), fields=ctx.get("fields")
         ),

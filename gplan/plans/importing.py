@@ -60,6 +60,7 @@ def _import_bodies(plan_file: PlanFile, jurisdiction: str) -> dict[str, Body]:
             name_en=definition.name_en,
             short_name=definition.short_name,
             is_group=definition.group,
+            is_placeholder=definition.placeholder,
         )
         bodies[definition.key] = body
         for member_def in definition.members:

@@ -34,6 +34,11 @@ class RetirePlan:
     closing: list[Task] = field(default_factory=list)
     duplicates: set[int] = field(default_factory=set)  # ids of closing tasks the successor holds
 
+    def overdue_on(self, day: date) -> int:
+        """How many of the tasks to close are past their deadline on ``day``, the retirement
+        day: they will show as closed when overdue and still count as not done."""
+        return sum(1 for task in self.closing if task.deadline < day)
+
 
 def _snapshot(task: Task) -> dict[str, object]:
     """What the audit entry names of a closed task (the task itself stays, closed)."""
@@ -137,6 +142,14 @@ def retire_body(
     if not reason:
         raise InputError(gettext("Give the reason, e.g. the decision that abolished it."), "reason")
     retiring = [body, *body.members]
+    if successor is not None and successor.is_placeholder:
+        raise InputError(
+            gettext(
+                "“%(name)s” names no body in particular: choose the body that takes the work over.",
+                name=successor.name,
+            ),
+            "successor",
+        )
     if successor is not None and (
         successor in retiring
         or successor.is_group

@@ -111,12 +111,19 @@ class BodyDef(Provenance):
     # Units the file proposes for a group whose members the source does not name; an admin
     # chooses which become members (until then the group's duties have no owner).
     suggested_members: list[BodyMember] = []
+    # A name the source uses for no body in particular ("các sở, ban, ngành, đơn vị liên
+    # quan"): named as coordinating only, never given tasks, never a retired body's successor.
+    placeholder: bool = False
 
     @model_validator(mode="after")
     def _members_only_in_groups(self) -> Self:
         if (self.members or self.suggested_members) and not self.group:
             raise PydanticCustomError(
                 "members_without_group", "members are given but 'group: true' is missing"
+            )
+        if self.placeholder and (self.group or self.ref):
+            raise PydanticCustomError(
+                "placeholder_assigned", "a placeholder is named only as coordinating: no 'group', no 'ref'"
             )
         return self
 

@@ -49,6 +49,7 @@ LABELS = {
     "name_en": "Tên (tiếng Anh)",
     "short_name": "Tên viết tắt",
     "group": "Là nhóm cơ quan",
+    "placeholder": "Là cách gọi chung (chỉ phối hợp)",
     "group_key": "Mã nhóm",
     "number": "Số thứ tự",
     "title": "Tiêu đề",

@@ -22,6 +22,8 @@ class BodySection:
     counts: summary.StatusCounts
     done: list[Task] = field(default_factory=list)
     overdue: list[Task] = field(default_factory=list)
+    # Closed when its body was retired, already overdue: late and never done, for good.
+    closed_late: list[Task] = field(default_factory=list)
 
 
 @dataclass
@@ -72,6 +74,8 @@ def annual_report(plan: Plan, year: int, today: date) -> AnnualReport:
             section.done.append(task)
         elif status == TaskStatus.OVERDUE:
             section.overdue.append(task)
+        elif status == TaskStatus.CLOSED_LATE:
+            section.closed_late.append(task)
     for section in sections.values():
         section.done.sort(key=lambda t: (t.completed_on or t.due_on, t.id))
     return AnnualReport(plan, year, today, overview, list(sections.values()), target_lines(plan, year))

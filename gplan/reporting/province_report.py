@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from gplan.accounts.access import can_review_reports, require
@@ -61,7 +61,7 @@ class CompiledReport:
         if self.settings.results:
             return self.settings.results
         c = self.counts
-        return gettext(
+        text = gettext(
             "From %(first)d to %(year)d the implementing bodies had %(total)d tasks: %(done)d done "
             "(%(late)d of them late), %(overdue)d overdue. %(accepted)d bodies' reports were accepted.",
             first=self.first_year,
@@ -72,6 +72,15 @@ class CompiledReport:
             overdue=c.overdue,
             accepted=len(self.accepted),
         )
+        if c.closed_late:  # never done, though no longer overdue: said, not left out
+            closed = ngettext(
+                "%(num)d task was closed when overdue, as its body was retired: it counts as not done.",
+                "%(num)d tasks were closed when overdue, as their bodies were retired: they count as "
+                "not done.",
+                c.closed_late,
+            )
+            text = f"{text} {closed}"
+        return text
 
 
 def settings_for(plan: Plan, kind: ProvinceReportKind, year: int) -> ProvinceReport:

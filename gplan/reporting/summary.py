@@ -68,8 +68,14 @@ class StatusCounts:
         return self.count(status) / total if total else None
 
     @property
+    def closed_late(self) -> int:
+        """Closed when their body was retired, already past their deadline: never done."""
+        return self._counts[TaskStatus.CLOSED_LATE]
+
+    @property
     def expected(self) -> int:
-        """The tasks still asked of someone: all but those closed when their body was retired."""
+        """The tasks asked of someone: all but those closed when their body was retired before
+        they fell due. One closed when overdue was asked and not done, and stays counted."""
         return self.total - self._counts[TaskStatus.CLOSED]
 
     @property
@@ -80,8 +86,9 @@ class StatusCounts:
 
     @property
     def nothing_due_yet(self) -> bool:
-        """No task done and none past its deadline: too early to judge."""
-        return self.expected > 0 and self.done == 0 and self.overdue == 0
+        """No task done and none past its deadline (open or closed when overdue): too early to
+        judge."""
+        return self.expected > 0 and self.done == 0 and self.overdue == 0 and self.closed_late == 0
 
     def items(self) -> list[tuple[TaskStatus, int]]:
         return list(self._counts.items())

@@ -152,7 +152,7 @@ class TaskRow:
         return self.starts_on is not None
 
     def status_on(self, today: date) -> TaskStatus:
-        return task_status(today, self.progress, self.completed_on, self.deadline)
+        return task_status(today, self.progress, self.completed_on, self.closed_on, self.deadline)
 
     def days_late(self, today: date) -> int:
         return max(0, (today - self.deadline).days)

@@ -56,8 +56,12 @@ class TaskStatus(RichStrEnum):
     IN_PROGRESS = "in_progress", _l("In progress, within deadline"), "tone-progress"
     OVERDUE = "overdue", _l("Overdue"), "tone-overdue"
     NOT_STARTED = "not_started", _l("Not yet started"), "tone-idle"
-    # Closed when its body was retired: neither done nor overdue, and left out of completion.
-    CLOSED = "closed", _l("Closed"), "tone-idle"
+    # Closed when its body was retired, told apart by the day it was closed (``closed_on``)
+    # against its deadline. Before it fell due: no longer expected, left out of completion.
+    CLOSED = "closed", _l("Closed within its deadline"), "tone-idle"
+    # After its deadline: it was overdue then and was never done, and stays so in history:
+    # counted in completion as not done, though never overdue-listed, reminded or changed.
+    CLOSED_LATE = "closed_late", _l("Closed when overdue"), "tone-overdue"
 
     @property
     def is_done(self) -> bool:

@@ -25,6 +25,7 @@ def _form(body: Body) -> RetireForm:
             Body.jurisdiction == body.jurisdiction,
             Body.is_group.is_(False),
             Body.retired_on.is_(None),
+            Body.is_placeholder.is_(False),  # names no body: nobody to take the work over
             Body.id != body.id,
         )
     )
@@ -78,6 +79,7 @@ def retire(body_id: int):
         body=body,
         form=form,
         successor=successor,
+        on=form.on.data or local_today(),
         planned=None if retired else plan_retirement(body, successor),
         result=retirement_result(body) if retired else None,
     )

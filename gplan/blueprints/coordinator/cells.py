@@ -110,17 +110,28 @@ def _late(count: int) -> str:
     return cache[count]
 
 
+def _closed_late(count: int) -> str:
+    cache = g.setdefault("_cell_closed_late", {})
+    if count not in cache:
+        cache[count] = ngettext("%(num)d closed when overdue", "%(num)d closed when overdue", count)
+    return cache[count]
+
+
 @bp.app_template_global("heat_cell")
 def heat_cell(plan_id: int, counts: StatusCounts, args: dict, label: str) -> Markup:
-    """A heatmap cell: completion share as colour and number, done/total and overdue, linking
-    to its tasks; grey when nothing is due yet, blank when there are no tasks."""
+    """A heatmap cell: completion share as colour and number, done/total and overdue (and, in
+    its title, those closed when overdue, which the share counts as not done), linking to its
+    tasks; grey when nothing is due yet, blank when there are no tasks."""
     label = escape(label)
     if not counts.total:
         return Markup(  # nosec B704
             f'<td class="heat heat-empty"><span class="cell" title="{label}">·</span></td>'
         )
     step = "notdue" if counts.nothing_due_yet else min(10, int((counts.completion or 0) * 10))
-    title = escape(_heat_title() % {"done": counts.done, "total": counts.total, "overdue": counts.overdue})
+    title = _heat_title() % {"done": counts.done, "total": counts.total, "overdue": counts.overdue}
+    if counts.closed_late:
+        title = f"{title}, {_closed_late(counts.closed_late)}"
+    title = escape(title)
     late = f' · <span class="heat-late">{_late(counts.overdue)}</span>' if counts.overdue else ""
     href = escape(tasks_href(plan_id, **args))
     return Markup(  # nosec B704
