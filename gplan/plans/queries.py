@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from gplan.collation import name_key
 from gplan.extensions import db
@@ -31,28 +31,43 @@ def get_plan_or_404(plan_id: int) -> Plan:
     return by_id(Plan, plan_id) or abort(404)
 
 
+# Built once, run with the plan bound: the coordinator's overview and the plan's pages ask them
+# on every request (see gplan.tasks.statements on why).
+_PARTICIPANTS = (
+    select(PlanBody, Body)
+    .join(Body, Body.id == PlanBody.body_id)
+    .where(PlanBody.plan_id == bindparam("plan_id"))
+    .order_by(PlanBody.position)
+)
+_MEMBERS = select(Body).where(Body.parent_id.in_(bindparam("groups", expanding=True))).order_by(Body.name)
+_ASSIGNEES = (
+    select(ResponsibilityBody.body_id)
+    .join(Responsibility)
+    .where(Responsibility.plan_id == bindparam("plan_id"), ResponsibilityBody.role == ASSIGNEE)
+)
+
+
 def participants(plan: Plan) -> list[PlanBody]:
-    """The plan's bodies in the file's order, groups with their members loaded."""
-    return list(
-        db.session.scalars(
-            select(PlanBody)
-            .where(PlanBody.plan_id == plan.id)
-            .options(selectinload(PlanBody.body).selectinload(Body.members))
-            .order_by(PlanBody.position)
-        )
-    )
+    """The plan's bodies in the file's order, groups with their members loaded (in two
+    statements at most, whatever the number of bodies)."""
+    links = []
+    for link, body in db.session.execute(_PARTICIPANTS, {"plan_id": plan.id}).tuples():
+        set_committed_value(link, "body", body)
+        links.append(link)
+    groups = {link.body_id: link.body for link in links if link.body.is_group}
+    if groups:
+        members: dict[int, list[Body]] = {group: [] for group in groups}
+        for member in db.session.scalars(_MEMBERS, {"groups": list(groups)}):
+            members[member.parent_id or 0].append(member)
+        for group_id, group in groups.items():
+            set_committed_value(group, "members", members[group_id])
+    return links
 
 
 def task_holding_bodies(plan: Plan) -> list[Body]:
     """Every body that holds tasks in the plan: the implementing bodies (those Section IV
     assigns) and any other assignee, with members standing in for their group."""
-    assignee_ids = set(
-        db.session.scalars(
-            select(ResponsibilityBody.body_id)
-            .join(Responsibility)
-            .where(Responsibility.plan_id == plan.id, ResponsibilityBody.role == ASSIGNEE)
-        )
-    )
+    assignee_ids = set(db.session.scalars(_ASSIGNEES, {"plan_id": plan.id}))
     result = []
     for link in participants(plan):
         if link.ref or link.body_id in assignee_ids:

@@ -5,34 +5,40 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from gplan.extensions import db
 from gplan.models import Plan, Responsibility, Task
 from gplan.models.tally import TaskTally
 from gplan.reporting.summary import BodyRow, Overview, StatusCounts
 
+# Built once, run with the plan bound: the overview asks both on every visit.
+_UNOWNED = (
+    select(Responsibility)
+    .where(
+        Responsibility.plan_id == bindparam("plan_id"),
+        Responsibility.ad_hoc.is_(False),
+        ~exists().where(Task.responsibility_id == Responsibility.id),
+    )
+    .order_by(Responsibility.position)
+)
+_BODY_DUTY_KINDS = (
+    select(TaskTally.body_id, Responsibility.requested)
+    .join(Responsibility, Responsibility.id == TaskTally.responsibility_id)
+    .where(TaskTally.plan_id == bindparam("plan_id"), TaskTally.tasks > 0)
+    .distinct()
+)
+
 
 def unowned_duties(plan: Plan) -> list[Responsibility]:
     """The plan's duties (not ad-hoc work) that give no body a task: a group without members,
     until an admin chooses them."""
-    held = exists().where(Task.responsibility_id == Responsibility.id)
-    query = (
-        select(Responsibility)
-        .where(Responsibility.plan_id == plan.id, Responsibility.ad_hoc.is_(False), ~held)
-        .order_by(Responsibility.position)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(_UNOWNED, {"plan_id": plan.id}))
 
 
 def requested_only_bodies(plan: Plan) -> set[int]:
     """The bodies whose every task belongs to a requested duty (read from the task tally)."""
-    rows = db.session.execute(
-        select(TaskTally.body_id, Responsibility.requested)
-        .join(Responsibility, Responsibility.id == TaskTally.responsibility_id)
-        .where(TaskTally.plan_id == plan.id, TaskTally.tasks > 0)
-        .distinct()
-    ).all()
+    rows = db.session.execute(_BODY_DUTY_KINDS, {"plan_id": plan.id}).all()
     requested = {body_id for body_id, is_requested in rows if is_requested}
     return requested - {body_id for body_id, is_requested in rows if not is_requested}
 

@@ -226,6 +226,21 @@ def _totals(by_year: bool, by_body: bool) -> Any:
     )
 
 
+@cache
+def _per_body(by_year: bool) -> Any:
+    """:func:`overview`'s statement (``count_statuses`` by body), built once like
+    :func:`_totals`: the coordinator's first page asks it on every visit."""
+    return _statement(
+        bindparam("plan_id", type_=Integer()),
+        bindparam("today", type_=Date()),
+        TaskBodyTally,
+        [TaskBodyTally.body_id],
+        [],
+        None,
+        bindparam("year", type_=Integer()) if by_year else None,
+    )
+
+
 @dataclass
 class BodyRow:
     body: Body
@@ -297,7 +312,8 @@ class Overview:
 
 def overview(plan: Plan, today: date, year: int | None = None) -> Overview:
     """Per body, its tasks in each reporting category, for ``year`` or the whole period."""
-    counts = count_statuses(plan, today, [Task.body_id], year=year)
+    params = {"plan_id": plan.id, "today": today, "year": year}
+    counts = _counts(db.session.execute(_per_body(bool(year)), params))
     bodies = ordered_bodies(plan, (key[0] for key in counts))
     rows = [BodyRow(body, counts.get((body.id,), StatusCounts()), i) for i, body in enumerate(bodies)]
     total = StatusCounts()
