@@ -46,6 +46,16 @@ _ASSIGNEES = (
     .where(Responsibility.plan_id == bindparam("plan_id"), ResponsibilityBody.role == ASSIGNEE)
 )
 
+_HOLDING = (
+    select(PlanBody.body_id)
+    .where(
+        PlanBody.plan_id == bindparam("plan_id"),
+        PlanBody.body_id.in_(bindparam("candidates", expanding=True)),
+        (PlanBody.ref.is_not(None) & (PlanBody.ref != "")) | PlanBody.body_id.in_(_ASSIGNEES),
+    )
+    .limit(1)
+)
+
 
 def participants(plan: Plan) -> list[PlanBody]:
     """The plan's bodies in the file's order, groups with their members loaded (in two
@@ -89,14 +99,4 @@ def body_in_plan(plan: Plan, body: Body) -> bool:
         candidates.append(body.parent_id)
     if not candidates:
         return False
-    assigned = (
-        select(ResponsibilityBody.body_id)
-        .join(Responsibility)
-        .where(Responsibility.plan_id == plan.id, ResponsibilityBody.role == ASSIGNEE)
-    )
-    holding = select(PlanBody.body_id).where(
-        PlanBody.plan_id == plan.id,
-        PlanBody.body_id.in_(candidates),
-        (PlanBody.ref.is_not(None) & (PlanBody.ref != "")) | PlanBody.body_id.in_(assigned),
-    )
-    return db.session.scalar(holding.limit(1)) is not None
+    return db.session.scalar(_HOLDING, {"plan_id": plan.id, "candidates": candidates}) is not None
