@@ -15,7 +15,8 @@ from gplan.extensions import db
 from gplan.mail.delivery import queue_mail
 from gplan.models import Body, Plan, Task
 from gplan.ops.demo_activity import record_plausible_progress
-from gplan.reporting import summary
+from gplan.reporting import matrices
+from gplan.reporting import overview as per_body
 from gplan.tasks.sync import sync_tasks
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import LOCAL_TZ
@@ -61,7 +62,7 @@ OVERDUE = 2 + list(TaskStatus).index(TaskStatus.OVERDUE)
 def _plausible_progress(seed) -> None:
     """Progress across every body, as the demo records it."""
     plan = db.session.get(Plan, seed.plan_id)
-    focal_points = {b.id: user(focal_email(b.key)) for b in summary.ordered_bodies(plan, ())}
+    focal_points = {b.id: user(focal_email(b.key)) for b in per_body.ordered_bodies(plan, ())}
     record_plausible_progress(plan, focal_points, TODAY, seed=7)
     db.session.flush()
 
@@ -85,13 +86,13 @@ def test_every_total_agrees_with_the_tasks_in_the_database(seed, viewing_day):
     plan = db.session.get(Plan, seed.plan_id)
     for year in (None, *plan.years):
         expected = python_counts(plan.id, TODAY, year=year)
-        data = summary.overview(plan, TODAY, year)
+        data = per_body.overview(plan, TODAY, year)
         shown = {
             row.body.id: {s: row.counts.count(s) for s in TaskStatus} for row in data.rows if row.counts.total
         }
         assert shown == {b: {s: c[s] for s in TaskStatus} for b, c in expected.items()}
         assert data.total.total == sum(sum(c.values()) for c in expected.values())
-    years = summary.year_matrix(plan, TODAY)
+    years = matrices.year_matrix(plan, TODAY)
     by_year = python_counts(plan.id, TODAY, key=lambda t: (t.body_id, t.year))
     for (body_id, year), counts in by_year.items():
         assert {s: years.cell(body_id, year).count(s) for s in TaskStatus} == {
@@ -108,12 +109,13 @@ def test_objective_and_activity_views_count_each_task_under_what_it_serves(seed,
     _plausible_progress(seed)
     plan = db.session.get(Plan, seed.plan_id)
     for by, attribute in (("objective", "objectives"), ("activity", "activities")):
-        matrix = summary.theme_matrix(plan, TODAY, by)
+        matrix = matrices.theme_matrix(plan, TODAY, by)
         expected = python_counts(
             plan.id,
             TODAY,
             key=lambda t, a=attribute: (
-                [(t.body_id, x.id) for x in getattr(t.responsibility, a)] or [(t.body_id, summary.NOT_LINKED)]
+                [(t.body_id, x.id) for x in getattr(t.responsibility, a)]
+                or [(t.body_id, matrices.NOT_LINKED)]
             ),
         )
         shown = {key: {s: c.count(s) for s in TaskStatus} for key, c in matrix.cells.items()}
@@ -121,7 +123,7 @@ def test_objective_and_activity_views_count_each_task_under_what_it_serves(seed,
         assert matrix.total.total == db.session.scalar(
             select(func.count(Task.id)).where(Task.plan_id == plan.id)
         )
-        assert summary.NOT_LINKED in matrix.columns  # most duties of this plan serve no objective
+        assert matrices.NOT_LINKED in matrix.columns  # most duties of this plan serve no objective
 
 
 def test_sorting_by_body_follows_the_vietnamese_alphabet(client, seed, viewing_day):
@@ -285,7 +287,7 @@ def test_pages_issue_the_same_few_queries_however_many_bodies(seed, coordinator,
     for page in pages:
         count_statements(coordinator, page)  # warm the session as a later visit would find it
     before = {page: count_statements(coordinator, page) for page in pages}
-    bodies_before = len(summary.overview(plan, TODAY).rows)
+    bodies_before = len(per_body.overview(plan, TODAY).rows)
     departments = body("other-departments")
     for n in range(25):
         db.session.add(
@@ -296,7 +298,7 @@ def test_pages_issue_the_same_few_queries_however_many_bodies(seed, coordinator,
     for page in pages:
         count_statements(coordinator, page)
     after = {page: count_statements(coordinator, page) for page in pages}
-    assert len(summary.overview(plan, TODAY).rows) == bodies_before + 25
+    assert len(per_body.overview(plan, TODAY).rows) == bodies_before + 25
     assert after == before
     export = before.pop(f"/p/{plan.id}/export.xlsx")
     assert max(before.values()) <= 12  # signed-in user, plan, bodies, one or two GROUP BYs
@@ -322,7 +324,7 @@ def test_the_overview_agrees_with_the_api_progress_summary(seed, viewing_day):
     plan = db.session.get(Plan, seed.plan_id)
     for year in (None, *plan.years):
         api_rows, api_total = progress_by_body(plan, TODAY, year)
-        page = summary.overview(plan, TODAY, year)
+        page = per_body.overview(plan, TODAY, year)
         assert [(r.body.id, dict(r.counts.items())) for r in api_rows] == [
             (r.body.id, dict(r.counts.items())) for r in page.rows
         ]
@@ -334,12 +336,12 @@ def test_the_overview_opens_on_this_year_and_the_whole_period_is_one_click_away(
     plan = db.session.get(Plan, seed.plan_id)
     html = coordinator.get(f"/p/{seed.plan_id}/progress").get_data(as_text=True)
     assert "Year 2018" in html  # VIEWING_DAY is in the plan's third year
-    this_year = summary.overview(plan, TODAY, 2018).total.total
+    this_year = per_body.overview(plan, TODAY, 2018).total.total
     assert first_number(row_of(html, "All bodies")[1]) == this_year
     whole = re.search(r'<a class="scope-switch" href="([^"]+)">Show the whole period 2016–2020</a>', html)
     assert whole, "no link to the whole period"
     everything = coordinator.get(whole.group(1).replace("&amp;", "&")).get_data(as_text=True)
-    assert first_number(row_of(everything, "All bodies")[1]) == summary.overview(plan, TODAY).total.total
+    assert first_number(row_of(everything, "All bodies")[1]) == per_body.overview(plan, TODAY).total.total
     assert "Show this year (2018)" in everything
     # The column sorts keep the whole period once chosen.
     assert all("year=0" in link for link in re.findall(r'href="([^"]*sort=[^"]*)"', everything))

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from gplan.extensions import db
 from gplan.models import ProvinceReport, TargetValue
-from gplan.reporting import body_reports
+from gplan.reporting import body_reports, report_decisions
 from gplan.reporting.actuals import record_actual
 from gplan.timeutil import local_today
 from tests.helpers import COORDINATOR_EMAIL, OBSERVER_EMAIL, body, focal_email, login, plan, submit, user
@@ -38,7 +38,7 @@ def _accepted_health_report(seed, text: str = "Y tế đã giảm tỷ số gi�
     assembled = body_reports.assemble(plan(seed), body("health"), YEAR, local_today())
     narratives = {s.key: text for s in assembled.objectives}
     report = body_reports.save(user(focal_email("health")), assembled, narratives, 0, submit=True)
-    body_reports.accept(user(COORDINATOR_EMAIL), report, report.version)
+    report_decisions.accept(user(COORDINATOR_EMAIL), report, report.version)
     db.session.commit()
 
 

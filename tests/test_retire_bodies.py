@@ -17,7 +17,7 @@ from gplan.extensions import db
 from gplan.models import AuditEntry, Task
 from gplan.plans.retire import retire_body
 from gplan.reminders.planner import due_reminders
-from gplan.reporting import summary
+from gplan.reporting import overview as per_body
 from gplan.tasks.progress import record_progress
 from gplan.tasks.sync import sync_tasks
 from gplan.tasks.vocabulary import TaskEventKind, TaskStatus
@@ -179,7 +179,7 @@ def test_without_a_successor_open_tasks_are_closed_with_the_reason(app, client, 
     assert not open_ids & _reminded(deadline)
     # The figures say so too, and equal counting the tasks one by one.
     today = local_today()
-    counts = summary.overview(plan(seed), today).total
+    counts = per_body.overview(plan(seed), today).total
     python = sum(python_counts(seed.plan_id, today).values(), Counter())
     assert {s: counts.count(s) for s in TaskStatus} == {s: python[s] for s in TaskStatus}
     assert counts.count(TaskStatus.CLOSED_LATE) == len(open_ids) and not counts.count(TaskStatus.CLOSED)

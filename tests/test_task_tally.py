@@ -20,7 +20,8 @@ from gplan.plans.file import read_plan_file
 from gplan.plans.importing import import_plan
 from gplan.plans.queries import task_holding_bodies
 from gplan.plans.retire import retire_body
-from gplan.reporting import summary
+from gplan.reporting import matrices, status_counts
+from gplan.reporting import overview as per_body
 from gplan.tasks import review
 from gplan.tasks.admin import add_ad_hoc_task, extend_deadline
 from gplan.tasks.progress import RECORDED, record_progress
@@ -76,21 +77,21 @@ def assert_figures_match(plan: Plan) -> None:
     viewer = user(COORDINATOR_EMAIL)
     bodies = sorted(db.session.scalars(select(Task.body_id).where(Task.plan_id == plan.id).distinct()))
     for today in DAYS:
-        overview = summary.overview(plan, today)
+        overview = per_body.overview(plan, today)
         shown = {row.body.id: row.counts for row in overview.rows if row.counts.total}
         assert by_status(shown) == expected(python_counts(plan.id, today))
-        years = summary.year_matrix(plan, today)
+        years = matrices.year_matrix(plan, today)
         assert by_status(years.cells) == expected(
             python_counts(plan.id, today, key=lambda t: (t.body_id, t.year))
         )
-        themes = summary.theme_matrix(plan, today, "objective", year=2018)
+        themes = matrices.theme_matrix(plan, today, "objective", year=2018)
         assert by_status(themes.cells) == expected(
             python_counts(
                 plan.id,
                 today,
                 key=lambda t: (
                     [(t.body_id, o.id) for o in t.responsibility.objectives]
-                    or [(t.body_id, summary.NOT_LINKED)]
+                    or [(t.body_id, matrices.NOT_LINKED)]
                 ),
                 year=2018,
             )
@@ -108,7 +109,7 @@ def assert_figures_match(plan: Plan) -> None:
                 select(func.count()).select_from(Task).where(*TaskQuery(viewer, filters, today).conditions())
             )
             assert TaskQuery(viewer, filters, today).count() == counted
-        totals = summary.status_totals(plan, today)
+        totals = status_counts.status_totals(plan, today)
         python = python_counts(plan.id, today).values()
         assert totals.overdue == sum(c[TaskStatus.OVERDUE] for c in python)
         for closed in (TaskStatus.CLOSED, TaskStatus.CLOSED_LATE):
@@ -116,8 +117,8 @@ def assert_figures_match(plan: Plan) -> None:
         assert totals.completion == _summed(python).completion
 
 
-def _summed(counters) -> summary.StatusCounts:
-    counts = summary.StatusCounts()
+def _summed(counters) -> status_counts.StatusCounts:
+    counts = status_counts.StatusCounts()
     for counter in counters:
         for status, n in counter.items():
             counts.add(status, n)

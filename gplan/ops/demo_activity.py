@@ -12,7 +12,7 @@ from sqlalchemy import select
 from gplan.extensions import db
 from gplan.models import Plan, Task, TaskEvent, TaskSubmission, User
 from gplan.plans.queries import task_holding_bodies
-from gplan.reporting import body_reports
+from gplan.reporting import body_reports, report_decisions
 from gplan.reporting.actuals import record_actual
 from gplan.tasks.comments import add_comment
 from gplan.tasks.extensions import ask_extension, decide_extension
@@ -221,10 +221,10 @@ def _record_sample_body_reports(
         narratives = {s.key: DEMO_NARRATIVE for s in assembled.objectives}
         report = body_reports.save(users_by_body[body.id], assembled, narratives, None, submit=True)
         if number < 6:
-            body_reports.accept(coordinator, report, None)
+            report_decisions.accept(coordinator, report, None)
         elif number < 8:
             reason = DEMO_RETURN_REASONS[number % len(DEMO_RETURN_REASONS)]
-            body_reports.return_report(coordinator, report, reason, None)
+            report_decisions.return_report(coordinator, report, reason, None)
 
 
 def _record_sample_requests(

@@ -11,15 +11,16 @@ from sqlalchemy.orm import selectinload
 
 from gplan.extensions import db
 from gplan.models import Body, Plan, TargetActual, Task
-from gplan.reporting import summary
 from gplan.reporting import targets as target_data
+from gplan.reporting.overview import Overview, overview
+from gplan.reporting.status_counts import StatusCounts
 from gplan.tasks.vocabulary import TaskStatus
 
 
 @dataclass
 class BodySection:
     body: Body
-    counts: summary.StatusCounts
+    counts: StatusCounts
     done: list[Task] = field(default_factory=list)
     overdue: list[Task] = field(default_factory=list)
     # Closed when its body was retired, already overdue: late and never done, for good.
@@ -38,7 +39,7 @@ class AnnualReport:
     plan: Plan
     year: int
     today: date
-    overview: summary.Overview
+    overview: Overview
     sections: list[BodySection]
     targets: list[TargetLine]
 
@@ -57,14 +58,14 @@ def default_year(plan: Plan, today: date) -> int:
 
 def annual_report(plan: Plan, year: int, today: date) -> AnnualReport:
     """Everything the report shows for ``year``, from a fixed number of queries."""
-    overview = summary.overview(plan, today, year)
+    by_body = overview(plan, today, year)
     tasks = db.session.scalars(
         select(Task)
         .where(Task.plan_id == plan.id, Task.year == year)
         .options(selectinload(Task.responsibility))
         .order_by(Task.due_on, Task.id)
     )
-    sections = {row.body.id: BodySection(row.body, row.counts) for row in overview.rows if row.counts.total}
+    sections = {row.body.id: BodySection(row.body, row.counts) for row in by_body.rows if row.counts.total}
     for task in tasks:
         section = sections.get(task.body_id)
         status = task.status_on(today)
@@ -78,7 +79,7 @@ def annual_report(plan: Plan, year: int, today: date) -> AnnualReport:
             section.closed_late.append(task)
     for section in sections.values():
         section.done.sort(key=lambda t: (t.completed_on or t.due_on, t.id))
-    return AnnualReport(plan, year, today, overview, list(sections.values()), target_lines(plan, year))
+    return AnnualReport(plan, year, today, by_body, list(sections.values()), target_lines(plan, year))
 
 
 def target_lines(plan: Plan, year: int, owner_body_id: int | None = None) -> list[TargetLine]:

@@ -1,9 +1,9 @@
 """The body's report for a year: assembled from its tasks and figures, with a narrative per
-objective it has duties under; submitted as a whole by one of its focal points, then accepted
-(locked) or returned with a reason by a coordinator, who may reopen an accepted one.
+objective it has duties under; saved and submitted as a whole by one of its focal points. A
+coordinator's decisions on it are in ``report_decisions``.
 
 Every step checks the version the caller read (:class:`ReportConflict`, 409) and is audited in
-the same transaction; the decisions queue one mail to the body (``report_mail``).
+the same transaction.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from gplan.accounts.access import can_review_reports, can_write_body_report, require
+from gplan.accounts.access import can_write_body_report, require
 from gplan.extensions import db
 from gplan.models import Body, BodyReport, Objective, Plan, Responsibility, Task, User
 from gplan.ops import audit
 from gplan.reporting.annual_report import TargetLine, target_lines
 from gplan.reporting.body_year import progress_by_body
-from gplan.reporting.summary import StatusCounts
+from gplan.reporting.status_counts import StatusCounts
 from gplan.reporting.vocabulary import BodyReportStatus
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import utcnow
@@ -31,7 +31,6 @@ from gplan.validation import Conflict, InputError
 
 NARRATIVE_MAX = 8000
 OTHER = "other"  # the narrative key of the tasks under no objective
-REASON_MAX = 2000
 
 
 class ReportConflict(Conflict):
@@ -99,6 +98,12 @@ def find(plan: Plan, body: Body, year: int) -> BodyReport | None:
     return db.session.scalar(select(BodyReport).filter_by(plan_id=plan.id, body_id=body.id, year=year))
 
 
+def reports_of(plan: Plan, year: int) -> dict[int, BodyReport]:
+    """The bodies' reports for ``year``, by body id."""
+    query = select(BodyReport).filter_by(plan_id=plan.id, year=year).options(selectinload(BodyReport.body))
+    return {r.body_id: r for r in db.session.scalars(query)}
+
+
 def task_entries(tasks: list[Task], today: date) -> list[TaskEntry]:
     return [
         TaskEntry(t, t.status_on(today), t.note, t.evidence_url, t.evidence_name, t.completed_on)
@@ -137,11 +142,12 @@ def assemble(plan: Plan, body: Body, year: int, today: date) -> BodyYearReport:
     return BodyYearReport(plan, body, year, record, counts, ordered, target_lines(plan, year, body.id))
 
 
-def _where(report: BodyReport) -> str:
+def described(report: BodyReport) -> str:
+    """The report as the audit log names it: its body and year."""
     return f"{report.body.name} · {report.year}"
 
 
-def _check_version(report: BodyReport | None, expected_version: int | None) -> None:
+def check_version(report: BodyReport | None, expected_version: int | None) -> None:
     current = report.version if report else 0
     if expected_version is not None and expected_version != current:
         raise ReportConflict(gettext("The report was changed since you opened it: open it again."))
@@ -177,7 +183,7 @@ def save(
     commits."""
     require(can_write_body_report(user, assembled.body))
     record = assembled.record
-    _check_version(record, expected_version)
+    check_version(record, expected_version)
     if not assembled.status.editable:
         raise ReportConflict(
             gettext("This report is %(status)s: it can no longer be changed.", status=assembled.status.title)
@@ -217,88 +223,10 @@ def save(
         record.status = BodyReportStatus.SUBMITTED
         record.submitted_at, record.submitted_by_id = now, user.id
     audit.record(
-        action, actor=user, subject=record, summary=_where(record), details={"status": record.status}
+        action, actor=user, subject=record, summary=described(record), details={"status": record.status}
     )
     db.session.flush()
     for section in assembled.sections:
         section.narrative = record.narratives.get(section.key, "")
     assembled.record = record
     return record
-
-
-def _decide(
-    user: User, report: BodyReport, expected_version: int | None, allowed_from: BodyReportStatus
-) -> None:
-    require(can_review_reports(user))
-    _check_version(report, expected_version)
-    if report.status != allowed_from:
-        raise ReportConflict(
-            gettext("This report is %(status)s: nothing was changed.", status=report.status.title)
-        )
-
-
-def _reason(reason: str | None) -> str:
-    text = (reason or "").strip()
-    if not text:
-        raise InputError(gettext("Say why: the body reads the reason."), "reason")
-    if len(text) > REASON_MAX:
-        raise InputError(gettext("At most %(n)d characters.", n=REASON_MAX), "reason")
-    return text
-
-
-def accept(user: User, report: BodyReport, expected_version: int | None) -> list[int]:
-    """Accept a submitted report: it is locked from then on. Returns the queued mail's ids."""
-    from gplan.reporting.report_mail import queue_decision
-
-    _decide(user, report, expected_version, BodyReportStatus.SUBMITTED)
-    mail = queue_decision(report, user, accepted=True)
-    report.status, report.decided_at, report.decided_by_id = BodyReportStatus.ACCEPTED, utcnow(), user.id
-    audit.record(audit.BODY_REPORT_ACCEPTED, actor=user, subject=report, summary=_where(report))
-    db.session.flush()
-    return mail
-
-
-def return_report(
-    user: User, report: BodyReport, reason: str | None, expected_version: int | None
-) -> list[int]:
-    """Return a submitted report to the body with a reason (required); it can be changed and
-    submitted again. Returns the queued mail's ids."""
-    return _send_back(user, report, reason, expected_version, BodyReportStatus.SUBMITTED)
-
-
-def reopen(user: User, report: BodyReport, reason: str | None, expected_version: int | None) -> list[int]:
-    """Reopen an accepted report with a reason (required): it goes back to the body as
-    returned. Returns the queued mail's ids."""
-    return _send_back(user, report, reason, expected_version, BodyReportStatus.ACCEPTED)
-
-
-def _send_back(
-    user: User,
-    report: BodyReport,
-    reason: str | None,
-    expected_version: int | None,
-    allowed_from: BodyReportStatus,
-) -> list[int]:
-    from gplan.reporting.report_mail import queue_decision
-
-    _decide(user, report, expected_version, allowed_from)
-    text = _reason(reason)
-    report.status, report.reason = BodyReportStatus.RETURNED, text
-    report.decided_at, report.decided_by_id = utcnow(), user.id
-    mail = queue_decision(report, user, accepted=False)
-    action = (
-        audit.BODY_REPORT_REOPENED
-        if allowed_from == BodyReportStatus.ACCEPTED
-        else audit.BODY_REPORT_RETURNED
-    )
-    audit.record(
-        action, actor=user, subject=report, summary=f"{_where(report)}: {text}", details={"reason": text}
-    )
-    db.session.flush()
-    return mail
-
-
-def reports_of(plan: Plan, year: int) -> dict[int, BodyReport]:
-    """The bodies' reports for ``year``, by body id."""
-    query = select(BodyReport).filter_by(plan_id=plan.id, year=year).options(selectinload(BodyReport.body))
-    return {r.body_id: r for r in db.session.scalars(query)}

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from gplan.models import Body, Plan, Task
-from gplan.reporting.summary import StatusCounts, count_statuses, ordered_bodies
+from gplan.reporting.overview import ordered_bodies
+from gplan.reporting.status_counts import StatusCounts, count_statuses
 
 
 @dataclass

@@ -10,7 +10,8 @@ from sqlalchemy import bindparam, exists, select
 from gplan.extensions import db
 from gplan.models import Plan, Responsibility, Task
 from gplan.models.tally import TaskTally
-from gplan.reporting.summary import BodyRow, Overview, StatusCounts
+from gplan.reporting.overview import BodyRow, Overview
+from gplan.reporting.status_counts import StatusCounts
 
 # Built once, run with the plan bound: the overview asks both on every visit.
 _UNOWNED = (

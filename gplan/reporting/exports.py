@@ -1,4 +1,4 @@
-"""The progress tables and the targets table as Excel (.xlsx) and CSV files.
+"""The progress tables, the overdue list and the targets table as Excel (.xlsx) and CSV files.
 
 The headers and labels are the province's reporting language, Vietnamese, whatever the
 language of the screen: the files are handed on as they are (statuses take the Vietnamese of
@@ -12,224 +12,37 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from flask_babel import force_locale
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gplan.models import Plan, User
-from gplan.reporting import summary
-from gplan.reporting import targets as target_data
+from gplan.reporting.list_sheets import overdue_sheet, targets_sheet
+from gplan.reporting.progress_sheets import overview_sheet, theme_sheet, years_sheet
 from gplan.reporting.sheets import (
+    DATE,
+    DATETIME,
+    INT,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    Column,
     ExcelVietnamese,
+    Sheet,
     decimal_comma,
     header_height,
     keep_as_text,
+    local_naive,
     neutralised,
     print_setup,
 )
-from gplan.tasks.lists import body_contacts
-from gplan.tasks.query import TaskFilters, TaskQuery
-from gplan.tasks.vocabulary import TaskProgress, TaskStatus
-from gplan.timeutil import to_local, utcnow
-from gplan.vocabulary import RichStrEnum
+from gplan.timeutil import utcnow
 
-REPORTING_LOCALE = "vi"
-TEXT, INT, PERCENT, NUMBER, DATE, DATETIME = "text", "int", "percent", "number", "date", "datetime"
 FORMATS = {PERCENT: "0.0%", DATE: "DD/MM/YYYY", DATETIME: "DD/MM/YYYY HH:MM", NUMBER: "#,##0.####", INT: "0"}
 WIDTHS = {TEXT: 40, INT: 12, PERCENT: 14, NUMBER: 14, DATE: 13, DATETIME: 17}
-
-
-@dataclass
-class Column:
-    header: str
-    kind: str = TEXT
-
-
-@dataclass
-class Sheet:
-    key: str
-    name: str  # at most 31 characters: Excel's limit
-    columns: list[Column] = field(default_factory=list)
-    rows: list[list[Any]] = field(default_factory=list[Any])
-    total_row: bool = False  # the last row adds up the others: left out of sorting and filtering
-
-
-def label(member: RichStrEnum) -> str:
-    """A vocabulary label in the reporting language."""
-    with force_locale(REPORTING_LOCALE):
-        return str(member.title)
-
-
-def _status_columns(prefix: str = "") -> list[Column]:
-    columns = [Column(f"{prefix}Tổng số nhiệm vụ", INT)]
-    for status in TaskStatus:
-        columns += [
-            Column(f"{prefix}{label(status)}", INT),
-            Column(f"{prefix}{label(status)} (%)", PERCENT),
-        ]
-    return [*columns, Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT)]
-
-
-def _status_values(counts: summary.StatusCounts) -> list[Any]:
-    values: list[Any] = [counts.total]
-    for status in TaskStatus:
-        values += [counts.count(status), counts.share(status)]
-    return [*values, counts.completion]
-
-
-def _scope(plan: Plan, year: int | None) -> str:
-    return f"Năm {year}" if year else f"Cả giai đoạn {plan.period_start}-{plan.period_end}"
-
-
-def overview_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
-    data = summary.overview(plan, today, year)
-    sheet = Sheet(
-        "overview", "Tổng quan", [Column("STT", INT), Column("Cơ quan, đơn vị"), *_status_columns()]
-    )
-    for number, row in enumerate(data.rows, 1):
-        sheet.rows.append([number, row.body.name, *_status_values(row.counts)])
-    sheet.rows.append([None, "Tổng cộng", *_status_values(data.total)])
-    sheet.total_row = True
-    return sheet
-
-
-def _matrix_sheet(key: str, name: str, matrix: summary.Matrix, headers: dict[Any, Any]) -> Sheet:
-    columns = [Column("Cơ quan, đơn vị")]
-    for column in [*matrix.columns, None]:
-        prefix = f"{headers[column]} - "
-        columns += [
-            Column(f"{prefix}Tổng số", INT),
-            Column(f"{prefix}Đã hoàn thành", INT),
-            Column(f"{prefix}Quá hạn", INT),
-            Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT),
-        ]
-    sheet = Sheet(key, name, columns)
-
-    def cells(counts: summary.StatusCounts) -> list[Any]:
-        return [counts.total, counts.done, counts.overdue, counts.completion]
-
-    for body in matrix.rows:
-        row = [body.name]
-        for column in matrix.columns:
-            row += cells(matrix.cell(body.id, column))
-        sheet.rows.append(row + cells(matrix.row_total(body.id)))
-    totals = ["Tổng cộng"]
-    for column in matrix.columns:
-        totals += cells(matrix.column_total(column))
-    sheet.rows.append(totals + cells(matrix.total))
-    sheet.total_row = True
-    return sheet
-
-
-def years_sheet(plan: Plan, today: date) -> Sheet:
-    matrix = summary.year_matrix(plan, today)
-    headers = {year: f"Năm {year}" for year in matrix.columns} | {None: "Cả giai đoạn"}
-    return _matrix_sheet("years", "Theo năm", matrix, headers)
-
-
-def theme_sheet(plan: Plan, today: date, by: str, year: int | None) -> Sheet:
-    matrix = summary.theme_matrix(plan, today, by, year)
-    titles = summary.theme_titles(plan, by)
-    if by == "objective":
-        headers: dict[int | None, str] = {key: f"Mục tiêu {t.number}" for key, t in titles.items()}
-        headers |= {summary.NOT_LINKED: "Không gắn mục tiêu", None: "Tất cả nhiệm vụ"}
-        return _matrix_sheet("objectives", "Theo mục tiêu", matrix, headers)
-    headers = {key: f"Hoạt động {t.ref}" for key, t in titles.items()}
-    headers |= {summary.NOT_LINKED: "Không gắn hoạt động", None: "Tất cả nhiệm vụ"}
-    return _matrix_sheet("activities", "Theo hoạt động", matrix, headers)
-
-
-def _local_naive(instant: datetime | None) -> datetime | None:
-    """Excel has no time zones: instants are written as Vietnam's wall-clock time, to the second
-    (spreadsheet programs read fractions of a second as text)."""
-    return to_local(instant).replace(tzinfo=None, microsecond=0) if instant else None
-
-
-def overdue_sheet(plan: Plan, today: date, year: int | None, viewer: User) -> Sheet:
-    overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,))
-    tasks = TaskQuery(viewer, overdue, today).all()
-    contacts = body_contacts({task.body_id for task in tasks})
-    columns = [
-        Column("STT", INT),
-        Column("Cơ quan, đơn vị"),
-        Column("Mã nhiệm vụ"),
-        Column("Nhiệm vụ"),
-        Column("Năm", INT),
-        Column("Hạn hoàn thành", DATE),
-        Column("Hạn sau gia hạn", DATE),
-        Column("Số ngày quá hạn", INT),
-        Column("Tiến độ"),
-        Column("Lần nhắc gần nhất", DATETIME),
-        Column("Ghi chú gần nhất"),
-    ]
-    sheet = Sheet("overdue", "Nhiệm vụ quá hạn", columns)
-    in_progress = TaskStatus.IN_PROGRESS  # the wording the files have always used for the progress
-    for number, task in enumerate(tasks, 1):
-        mail = contacts.last_mail.get(task.body_id)
-        sheet.rows.append(
-            [
-                number,
-                task.body.name,
-                task.responsibility.ref,
-                task.responsibility.text,
-                task.year,
-                task.due_on,
-                task.extended_due_on,
-                task.days_late(today),
-                label(in_progress if task.progress == TaskProgress.IN_PROGRESS else TaskStatus.NOT_STARTED),
-                _local_naive(mail.at) if mail else None,
-                task.note,
-            ]
-        )
-    return sheet
-
-
-def targets_sheet(plan: Plan) -> Sheet:
-    rows = target_data.target_rows(plan)
-    columns = [
-        Column("Mục tiêu"),
-        Column("Mã chỉ tiêu"),
-        Column("Chỉ tiêu"),
-        Column("Chỉ số"),
-        Column("So sánh"),
-        Column("Giá trị mục tiêu", NUMBER),
-        Column("Đơn vị tính"),
-        Column("Giá trị cơ sở", NUMBER),
-        Column("Năm cơ sở", INT),
-    ]
-    for year in plan.years:
-        columns += [
-            Column(f"Năm {year}", NUMBER),
-            Column(f"Năm {year} - Nữ", NUMBER),
-            Column(f"Năm {year} - Nam", NUMBER),
-        ]
-    columns += [Column("Đánh giá"), Column("Cơ quan báo cáo")]
-    sheet = Sheet("targets", "Chỉ tiêu", columns)
-    for row in rows:
-        value, target = row.value, row.target
-        baseline, baseline_year = row.baseline
-        cells = [
-            f"Mục tiêu {target.objective.number}",
-            target.ref,
-            target.text,
-            value.label,
-            label(value.comparator),
-            value.value,
-            value.unit,
-            baseline,
-            baseline_year,
-        ]
-        for year in plan.years:
-            actual = row.actuals.get(year)
-            cells += [actual.value, actual.value_women, actual.value_men] if actual else [None, None, None]
-        owner = target.owner_body.name if target.owner_body else ""
-        sheet.rows.append([*cells, label(row.assessment.status), owner])
-    return sheet
 
 
 # Each sheet from (plan, today, year, viewer): the lists hold only what the viewer may see.
@@ -243,6 +56,10 @@ SHEETS: dict[str, Callable[[Plan, date, int | None, User], Sheet]] = {
 }
 
 
+def _scope(plan: Plan, year: int | None) -> str:
+    return f"Năm {year}" if year else f"Cả giai đoạn {plan.period_start}-{plan.period_end}"
+
+
 def info_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
     sheet = Sheet("info", "Thông tin", [Column("Mục"), Column("Nội dung")])
     sheet.rows = [
@@ -251,7 +68,7 @@ def info_sheet(plan: Plan, today: date, year: int | None) -> Sheet:
         ["Cơ quan ban hành", plan.issuer],
         ["Phạm vi số liệu tiến độ", _scope(plan, year)],
         ["Tình trạng tính đến ngày", today],
-        ["Thời điểm xuất dữ liệu", _local_naive(utcnow())],
+        ["Thời điểm xuất dữ liệu", local_naive(utcnow())],
         [
             "Ghi chú",
             "Đúng hạn được tính theo hạn ban đầu; quá hạn là đã qua hạn (kể cả gia hạn) mà chưa hoàn thành.",

@@ -18,7 +18,7 @@ from gplan.models import Body, BodyReport, Objective, Plan, ProvinceReport, User
 from gplan.ops import audit
 from gplan.reporting.annual_report import TargetLine, target_lines
 from gplan.reporting.body_year import progress_by_year
-from gplan.reporting.summary import StatusCounts
+from gplan.reporting.status_counts import StatusCounts
 from gplan.reporting.vocabulary import BodyReportStatus, ProvinceReportKind
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.timeutil import utcnow

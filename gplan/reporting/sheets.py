@@ -1,20 +1,57 @@
 """Writing tables for spreadsheet programs safely and the way Vietnamese offices open them.
 
-Every CSV and .xlsx export goes through here: text that a spreadsheet would run as a formula
-(a note ``=HYPERLINK(...)``, a body name starting with ``+``) is kept as text; the .xlsx sheets
-print on A4 landscape, one page wide, with the header row on every page.
+Every CSV and .xlsx export goes through here: each is a :class:`Sheet` of typed columns, headed
+and labelled in the province's reporting language, Vietnamese; text that a spreadsheet would
+run as a formula (a note ``=HYPERLINK(...)``, a body name starting with ``+``) is kept as text;
+the .xlsx sheets print on A4 landscape, one page wide, with the header row on every page.
 """
 
 from __future__ import annotations
 
 import csv
 import textwrap
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from flask_babel import force_locale
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gplan.timeutil import to_local
+from gplan.vocabulary import RichStrEnum
+
 T = TypeVar("T")
+REPORTING_LOCALE = "vi"
+TEXT, INT, PERCENT, NUMBER, DATE, DATETIME = "text", "int", "percent", "number", "date", "datetime"
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = TEXT
+
+
+@dataclass
+class Sheet:
+    key: str
+    name: str  # at most 31 characters: Excel's limit
+    columns: list[Column] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list[Any])
+    total_row: bool = False  # the last row adds up the others: left out of sorting and filtering
+
+
+def label(member: RichStrEnum) -> str:
+    """A vocabulary label in the reporting language."""
+    with force_locale(REPORTING_LOCALE):
+        return str(member.title)
+
+
+def local_naive(instant: datetime | None) -> datetime | None:
+    """Excel has no time zones: instants are written as Vietnam's wall-clock time, to the second
+    (spreadsheet programs read fractions of a second as text)."""
+    return to_local(instant).replace(tzinfo=None, microsecond=0) if instant else None
+
 
 # What Excel and LibreOffice read as the start of a formula (OWASP's list for CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

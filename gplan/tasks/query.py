@@ -1,41 +1,35 @@
-"""One way to ask for tasks: what the viewer may see, filters, sections, order, pages, counts.
+"""One way to ask for tasks: what the viewer may see, filters, sections, counts, pages.
 
 Every task list asks through :class:`TaskQuery` — the focal point's list, the coordinator's
 lists and drill-downs, the overdue list, the API and the exports — so they agree on what a
 filter means, how pages are counted, and that a focal point only ever gets its own body's
-tasks, whatever the filters say.
+tasks, whatever the filters say. The query says what matches and how many; its pages are read
+in ``gplan.tasks.list_pages``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, case, false, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import ColumnElement, false, func, select
 
 from gplan.accounts.access import visible_body_ids
 from gplan.extensions import db
-from gplan.models import Responsibility, ResponsibilityBody, Task, TaskEvent, User
+from gplan.models import Task, User
 from gplan.models.plan import responsibility_activity, responsibility_objective
 from gplan.models.tally import tally_sum
 from gplan.models.task import status_expression
-from gplan.paging import Page, fetch_page
+from gplan.paging import Page
+from gplan.tasks import list_pages, statements
 from gplan.tasks import search as task_search
-from gplan.tasks import statements
-from gplan.tasks.rows import rows_statement, task_rows
+from gplan.tasks.list_pages import BY_DEADLINE, ROWS, SectionedPage
 from gplan.tasks.search import Search
-from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, page_ids, page_spans, section_case, tallied_counts
-from gplan.tasks.statements import UNLINKED_CHOICES, limit_param
-from gplan.tasks.vocabulary import TaskProgress
+from gplan.tasks.sections import ALL_SECTIONS, SECTIONS, section_case, tallied_counts
+from gplan.tasks.statements import UNLINKED_CHOICES
 
-# How a list is ordered: by deadline (after any extension), or section by section.
-BY_DEADLINE, BY_SECTION = "deadline", "section"
-# What a list loads with its tasks: the duty and the body (one query), the duty's lead and
-# coordinating bodies for the focal point's cards (one more), or the history (one more).
-ROWS, CARDS, HISTORY = "rows", "cards", "history"
 T = TypeVar("T")
 
 
@@ -73,24 +67,6 @@ class TaskFilters:
             "q": self.search.text if self.search else None,
         }
         return {name: value for name, value in args.items() if value is not None}
-
-
-@dataclass
-class SectionedPage:
-    """A page of the focal point's list: its tasks by section, and every section's count."""
-
-    page: Page[Task]
-    counts: dict[str, int]
-    listed: tuple[str, ...]
-    tasks: dict[str, list[Task]] = field(default_factory=dict)
-
-    def pages_of(self, section: str) -> tuple[int, int] | None:
-        """The first and last page holding ``section``'s tasks; None when it has none listed."""
-        if section not in self.listed or not self.counts[section]:
-            return None
-        start = sum(self.counts[s] for s in self.listed[: self.listed.index(section)])
-        per_page = self.page.per_page
-        return start // per_page + 1, (start + self.counts[section] - 1) // per_page + 1
 
 
 class TaskQuery:
@@ -225,112 +201,20 @@ class TaskQuery:
         counts.update(db.session.execute(grouped, self.params).tuples().all())
         return counts
 
-    # ---- rows --------------------------------------------------------------------------
-
-    def _where(self, order: str, *, search: bool = True) -> list[Any]:
-        where = self.conditions(search=search)
-        if order == BY_SECTION:
-            where.append(self.section_expression().in_(self.listed_sections()))
-        return where
-
-    def _ordering(self, order: str) -> list[Any]:
-        if order == BY_DEADLINE:
-            return [Task.deadline, Task.body_id, Task.id]  # what ix_task_plan_deadline holds
-        names = ALL_SECTIONS
-        done = Task.progress == TaskProgress.DONE
-        return [
-            self.section_expression({name: i for i, name in enumerate(names)}),
-            case((~done, Task.deadline)),
-            case((done, func.coalesce(Task.completed_on, Task.due_on))).desc(),
-            Task.id,
-        ]
-
-    def _rows(self, order: str, load: str, where: list[Any]) -> Any:
-        """The tasks (with their section in section order) and what ``load`` names."""
-        columns = [Task, self.section_expression()] if order == BY_SECTION else [Task]
-        duty = joinedload(Task.responsibility).load_only(
-            Responsibility.id, Responsibility.ref, Responsibility.text, Responsibility.ad_hoc
-        )
-        if load == CARDS:
-            options = [duty.selectinload(Responsibility.body_roles).joinedload(ResponsibilityBody.body)]
-        elif load == HISTORY:
-            options = [duty, selectinload(Task.events).joinedload(TaskEvent.user)]
-        else:
-            options = [duty, joinedload(Task.body)]
-        return select(*columns).where(*where).order_by(*self._ordering(order)).options(*options)
-
-    def _ids(self, order: str, total: int) -> Any:
-        """The ids of a page in ``order`` (LIMIT and OFFSET bound as ``lim`` and ``off``)."""
-        where, ordering = self._where(order), self._ordering(order)
-        matched = self.found()
-        if matched is not None and total <= task_search.FEW:
-            where, ordering = task_search.few(
-                self._where(order, search=False), matched, ordering, by_deadline=order == BY_DEADLINE
-            )
-        return (
-            select(Task.id)
-            .where(*where)
-            .order_by(*ordering)
-            .limit(limit_param("lim"))
-            .offset(limit_param("off"))
-        )
-
-    def _page(
-        self,
-        order: str,
-        load: str,
-        number: int,
-        per_page: int,
-        total: int,
-        counts: dict[str, int] | None = None,
-    ) -> Page[Any]:
-        # The page's ids first, then only their rows: skipping to a far page reads index
-        # entries, not tasks with their duties and bodies.
-        def fetch(limit: int, offset: int) -> Any:
-            sectioned, params = order == BY_SECTION, dict(self.params)
-            spans: dict[str, int] | None = None
-            if counts is not None and self.filters.search is None:
-                # A section at a time, from the section's own index (gplan.tasks.sections).
-                spans = page_spans(counts, self.listed_sections(), limit, offset)
-                params.update(spans)
-            else:
-                params.update(lim=limit, off=offset)
-
-            def build() -> Any:
-                ids = self._ids(order, total) if spans is None else page_ids(self, tuple(spans))
-                return rows_statement(
-                    ids, self._ordering(order), self.section_expression() if sectioned else None
-                )
-
-            # A list reads plain rows (gplan.tasks.rows), not full tasks.
-            statement = self.built(("page", order, *(spans or ())), build)
-            return task_rows(
-                statement,
-                params,
-                sectioned=sectioned,
-                with_duty_bodies=load == CARDS,
-                with_history=load == HISTORY,
-            )
-
-        return fetch_page(fetch, number, per_page, total)
+    # ---- pages (gplan.tasks.list_pages) ------------------------------------------------
 
     def page(self, number: int, per_page: int, *, load: str = ROWS, total: int | None = None) -> Page[Any]:
         """One page of the matching tasks, earliest deadline first; ``total`` is their number
         when the caller knows it already (the overdue list reads it from the task tally)."""
-        return self._page(BY_DEADLINE, load, number, per_page, self.count() if total is None else total)
+        return list_pages.read_page(
+            self, BY_DEADLINE, load, number, per_page, self.count() if total is None else total
+        )
 
     def sectioned_page(self, number: int, per_page: int) -> SectionedPage:
         """One page of the focal point's list: overdue first, then due soon or open now, later,
         done (the most recently done first); three queries whatever the number of tasks."""
-        counts = self.section_counts()
-        listed = self.listed_sections()
-        rows = self._page(BY_SECTION, CARDS, number, per_page, sum(counts[s] for s in listed), counts)
-        page = Page([task for task, _section in rows.items], rows.page, rows.per_page, rows.total)
-        result = SectionedPage(page, counts, listed, {name: [] for name in SECTIONS})
-        for task, section in rows.items:
-            result.tasks[section].append(task)
-        return result
+        return list_pages.sectioned_page(self, number, per_page)
 
     def all(self, *, load: str = ROWS) -> list[Task]:
         """Every matching task, earliest deadline first, for exports."""
-        return list(db.session.scalars(self._rows(BY_DEADLINE, load, self._where(BY_DEADLINE)), self.params))
+        return list_pages.every_task(self, load)

@@ -12,7 +12,7 @@ from gplan.api.resources.plans import get_plan
 from gplan.extensions import db
 from gplan.models import Body, BodyReport
 from gplan.plans.queries import body_in_plan
-from gplan.reporting import body_reports, province_report
+from gplan.reporting import body_reports, province_report, report_decisions
 from gplan.timeutil import local_today
 
 bp = resource_blueprint(
@@ -83,7 +83,7 @@ def _decided(report_id: int, decide) -> body_reports.BodyYearReport:
 def accept_body_report(data: dict, report_id: int):
     """Accept a submitted report (coordinators and administrators); it is locked from then on.
     409 when it is not waiting or changed since the `version` you read."""
-    return _decided(report_id, lambda r: body_reports.accept(api_user(), r, data["version"]))
+    return _decided(report_id, lambda r: report_decisions.accept(api_user(), r, data["version"]))
 
 
 @bp.post(f"/body-reports/<{ID}:report_id>/return")
@@ -93,7 +93,7 @@ def accept_body_report(data: dict, report_id: int):
 def return_body_report(data: dict, report_id: int):
     """Return a submitted report to the body with a reason (required, 422 without)."""
     return _decided(
-        report_id, lambda r: body_reports.return_report(api_user(), r, data["reason"], data["version"])
+        report_id, lambda r: report_decisions.return_report(api_user(), r, data["reason"], data["version"])
     )
 
 
@@ -103,7 +103,9 @@ def return_body_report(data: dict, report_id: int):
 @documented_errors(bp, 400, 401, 403, 404, 409, 415)
 def reopen_body_report(data: dict, report_id: int):
     """Reopen an accepted report with a reason (required): it goes back to the body as returned."""
-    return _decided(report_id, lambda r: body_reports.reopen(api_user(), r, data["reason"], data["version"]))
+    return _decided(
+        report_id, lambda r: report_decisions.reopen(api_user(), r, data["reason"], data["version"])
+    )
 
 
 @bp.get(f"/plans/<{ID}:plan_id>/province-reports/<kind>/<{ID}:year>")

@@ -9,7 +9,7 @@ from gplan.accounts.vocabulary import Role
 from gplan.blueprints.decorators import roles_required
 from gplan.extensions import db
 from gplan.models import Activity, Body, Objective, Plan, Responsibility
-from gplan.reporting.summary import SORT_KEYS
+from gplan.reporting.overview import SORT_KEYS
 from gplan.tasks import search as task_search
 from gplan.tasks.query import TaskFilters
 from gplan.tasks.vocabulary import TaskStatus

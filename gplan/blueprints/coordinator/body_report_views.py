@@ -12,7 +12,7 @@ from gplan.blueprints.downloads import DOCX, download
 from gplan.extensions import db
 from gplan.models import BodyReport
 from gplan.plans import queries as plan_queries
-from gplan.reporting import body_reports, province_report, word_report
+from gplan.reporting import body_reports, province_report, report_decisions, word_report
 from gplan.reporting.annual_report import default_year
 from gplan.reporting.vocabulary import ProvinceReportKind
 from gplan.timeutil import local_today
@@ -20,11 +20,11 @@ from gplan.validation import InputError
 
 STAFF_PAGES = coordinator_pages  # the domain functions refuse the observer's writes (403)
 DECISIONS = {
-    "accept": lambda user, report, form: body_reports.accept(user, report, form.get("version", type=int)),
-    "return": lambda user, report, form: body_reports.return_report(
+    "accept": lambda user, report, form: report_decisions.accept(user, report, form.get("version", type=int)),
+    "return": lambda user, report, form: report_decisions.return_report(
         user, report, form.get("reason"), form.get("version", type=int)
     ),
-    "reopen": lambda user, report, form: body_reports.reopen(
+    "reopen": lambda user, report, form: report_decisions.reopen(
         user, report, form.get("reason"), form.get("version", type=int)
     ),
 }

@@ -10,7 +10,7 @@ from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from gplan.blueprints.coordinator import bp
-from gplan.reporting.summary import StatusCounts
+from gplan.reporting.status_counts import StatusCounts
 from gplan.tasks.vocabulary import TaskStatus
 
 

@@ -18,9 +18,12 @@ from gplan.models import Activity, Body, Objective, Responsibility
 from gplan.models.lookup import by_id
 from gplan.paging import requested_page
 from gplan.plans.queries import get_plan_or_404
-from gplan.reporting import duties, summary
+from gplan.reporting import duties, matrices
+from gplan.reporting import overview as per_body
+from gplan.reporting.status_counts import status_totals
 from gplan.tasks import lists as task_lists
-from gplan.tasks.query import HISTORY, TaskFilters, TaskQuery
+from gplan.tasks.list_pages import HISTORY
+from gplan.tasks.query import TaskFilters, TaskQuery
 from gplan.tasks.vocabulary import TaskStatus
 from gplan.templating import locale_code
 from gplan.timeutil import local_today
@@ -35,8 +38,8 @@ def overview(plan_id: int):
         chosen_sort(),
         local_today(),
     )
-    data = summary.overview(plan, today, year)
-    rows = summary.sort_rows(data.rows, sort, descending, locale_code())
+    data = per_body.overview(plan, today, year)
+    rows = per_body.sort_rows(data.rows, sort, descending, locale_code())
     return render_template(
         "coordinator/overview.html",
         plan=plan,
@@ -55,7 +58,7 @@ def overview(plan_id: int):
 def years(plan_id: int):
     plan = get_plan_or_404(plan_id)
     today = local_today()
-    matrix = summary.year_matrix(plan, today)
+    matrix = matrices.year_matrix(plan, today)
     return render_template("coordinator/years.html", plan=plan, matrix=matrix, today=today)
 
 
@@ -71,8 +74,8 @@ def themes(plan_id: int, by: str):
         by=by,
         by_label=THEMES[by],
         year=year,
-        matrix=summary.theme_matrix(plan, today, by, year),
-        titles=summary.theme_titles(plan, by),
+        matrix=matrices.theme_matrix(plan, today, by, year),
+        titles=matrices.theme_titles(plan, by),
         today=today,
     )
 
@@ -87,7 +90,7 @@ def tasks(plan_id: int):
         plan=plan,
         query=filters,
         page=TaskQuery(current_user, filters, today).page(*requested_page(request.args)),
-        bodies=summary.ordered_bodies(plan, [filters.body_id] if filters.body_id else []),
+        bodies=per_body.ordered_bodies(plan, [filters.body_id] if filters.body_id else []),
         responsibility=db.session.get(Responsibility, filters.responsibility_id)
         if filters.responsibility_id
         else None,
@@ -103,9 +106,7 @@ def overdue(plan_id: int):
     search = chosen_search()
     overdue = TaskFilters(plan_id=plan.id, year=year, statuses=(TaskStatus.OVERDUE,), search=search)
     # Without a search the number is the tally's; with one, the query counts what it finds.
-    total = (
-        None if search else summary.status_totals(plan, today, year, visible_body_ids(current_user)).overdue
-    )
+    total = None if search else status_totals(plan, today, year, visible_body_ids(current_user)).overdue
     page = TaskQuery(current_user, overdue, today).page(*requested_page(request.args), total=total)
     contacts = task_lists.body_contacts({task.body_id for task in page.items})
     return render_template(
@@ -125,8 +126,8 @@ def body(plan_id: int, body_id: int):
     plan = get_plan_or_404(plan_id)
     body = by_id(Body, body_id) or abort(404)
     year, today = chosen_year(plan), local_today()
-    by_year = summary.body_years(plan, body, today)
-    if not by_year and body not in summary.ordered_bodies(plan, ()):
+    by_year = matrices.body_years(plan, body, today)
+    if not by_year and body not in per_body.ordered_bodies(plan, ()):
         abort(404)
     search = chosen_search()
     query = TaskQuery(
@@ -160,6 +161,6 @@ def theme(plan_id: int, by: str, theme_id: int):
         by=by,
         theme=theme,
         year=year,
-        progress=summary.theme_progress(plan, today, by, theme.id, year),
+        progress=matrices.theme_progress(plan, today, by, theme.id, year),
         today=today,
     )

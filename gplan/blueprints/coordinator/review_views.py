@@ -14,7 +14,7 @@ from gplan.forms import BaseForm
 from gplan.models import Body, Objective
 from gplan.paging import requested_page
 from gplan.plans.queries import get_plan_or_404
-from gplan.reporting import summary
+from gplan.reporting.overview import ordered_bodies
 from gplan.tasks import review_queue
 from gplan.timeutil import local_today
 from gplan.validation import InputError
@@ -45,7 +45,7 @@ def review_queue_page(plan_id: int):
             "objective": filters["objective_id"],
         },
         page=review_queue.waiting_page(plan, *requested_page(request.args), **filters),
-        bodies=summary.ordered_bodies(plan, []),
+        bodies=ordered_bodies(plan, []),
         working_days=lambda since: review_queue.working_days_between(since, today),
         form=BaseForm(),
         today=today,
