@@ -2,10 +2,13 @@
 search index (FTS5 tables and triggers, or GIN indexes) and task tally triggers as creating the
 tables does; an upgrade recounts the tally when what it counts changes."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text, update
 
@@ -49,19 +52,28 @@ def _search_index(app) -> dict[str, str]:
         return dict(rows.tuples().all())
 
 
-def test_upgrade_gives_the_search_index_of_create_all(databases, tmp_path):
+@contextmanager
+def _migrated_and_created(databases, tmp_path) -> Iterator[tuple[Flask, Flask]]:
+    """Two new databases: one built by the migrations, one by ``create_all``."""
     migrated = create_app(app_config(databases.new(), tmp_path))
     created = create_app(app_config(databases.new(), tmp_path))
     with migrated.app_context():
         upgrade()
     with created.app_context():
         db.create_all()
-    index = _search_index(migrated)
-    assert len(index) >= 4
-    assert index == _search_index(created)
-    for app in (migrated, created):
-        with app.app_context():
-            db.engine.dispose()
+    try:
+        yield migrated, created
+    finally:
+        for app in (migrated, created):
+            with app.app_context():
+                db.engine.dispose()
+
+
+def test_upgrade_gives_the_search_index_of_create_all(databases, tmp_path):
+    with _migrated_and_created(databases, tmp_path) as (migrated, created):
+        index = _search_index(migrated)
+        assert len(index) >= 4
+        assert index == _search_index(created)
 
 
 def _tally_triggers(app) -> dict[str, str]:
@@ -80,18 +92,10 @@ def _tally_triggers(app) -> dict[str, str]:
 
 def test_upgrade_gives_the_tally_triggers_of_create_all(databases, tmp_path):
     """The migrations' frozen trigger statements count the tasks as the models' do."""
-    migrated = create_app(app_config(databases.new(), tmp_path))
-    created = create_app(app_config(databases.new(), tmp_path))
-    with migrated.app_context():
-        upgrade()
-    with created.app_context():
-        db.create_all()
-    triggers = _tally_triggers(migrated)
-    assert len(triggers) >= 3 and any("closed_on" in sql for sql in triggers.values())
-    assert triggers == _tally_triggers(created)
-    for app in (migrated, created):
-        with app.app_context():
-            db.engine.dispose()
+    with _migrated_and_created(databases, tmp_path) as (migrated, created):
+        triggers = _tally_triggers(migrated)
+        assert len(triggers) >= 3 and any("closed_on" in sql for sql in triggers.values())
+        assert triggers == _tally_triggers(created)
 
 
 def test_upgrade_gives_the_models_schema(databases, tmp_path):
