@@ -305,6 +305,37 @@ def test_a_task_overdue_when_its_body_was_retired_stays_not_done_in_history(app,
     assert_tally_equals_tasks(seed.plan_id)
 
 
+def test_a_year_whose_every_task_was_closed_before_it_fell_due_is_not_shown_as_failed(app, client, seed):
+    """Tứ Kỳ merged on 01/06/2018: its 2019 and 2020 tasks were closed before they fell due.
+    Nothing was asked of it in those years, so the heatmap shows those cells apart (hatched,
+    "—"), not in the colour of 0% done, and says why on hover; the legend names them."""
+    tu_ky, name = body("district-tu-ky"), "Ủy ban nhân dân huyện Tứ Kỳ"
+    admin = user(ADMIN_EMAIL)
+    retire_body(admin, tu_ky, date(2018, 6, 1), "Sáp nhập theo Nghị quyết 18")
+    db.session.commit()
+    with time_machine.travel(datetime(2018, 11, 20, 9, tzinfo=LOCAL_TZ), tick=False):
+        login(client, COORDINATOR_EMAIL)
+        heatmap = client.get(f"/p/{seed.plan_id}/progress/years").get_data(as_text=True)
+    row = heatmap[heatmap.index(f">{name}<") :].split("</tr>")[0]
+    cells = {
+        year: step
+        for step, year in re.findall(r'<td class="heat (heat-[\w-]+)"><a [^>]*title="[^"]*, (\d{4}):', row)
+    }
+    assert cells["2019"] == cells["2020"] == "heat-closed"
+    assert cells["2016"] == "heat-0"  # asked, overdue when closed, never done
+    closed_2019 = _count_closed(tu_ky.id, 2019)
+    assert f"Tứ Kỳ, 2019: 0/{closed_2019} đã hoàn thành, 0 quá hạn, {closed_2019} đã đóng khi còn hạn" in row
+    assert "Mọi nhiệm vụ đã đóng trước khi đến hạn (cơ quan ngừng hoạt động)" in heatmap
+
+
+def _count_closed(body_id: int, year: int) -> int:
+    return db.session.scalar(
+        select(func.count(Task.id)).where(
+            Task.body_id == body_id, Task.year == year, Task.closed_on.is_not(None)
+        )
+    )
+
+
 # ---- the plan's placeholder is no successor ----------------------------------------------------
 
 
