@@ -1,18 +1,31 @@
-"""The audit log page: filtering and CSV export."""
+"""The audit log page: filtering, CSV export, and how it words the entries about tasks, bodies
+and accounts in the reader's language."""
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gplan.extensions import db
-from gplan.models import AuditEntry
+from gplan.models import AuditEntry, Task
 from gplan.ops import audit
 from gplan.timeutil import LOCAL_TZ
 from tests.api_support import bearer
-from tests.helpers import ADMIN_EMAIL, COORDINATOR_EMAIL, body, focal_email, login, submit, task_of, user
+from tests.coordinator_support import table_rows
+from tests.helpers import (
+    ADMIN_EMAIL,
+    COORDINATOR_EMAIL,
+    OBSERVER_EMAIL,
+    body,
+    focal_email,
+    login,
+    submit,
+    task_of,
+    user,
+)
 
 
 def _fill():
@@ -137,3 +150,113 @@ def test_an_account_created_on_the_command_line_is_audited_like_one_from_the_adm
     # The command line has no signed-in user and no address: the entry says so by leaving them out.
     assert from_page.actor_email == ADMIN_EMAIL and from_page.ip == "127.0.0.1"
     assert (from_cli.actor_id, from_cli.actor_email, from_cli.ip) == (None, None, None)
+
+
+def _worded(client, action: str) -> list[str]:
+    """The details the log shows for the admin's own entries of one kind, newest first."""
+    page = client.get(f"/admin/audit?action={action}&who={ADMIN_EMAIL}").get_data(as_text=True)
+    return [row[3] for row in table_rows(page)[1:] if len(row) == 5]
+
+
+def _in_english(client) -> None:
+    assert submit(client, "/language/en", {"next": "/admin/audit"}, page="/admin/audit").status_code == 302
+
+
+def test_the_log_words_a_bodys_new_names_old_and_new(client):
+    login(client, ADMIN_EMAIL)
+    justice = body("justice")
+    form = {"name": "Sở Tư pháp tỉnh Hải Dương", "name_en": "Department of Justice", "short_name": "STP"}
+    assert submit(client, f"/admin/bodies/{justice.id}", form | {"contact_email": ""}).status_code == 302
+    assert _worded(client, audit.BODY_CHANGED) == [
+        "Sở Tư pháp tỉnh Hải Dương — Tên: “Sở Tư pháp” → “Sở Tư pháp tỉnh Hải Dương”; "
+        "Tên viết tắt: “—” → “STP”"
+    ]
+    _in_english(client)  # the body by its English name, the fields by their English labels
+    assert _worded(client, audit.BODY_CHANGED) == [
+        "Department of Justice — Name: “Sở Tư pháp” → “Sở Tư pháp tỉnh Hải Dương”; Short name: “—” → “STP”"
+    ]
+
+
+def test_the_log_words_a_member_unit_joining_its_group_with_its_tasks(client):
+    login(client, ADMIN_EMAIL)
+    districts = body("districts")
+    member = {"key": "district-new-town", "name": "Ủy ban nhân dân thị xã Mới", "contact_email": ""}
+    url = f"/admin/bodies/{districts.id}/members"
+    assert submit(client, url, member, page=f"/admin/bodies/{districts.id}").status_code == 302
+    created = db.session.scalar(
+        select(func.count(Task.id)).where(Task.body_id == body("district-new-town").id)
+    )
+    assert created > 1
+    assert _worded(client, audit.MEMBER_ADDED) == [
+        "Ủy ban nhân dân thị xã Mới gia nhập Ủy ban nhân dân các huyện, thị xã, thành phố "
+        f"(tạo {created} nhiệm vụ)"
+    ]
+    _in_english(client)  # the newcomer has no English name: it keeps its Vietnamese one
+    assert _worded(client, audit.MEMBER_ADDED) == [
+        "Ủy ban nhân dân thị xã Mới joins People's Committees of the districts, town and city "
+        f"({created} tasks created)"
+    ]
+
+
+def test_the_log_words_a_retirement_with_its_day_successor_and_reason(client):
+    login(client, ADMIN_EMAIL)
+    url = f"/admin/bodies/{body('science-technology').id}/retire"
+    form = {
+        "on": "01/03/2025",
+        "reason": "Hợp nhất theo Nghị quyết 18",
+        "successor": body("information-communications").id,
+    }
+    preview = submit(client, url, {**form, "preview": "1"}).get_data(as_text=True)
+    counted = re.search(r"kế nhiệm: (\d+) sẽ được chuyển sang, (\d+) sẽ được đóng", preview)
+    assert counted and submit(client, url, form).status_code == 302
+    tu_ky = body("district-tu-ky")
+    open_tasks = db.session.scalar(select(func.count(Task.id)).where(Task.body_id == tu_ky.id, Task.is_open))
+    assert open_tasks > 0
+    form = {"on": "01/07/2025", "reason": "Giải thể cấp huyện", "successor": 0}
+    assert submit(client, f"/admin/bodies/{tu_ky.id}/retire", form).status_code == 302
+    assert _worded(client, audit.BODY_RETIRED) == [
+        f"Ủy ban nhân dân huyện Tứ Kỳ ngừng hoạt động từ 01/07/2025: đóng {open_tasks} nhiệm vụ chưa xong "
+        "(Giải thể cấp huyện)",
+        f"Sở Khoa học và Công nghệ ngừng hoạt động từ 01/03/2025: chuyển {counted[1]} nhiệm vụ chưa xong "
+        f"sang Sở Thông tin và Truyền thông, đóng {counted[2]} (Hợp nhất theo Nghị quyết 18)",
+    ]
+    _in_english(client)
+    assert _worded(client, audit.BODY_RETIRED)[1] == (
+        f"Department of Science and Technology retired from 01/03/2025: {counted[1]} open tasks moved to "
+        f"Department of Information and Communications, {counted[2]} closed (Hợp nhất theo Nghị quyết 18)"
+    )
+
+
+def test_the_log_words_a_new_account_with_its_roles_title(client):
+    login(client, ADMIN_EMAIL)
+    form = {"name": "Lan", "email": "lan@example.org", "role": "focal_point", "body": body("justice").id}
+    assert submit(client, "/admin/users/new", form | {"locale": "vi"}).status_code == 200
+    form = {"name": "Hoa", "email": "hoa@example.org", "role": "coordinator", "body": 0}
+    assert submit(client, "/admin/users/new", form | {"locale": "en"}).status_code == 200
+    assert _worded(client, audit.USER_CREATED) == [
+        "hoa@example.org (Cơ quan điều phối)",
+        "lan@example.org (Đầu mối)",
+    ]
+    _in_english(client)
+    assert _worded(client, audit.USER_CREATED) == [
+        "hoa@example.org (Coordinator)",
+        "lan@example.org (Focal point)",
+    ]
+
+
+def test_the_log_words_a_role_change_with_the_body_before_and_after(client):
+    login(client, ADMIN_EMAIL)
+    observer, health = user(OBSERVER_EMAIL), user(focal_email("health"))
+    form = {"name": observer.name, "role": "focal_point", "body": body("justice").id, "locale": "vi"}
+    assert submit(client, f"/admin/users/{observer.id}", form).status_code == 302
+    form = {"name": health.name, "role": "focal_point", "body": body("finance").id, "locale": "vi"}
+    assert submit(client, f"/admin/users/{health.id}", form).status_code == 302
+    assert _worded(client, audit.ROLE_CHANGED) == [
+        f"{focal_email('health')}: Đầu mối · Sở Y tế → Đầu mối · Sở Tài chính",
+        f"{OBSERVER_EMAIL}: Theo dõi → Đầu mối · Sở Tư pháp",
+    ]
+    _in_english(client)
+    assert _worded(client, audit.ROLE_CHANGED) == [
+        f"{focal_email('health')}: Focal point · Department of Health → Focal point · Department of Finance",
+        f"{OBSERVER_EMAIL}: Observer → Focal point · Department of Justice",
+    ]
