@@ -227,7 +227,7 @@ def test_the_log_words_a_retirement_with_its_day_successor_and_reason(client):
     )
 
 
-def test_the_log_words_a_new_account_with_its_roles_title(client):
+def test_the_log_words_a_new_account_with_its_roles_title_and_body(client):
     login(client, ADMIN_EMAIL)
     form = {"name": "Lan", "email": "lan@example.org", "role": "focal_point", "body": body("justice").id}
     assert submit(client, "/admin/users/new", form | {"locale": "vi"}).status_code == 200
@@ -235,12 +235,12 @@ def test_the_log_words_a_new_account_with_its_roles_title(client):
     assert submit(client, "/admin/users/new", form | {"locale": "en"}).status_code == 200
     assert _worded(client, audit.USER_CREATED) == [
         "hoa@example.org (Cơ quan điều phối)",
-        "lan@example.org (Đầu mối)",
+        "lan@example.org (Đầu mối · Sở Tư pháp)",
     ]
     _in_english(client)
     assert _worded(client, audit.USER_CREATED) == [
         "hoa@example.org (Coordinator)",
-        "lan@example.org (Focal point)",
+        "lan@example.org (Focal point · Department of Justice)",
     ]
 
 

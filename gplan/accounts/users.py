@@ -71,7 +71,7 @@ def create_user(
         actor=actor,
         subject=user,
         summary=f"{user.email} ({user.role})",
-        details={"role": user.role},
+        details={"role": user.role, "body": user.body.key if user.body else None},
     )
     return user
 

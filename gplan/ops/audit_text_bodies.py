@@ -74,7 +74,9 @@ class BodyWording(Wording):
         email = user.email if user else (match["email"] if match else "")
         if Role.get(role) is None:
             return None
-        return f"{email} ({Role(str(role)).title})"
+        # The body a focal point works for, as a role change names it (entries before it was
+        # recorded name the role alone).
+        return f"{email} ({self.role({'role': role, 'body': details.get('body')})})"
 
     def _role_changed(self, entry: AuditEntry, details: dict[str, Any]) -> str | None:
         before, after = details.get("before"), details.get("after")
