@@ -308,7 +308,9 @@ def test_a_task_overdue_when_its_body_was_retired_stays_not_done_in_history(app,
 def test_a_year_whose_every_task_was_closed_before_it_fell_due_is_not_shown_as_failed(app, client, seed):
     """Tứ Kỳ merged on 01/06/2018: its 2019 and 2020 tasks were closed before they fell due.
     Nothing was asked of it in those years, so the heatmap shows those cells apart (hatched,
-    "—"), not in the colour of 0% done, and says why on hover; the legend names them."""
+    "—", how many closed), not in the colour of 0% done, and says why on hover; the legend
+    names them. Where only some were closed in time (2018), the cell's fraction counts the
+    tasks expected, as its share does."""
     tu_ky, name = body("district-tu-ky"), "Ủy ban nhân dân huyện Tứ Kỳ"
     admin = user(ADMIN_EMAIL)
     retire_body(admin, tu_ky, date(2018, 6, 1), "Sáp nhập theo Nghị quyết 18")
@@ -318,20 +320,33 @@ def test_a_year_whose_every_task_was_closed_before_it_fell_due_is_not_shown_as_f
         heatmap = client.get(f"/p/{seed.plan_id}/progress/years").get_data(as_text=True)
     row = heatmap[heatmap.index(f">{name}<") :].split("</tr>")[0]
     cells = {
-        year: step
-        for step, year in re.findall(r'<td class="heat (heat-[\w-]+)"><a [^>]*title="[^"]*, (\d{4}):', row)
+        year: (step, text)
+        for step, year, text in re.findall(
+            r'<td class="heat (heat-[\w-]+)"><a [^>]*title="[^"]*, (\d{4}):[^"]*">(.*?)</a>', row
+        )
     }
-    assert cells["2019"] == cells["2020"] == "heat-closed"
-    assert cells["2016"] == "heat-0"  # asked, overdue when closed, never done
-    closed_2019 = _count_closed(tu_ky.id, 2019)
-    assert f"Tứ Kỳ, 2019: 0/{closed_2019} đã hoàn thành, 0 quá hạn, {closed_2019} đã đóng khi còn hạn" in row
+    closed_2019, closed_2020 = _closed(tu_ky.id, 2019, in_time=True), _closed(tu_ky.id, 2020, in_time=True)
+    assert cells["2019"] == ("heat-closed", f"— <small>{closed_2019} đã đóng</small>")
+    assert cells["2020"] == ("heat-closed", f"— <small>{closed_2020} đã đóng</small>")
+    assert f"Tứ Kỳ, 2019: {closed_2019} đã đóng khi còn hạn" in row
+    assert cells["2016"][0] == "heat-0"  # asked, overdue when closed, never done
+    late_2018, in_time_2018 = _closed(tu_ky.id, 2018, in_time=False), _closed(tu_ky.id, 2018, in_time=True)
+    assert late_2018 and in_time_2018
+    assert cells["2018"][1].startswith(f"0% <small>0/{late_2018}")
+    assert f"Tứ Kỳ, 2018: 0/{late_2018} đã hoàn thành" in row
+    assert f"{late_2018} đã đóng khi quá hạn, {in_time_2018} đã đóng khi còn hạn" in row
     assert "Mọi nhiệm vụ đã đóng trước khi đến hạn (cơ quan ngừng hoạt động)" in heatmap
 
 
-def _count_closed(body_id: int, year: int) -> int:
+def _closed(body_id: int, year: int, *, in_time: bool) -> int:
+    """How many of the body's tasks of ``year`` were closed before (or after) their deadline."""
+    before = Task.closed_on <= Task.deadline
     return db.session.scalar(
         select(func.count(Task.id)).where(
-            Task.body_id == body_id, Task.year == year, Task.closed_on.is_not(None)
+            Task.body_id == body_id,
+            Task.year == year,
+            Task.closed_on.is_not(None),
+            before if in_time else ~before,
         )
     )
 

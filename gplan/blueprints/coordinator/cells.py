@@ -117,6 +117,13 @@ def _closed_late(count: int) -> str:
     return cache[count]
 
 
+def _closed_word() -> str:
+    cache = g.setdefault("_cell_texts", {})
+    if "closed" not in cache:
+        cache["closed"] = gettext("closed")
+    return cache["closed"]
+
+
 def _closed_in_time(count: int) -> str:
     cache = g.setdefault("_cell_closed", {})
     if count not in cache:
@@ -128,32 +135,31 @@ def _closed_in_time(count: int) -> str:
 
 @bp.app_template_global("heat_cell")
 def heat_cell(plan_id: int, counts: StatusCounts, args: dict, label: str) -> Markup:
-    """A heatmap cell: completion share as colour and number, done/total and overdue (and, in
-    its title, those closed when overdue, which the share counts as not done, and those closed
-    within their deadline, which it leaves out), linking to its tasks; grey when nothing is due
-    yet, hatched grey when every task was closed before it fell due (nothing was asked), blank
-    when there are no tasks."""
+    """A heatmap cell: completion share as colour and number, done out of the tasks expected
+    and overdue (and, in its title, those closed when overdue, which the share counts as not
+    done, and those closed within their deadline, which it leaves out, as the fraction does),
+    linking to its tasks; grey when nothing is due yet, hatched grey when every task was closed
+    before it fell due (nothing was asked), blank when there are no tasks."""
     label = escape(label)
     if not counts.total:
         return Markup(  # nosec B704
             f'<td class="heat heat-empty"><span class="cell" title="{label}">·</span></td>'
         )
-    step: str | int
+    closed = counts.count(TaskStatus.CLOSED)
+    href = escape(tasks_href(plan_id, **args))
     if counts.completion is None:  # every task closed before it fell due: nothing was asked
-        step = "closed"
-    elif counts.nothing_due_yet:
-        step = "notdue"
-    else:
-        step = min(10, int(counts.completion * 10))
-    title = _heat_title() % {"done": counts.done, "total": counts.total, "overdue": counts.overdue}
+        return Markup(  # nosec B704
+            f'<td class="heat heat-closed"><a href="{href}" title="{label}: '
+            f'{escape(_closed_in_time(closed))}">— <small>{closed} {escape(_closed_word())}</small></a></td>'
+        )
+    step = "notdue" if counts.nothing_due_yet else min(10, int((counts.completion or 0) * 10))
+    title = _heat_title() % {"done": counts.done, "total": counts.expected, "overdue": counts.overdue}
     if counts.closed_late:
         title = f"{title}, {_closed_late(counts.closed_late)}"
-    if counts.count(TaskStatus.CLOSED):
-        title = f"{title}, {_closed_in_time(counts.count(TaskStatus.CLOSED))}"
-    title = escape(title)
+    if closed:
+        title = f"{title}, {_closed_in_time(closed)}"
     late = f' · <span class="heat-late">{_late(counts.overdue)}</span>' if counts.overdue else ""
-    href = escape(tasks_href(plan_id, **args))
     return Markup(  # nosec B704
-        f'<td class="heat heat-{step}"><a href="{href}" title="{label}: {title}">'
-        f"{share_text(counts.completion)} <small>{counts.done}/{counts.total}{late}</small></a></td>"
+        f'<td class="heat heat-{step}"><a href="{href}" title="{label}: {escape(title)}">'
+        f"{share_text(counts.completion)} <small>{counts.done}/{counts.expected}{late}</small></a></td>"
     )
