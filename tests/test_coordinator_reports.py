@@ -91,10 +91,11 @@ def test_the_workbook_has_one_sheet_per_view_with_vietnamese_headers(seed, recor
     assert overview.cell(row=2, column=len(headers)).number_format == "0.0%"
     in_plan = db.session.scalar(select(func.count(Task.id)).where(Task.plan_id == seed.plan_id))
     assert rows["Tổng cộng"][2] == in_plan
-    assert [c.value for c in book["Theo năm"][1]][1:5] == [
+    assert [c.value for c in book["Theo năm"][1]][1:6] == [
         "Năm 2016 - Tổng số",
         "Năm 2016 - Đã hoàn thành",
         "Năm 2016 - Quá hạn",
+        "Năm 2016 - Đã đóng khi còn hạn",
         "Năm 2016 - Tỷ lệ hoàn thành (%)",
     ]
 

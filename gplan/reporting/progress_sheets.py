@@ -51,12 +51,14 @@ def _matrix_sheet(key: str, name: str, matrix: Matrix, headers: dict[Any, Any]) 
             Column(f"{prefix}Tổng số", INT),
             Column(f"{prefix}Đã hoàn thành", INT),
             Column(f"{prefix}Quá hạn", INT),
+            # Left out of the completion share, as on the heatmap: a reader can redo the division.
+            Column(f"{prefix}{label(TaskStatus.CLOSED)}", INT),
             Column(f"{prefix}Tỷ lệ hoàn thành (%)", PERCENT),
         ]
     sheet = Sheet(key, name, columns)
 
     def cells(counts: StatusCounts) -> list[Any]:
-        return [counts.total, counts.done, counts.overdue, counts.completion]
+        return [counts.total, counts.done, counts.overdue, counts.count(TaskStatus.CLOSED), counts.completion]
 
     for body in matrix.rows:
         row = [body.name]
