@@ -119,9 +119,9 @@ def _closed_late(count: int) -> str:
 
 def _closed_word() -> str:
     cache = g.setdefault("_cell_texts", {})
-    if "closed" not in cache:
-        cache["closed"] = gettext("closed")
-    return cache["closed"]
+    if "closed-word" not in cache:
+        cache["closed-word"] = gettext("closed")
+    return cache["closed-word"]
 
 
 def _closed_in_time(count: int) -> str:
