@@ -58,7 +58,7 @@ def _matrix_sheet(key: str, name: str, matrix: Matrix, headers: dict[Any, Any]) 
     sheet = Sheet(key, name, columns)
 
     def cells(counts: StatusCounts) -> list[Any]:
-        return [counts.total, counts.done, counts.overdue, counts.count(TaskStatus.CLOSED), counts.completion]
+        return [counts.total, counts.done, counts.overdue, counts.closed_in_time, counts.completion]
 
     for body in matrix.rows:
         row = [body.name]

@@ -66,10 +66,15 @@ class StatusCounts:
         return self._counts[TaskStatus.CLOSED_LATE]
 
     @property
+    def closed_in_time(self) -> int:
+        """Closed when their body was retired, before they fell due: no longer asked of anyone."""
+        return self._counts[TaskStatus.CLOSED]
+
+    @property
     def expected(self) -> int:
-        """The tasks asked of someone: all but those closed when their body was retired before
-        they fell due. One closed when overdue was asked and not done, and stays counted."""
-        return self.total - self._counts[TaskStatus.CLOSED]
+        """The tasks asked of someone: all but those closed in time. One closed when overdue
+        was asked and not done, and stays counted."""
+        return self.total - self.closed_in_time
 
     @property
     def completion(self) -> float | None:

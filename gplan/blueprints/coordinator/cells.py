@@ -3,6 +3,7 @@ completion bars, heatmap cells — built in Python: as Jinja macros they cost mo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import g, url_for
@@ -92,45 +93,40 @@ def status_bar(counts: StatusCounts, width: int = 120) -> Markup:
     return Markup("".join(parts))  # nosec B704
 
 
-def _heat_title() -> str:
-    """The heatmap cells' title, translated once per request (a page has hundreds of cells).
+def _words(key: object, translate: Callable[[], str]) -> str:
+    """A cell's words, translated once per request (a page has hundreds of cells). Each caller
+    writes its catalogue call out, so that the extractor finds it."""
+    cache = g.setdefault("_cell_words", {})
+    if key not in cache:
+        cache[key] = translate()
+    words: str = cache[key]
+    return words
 
-    Written out here, not passed in, so that the catalogue extractor finds it.
-    """
-    cache = g.setdefault("_cell_texts", {})
-    if "heat-title" not in cache:
-        cache["heat-title"] = gettext("%(done)d of %(total)d done, %(overdue)d overdue")
-    return cache["heat-title"]
+
+def _heat_title() -> str:
+    return _words("heat-title", lambda: gettext("%(done)d of %(total)d done, %(overdue)d overdue"))
 
 
 def _late(count: int) -> str:
-    cache = g.setdefault("_cell_late", {})
-    if count not in cache:
-        cache[count] = str(escape(ngettext("%(num)d late", "%(num)d late", count)))
-    return cache[count]
+    return _words(("late", count), lambda: str(escape(ngettext("%(num)d late", "%(num)d late", count))))
 
 
 def _closed_late(count: int) -> str:
-    cache = g.setdefault("_cell_closed_late", {})
-    if count not in cache:
-        cache[count] = ngettext("%(num)d closed when overdue", "%(num)d closed when overdue", count)
-    return cache[count]
+    return _words(
+        ("closed-late", count),
+        lambda: ngettext("%(num)d closed when overdue", "%(num)d closed when overdue", count),
+    )
 
 
 def _closed_word() -> str:
-    cache = g.setdefault("_cell_texts", {})
-    if "closed-word" not in cache:
-        cache["closed-word"] = gettext("closed")
-    return cache["closed-word"]
+    return _words("closed-word", lambda: gettext("closed"))
 
 
 def _closed_in_time(count: int) -> str:
-    cache = g.setdefault("_cell_closed", {})
-    if count not in cache:
-        cache[count] = ngettext(
-            "%(num)d closed within its deadline", "%(num)d closed within their deadline", count
-        )
-    return cache[count]
+    return _words(
+        ("closed-in-time", count),
+        lambda: ngettext("%(num)d closed within its deadline", "%(num)d closed within their deadline", count),
+    )
 
 
 @bp.app_template_global("heat_cell")
@@ -145,7 +141,7 @@ def heat_cell(plan_id: int, counts: StatusCounts, args: dict, label: str) -> Mar
         return Markup(  # nosec B704
             f'<td class="heat heat-empty"><span class="cell" title="{label}">·</span></td>'
         )
-    closed = counts.count(TaskStatus.CLOSED)
+    closed = counts.closed_in_time
     href = escape(tasks_href(plan_id, **args))
     if counts.completion is None:  # every task closed before it fell due: nothing was asked
         return Markup(  # nosec B704
