@@ -8,6 +8,7 @@ import hashlib
 import http.client
 import http.cookiejar
 import io
+import os
 import re
 import shutil
 import ssl
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from gplan import templating
 from gplan.tasks import evidence
 from gplan.timeutil import LOCAL_TZ
 from tests.helpers import csrf_from, focal_email, login, submit, task_of
@@ -68,6 +70,27 @@ def test_static_addresses_carry_the_files_content_hash(client):
     response = client.get(f"/static/css/gplan.css?v={expected}")
     assert response.status_code == 200 and response.data == css
     response.close()
+
+
+def test_a_static_files_new_content_gets_a_new_address_within_seconds(tmp_path, monkeypatch):
+    """The version is looked at once every couple of seconds, not on every address: a file
+    changed in place is addressed anew once that time has passed, never before."""
+    clock = [1000.0]
+    monkeypatch.setattr(templating.time, "monotonic", lambda: clock[0])
+    style = tmp_path / "site.css"
+    style.write_text("body { color: black }")
+    first = templating._static_version(str(tmp_path), "site.css")
+    assert first == hashlib.sha256(style.read_bytes()).hexdigest()[:12]
+    style.write_text("body { color: navy }")
+    os.utime(style, ns=(time.time_ns() + 10**9,) * 2)  # a later modification, however coarse the clock
+    clock[0] += templating.CHECK_EVERY_SECONDS / 2
+    assert templating._static_version(str(tmp_path), "site.css") == first
+    clock[0] += templating.CHECK_EVERY_SECONDS
+    assert (
+        templating._static_version(str(tmp_path), "site.css")
+        == hashlib.sha256(b"body { color: navy }").hexdigest()[:12]
+    )
+    assert templating._static_version(str(tmp_path), "missing.css") is None
 
 
 def _upload(client, task_id: int, content: bytes, name: str = "bc.pdf"):
